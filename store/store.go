@@ -1,0 +1,151 @@
+// Package store keeps all of priobot's state in Redis. It is the only code
+// that speaks Redis: keys are built in keys.go, every check-then-write is one
+// Lua script in scripts.go, and Redis failures become prio errors.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/priobot/priobot/prio"
+)
+
+// Store is priobot's Redis-backed state. It is safe for concurrent use by
+// any number of goroutines and bot replicas.
+type Store struct {
+	rdb redis.UniversalClient
+}
+
+// eventMemory is how long a handled event id is remembered; Slack's last
+// retry comes about 6 minutes after the first delivery.
+const eventMemory = time.Hour
+
+// Options tune a Store.
+type Options struct {
+	// OnError is called with every Redis error other than redis.Nil (for metrics).
+	OnError func(error)
+}
+
+// Open connects to the Redis at rawURL (redis:// or rediss://) and checks it
+// answers PING. The error names the address without its password.
+func Open(ctx context.Context, rawURL string, o Options) (*Store, error) {
+	opt, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL %s: %w", redact(rawURL), err)
+	}
+	rdb := redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs:      []string{opt.Addr},
+		Username:   opt.Username,
+		Password:   opt.Password,
+		DB:         opt.DB,
+		TLSConfig:  opt.TLSConfig,
+		ClientName: "priobot",
+	})
+	if o.OnError != nil {
+		rdb.AddHook(errorHook(o.OnError))
+	}
+	s := &Store{rdb: rdb}
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		_ = rdb.Close()
+		return nil, fmt.Errorf("can't reach Redis at %s: %w", redact(rawURL), err)
+	}
+	return s, nil
+}
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return translate(s.rdb.Ping(ctx).Err())
+}
+
+// Close closes the connections to Redis.
+func (s *Store) Close() error { return s.rdb.Close() }
+
+// FirstDelivery records an Events API event id and reports whether this is
+// the first time it was seen, so retried deliveries have no second effect.
+func (s *Store) FirstDelivery(ctx context.Context, team, eventID string) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, eventKey(team, eventID), 1, eventMemory).Result()
+	return ok, translate(err)
+}
+
+// redact drops the password from a Redis URL for messages and logs.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}
+
+// unavailableError wraps a connectivity failure: the user is told the
+// database is unreachable, the log keeps the cause.
+type unavailableError struct{ cause error }
+
+func (e unavailableError) Error() string { return "redis unavailable: " + e.cause.Error() }
+func (e unavailableError) Unwrap() []error {
+	return []error{e.cause, prio.Errorf(prio.Unavailable, "priobot can't reach its database, so nothing was saved. Please try again in a moment.")}
+}
+
+// translate turns Redis failures into domain errors: connectivity problems
+// become prio.Unavailable, anything else stays an internal error.
+func translate(err error) error {
+	if err == nil || errors.Is(err, redis.Nil) {
+		return err
+	}
+	if isConnectivity(err) {
+		return unavailableError{err}
+	}
+	return err
+}
+
+func isConnectivity(err error) bool {
+	var netErr net.Error
+	switch {
+	case errors.As(err, &netErr), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, redis.ErrClosed), errors.Is(err, redis.ErrPoolTimeout):
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "EOF") || strings.HasPrefix(msg, "LOADING") || strings.HasPrefix(msg, "MASTERDOWN") ||
+		strings.HasPrefix(msg, "CLUSTERDOWN") || strings.HasPrefix(msg, "TRYAGAIN")
+}
+
+// errorHook reports Redis errors to a callback.
+type errorHook func(error)
+
+func (h errorHook) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := next(ctx, network, addr)
+		if err != nil {
+			h(err)
+		}
+		return c, err
+	}
+}
+
+func (h errorHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if err != nil && !errors.Is(err, redis.Nil) {
+			h(err)
+		}
+		return err
+	}
+}
+
+func (h errorHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		if err != nil && !errors.Is(err, redis.Nil) {
+			h(err)
+		}
+		return err
+	}
+}

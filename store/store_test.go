@@ -1,0 +1,150 @@
+package store_test
+
+import (
+	"context"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/priobot/priobot/internal/redistest"
+	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/store"
+)
+
+func open(t *testing.T) *store.Store {
+	t.Helper()
+	srv := redistest.Start(t)
+	s, err := store.Open(t.Context(), srv.URL(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func TestCreateIdeaNumbersAreUniquePerTeam(t *testing.T) {
+	s := open(t)
+	ctx := t.Context()
+	const n = 40
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		seen = map[int64]bool{}
+	)
+	for i := range n {
+		wg.Go(func() {
+			channel := []string{"C1", "C2"}[i%2] // one team, two backlogs
+			idea, err := prio.NewIdea("T1", channel, "U1", "idea", "", time.Now())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got, err := s.CreateIdea(ctx, idea)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if seen[got.Number] {
+				t.Errorf("number %d handed out twice", got.Number)
+			}
+			seen[got.Number] = true
+		})
+	}
+	wg.Wait()
+	for i := int64(1); i <= n; i++ {
+		if !seen[i] {
+			t.Errorf("number %d never handed out; numbers should run 1..%d", i, n)
+		}
+	}
+	other, err := s.CreateIdea(ctx, prio.Idea{Team: "T2", Channel: "C1", Title: "x", Status: prio.StatusNew})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Number != 1 {
+		t.Errorf("another team's first idea got #%d, want #1", other.Number)
+	}
+}
+
+func TestAwaitingListsOldestFirstPerChannel(t *testing.T) {
+	s := open(t)
+	ctx := t.Context()
+	created := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ channel, title string }{{"C1", "first"}, {"C2", "elsewhere"}, {"C1", "second"}, {"C1", "third"}} {
+		idea, err := prio.NewIdea("T1", c.channel, "U9", c.title, "why", created)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateIdea(ctx, idea); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SetCardTS(ctx, "T1", "C1", 3, "1700000000.000100"); err != nil {
+		t.Fatal(err)
+	}
+	got, total, err := s.Awaiting(ctx, "T1", "C1", 1, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []prio.Idea{
+		{Team: "T1", Channel: "C1", Number: 3, Title: "second", Description: "why", Author: "U9", Status: prio.StatusNew, Created: created, CardTS: "1700000000.000100"},
+		{Team: "T1", Channel: "C1", Number: 4, Title: "third", Description: "why", Author: "U9", Status: prio.StatusNew, Created: created},
+	}
+	if diff := cmp.Diff(want, got); diff != "" || total != 3 {
+		t.Errorf("Awaiting(offset 1) total %d (want 3), mismatch (-want +got):\n%s", total, diff)
+	}
+}
+
+func TestFirstDelivery(t *testing.T) {
+	s := open(t)
+	for i, want := range []bool{true, false, false} {
+		got, err := s.FirstDelivery(t.Context(), "T1", "Ev1")
+		if err != nil || got != want {
+			t.Errorf("delivery %d: FirstDelivery = %v, %v; want %v", i+1, got, err, want)
+		}
+	}
+	if got, _ := s.FirstDelivery(t.Context(), "T2", "Ev1"); !got {
+		t.Error("the same event id in another team was taken as a duplicate")
+	}
+}
+
+func TestOpenUnreachableRedisSaysWhereWithoutPassword(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	_, err = store.Open(ctx, "redis://:hunter2secret@"+addr+"/0", store.Options{})
+	if err == nil {
+		t.Fatal("Open succeeded against a closed port")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "can't reach Redis at") || !strings.Contains(msg, addr) {
+		t.Errorf("error %q should say it can't reach Redis at %s", msg, addr)
+	}
+	if strings.Contains(msg, "hunter2secret") {
+		t.Errorf("error %q shows the Redis password", msg)
+	}
+}
+
+func TestUnavailableIsADomainError(t *testing.T) {
+	srv := redistest.Start(t)
+	s, err := store.Open(t.Context(), srv.URL(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	srv.Stop()
+	_, err = s.CreateIdea(t.Context(), prio.Idea{Team: "T1", Channel: "C1", Title: "x", Status: prio.StatusNew})
+	if prio.ErrorCode(err) != prio.Unavailable || !strings.Contains(prio.ErrorMessage(err), "can't reach its database") {
+		t.Errorf("CreateIdea with Redis down: code %q message %q; want Unavailable, 'can't reach its database'", prio.ErrorCode(err), prio.ErrorMessage(err))
+	}
+}
