@@ -1,0 +1,403 @@
+package slackemu
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Block Kit as the emulator reads it: enough structure to validate what
+// Slack validates and to render what a person sees.
+type block struct {
+	Type      string            `json:"type"`
+	BlockID   string            `json:"block_id"`
+	Text      *textObj          `json:"text"`
+	Fields    []textObj         `json:"fields"`
+	Accessory *element          `json:"accessory"`
+	Elements  []json.RawMessage `json:"elements"`
+	Label     *textObj          `json:"label"`
+	Element   *element          `json:"element"`
+	Optional  bool              `json:"optional"`
+	AltText   string            `json:"alt_text"`
+	ImageURL  string            `json:"image_url"`
+}
+
+type textObj struct {
+	Type     string `json:"type"`
+	Text     string `json:"text"`
+	Verbatim bool   `json:"verbatim"`
+}
+
+type option struct {
+	Text  textObj `json:"text"`
+	Value string  `json:"value"`
+}
+
+type element struct {
+	Type          string    `json:"type"`
+	ActionID      string    `json:"action_id"`
+	Text          *textObj  `json:"text"`
+	Value         string    `json:"value"`
+	URL           string    `json:"url"`
+	Options       []option  `json:"options"`
+	InitialValue  string    `json:"initial_value"`
+	Multiline     bool      `json:"multiline"`
+	MaxLength     int       `json:"max_length"`
+	Placeholder   *textObj  `json:"placeholder"`
+	AltText       string    `json:"alt_text"`
+	InitialOption *option   `json:"initial_option"`
+	Confirm       *struct{} `json:"confirm"`
+}
+
+// Slack's Block Kit limits (see shared/slack-reference.md).
+const (
+	maxMessageBlocks = 50
+	maxViewBlocks    = 100
+	maxSectionText   = 3000
+	maxFields        = 10
+	maxFieldText     = 2000
+	maxHeaderText    = 150
+	maxButtonText    = 75
+	maxButtonValue   = 2000
+	maxURL           = 3000
+	maxID            = 255
+	maxActions       = 25
+	maxContext       = 10
+	maxOptions       = 100
+	maxOptionText    = 75
+	maxOptionValue   = 150
+	maxMessageText   = 40000
+)
+
+// blocksError is Slack's invalid_blocks answer with its reason.
+type blocksError struct{ reason string }
+
+func (e blocksError) Error() string { return "invalid_blocks: " + e.reason }
+
+// parseBlocks decodes and validates a blocks array as Slack would for a
+// message (limit 50) or a view (limit 100).
+func parseBlocks(raw json.RawMessage, limit int) ([]block, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var blocks []block
+	if err := json.Unmarshal(raw, &blocks); err != nil {
+		return nil, blocksError{"blocks are not a JSON array of blocks: " + err.Error()}
+	}
+	if len(blocks) > limit {
+		return nil, blocksError{fmt.Sprintf("no more than %d items allowed [json-pointer:/blocks]", limit)}
+	}
+	blockIDs := map[string]bool{}
+	for i, b := range blocks {
+		at := fmt.Sprintf("/blocks/%d", i)
+		if b.BlockID != "" {
+			if blockIDs[b.BlockID] {
+				return nil, blocksError{"duplicate block_id " + at}
+			}
+			blockIDs[b.BlockID] = true
+			if len(b.BlockID) > maxID {
+				return nil, blocksError{"block_id too long " + at}
+			}
+		}
+		if err := checkBlock(b, at); err != nil {
+			return nil, err
+		}
+	}
+	return blocks, nil
+}
+
+func checkBlock(b block, at string) error {
+	switch b.Type {
+	case "section":
+		if b.Text == nil && len(b.Fields) == 0 {
+			return blocksError{"section needs text or fields " + at}
+		}
+		if b.Text != nil {
+			if err := checkText(*b.Text, 1, maxSectionText, at+"/text"); err != nil {
+				return err
+			}
+		}
+		if len(b.Fields) > maxFields {
+			return blocksError{fmt.Sprintf("no more than %d items allowed %s/fields", maxFields, at)}
+		}
+		for j, f := range b.Fields {
+			if err := checkText(f, 1, maxFieldText, fmt.Sprintf("%s/fields/%d", at, j)); err != nil {
+				return err
+			}
+		}
+		if b.Accessory != nil {
+			return checkElement(*b.Accessory, at+"/accessory")
+		}
+	case "header":
+		if b.Text == nil || b.Text.Type != "plain_text" {
+			return blocksError{"header text must be plain_text " + at}
+		}
+		return checkText(*b.Text, 1, maxHeaderText, at+"/text")
+	case "actions":
+		if len(b.Elements) == 0 || len(b.Elements) > maxActions {
+			return blocksError{fmt.Sprintf("actions need 1 to %d elements %s", maxActions, at)}
+		}
+		ids := map[string]bool{}
+		for j, raw := range b.Elements {
+			var e element
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return blocksError{"bad element " + at}
+			}
+			if e.ActionID != "" {
+				if ids[e.ActionID] {
+					return blocksError{fmt.Sprintf("duplicate action_id %q %s/elements/%d", e.ActionID, at, j)}
+				}
+				ids[e.ActionID] = true
+			}
+			if err := checkElement(e, fmt.Sprintf("%s/elements/%d", at, j)); err != nil {
+				return err
+			}
+		}
+	case "context":
+		if len(b.Elements) == 0 || len(b.Elements) > maxContext {
+			return blocksError{fmt.Sprintf("context needs 1 to %d elements %s", maxContext, at)}
+		}
+		for j, raw := range b.Elements {
+			var t textObj
+			if err := json.Unmarshal(raw, &t); err != nil {
+				return blocksError{"bad context element " + at}
+			}
+			if t.Type == "image" {
+				continue
+			}
+			if err := checkText(t, 1, maxSectionText, fmt.Sprintf("%s/elements/%d", at, j)); err != nil {
+				return err
+			}
+		}
+	case "input":
+		if b.Label == nil || b.Element == nil {
+			return blocksError{"input needs a label and an element " + at}
+		}
+		if err := checkText(*b.Label, 1, maxFieldText, at+"/label"); err != nil {
+			return err
+		}
+		return checkElement(*b.Element, at+"/element")
+	case "divider", "image", "rich_text", "file", "video":
+	default:
+		return blocksError{fmt.Sprintf("unknown block type %q %s", b.Type, at)}
+	}
+	return nil
+}
+
+func checkText(t textObj, minLen, maxLen int, at string) error {
+	if t.Type != "plain_text" && t.Type != "mrkdwn" {
+		return blocksError{fmt.Sprintf("text type must be plain_text or mrkdwn, not %q %s", t.Type, at)}
+	}
+	n := utf8.RuneCountInString(t.Text)
+	if n < minLen {
+		return blocksError{"must be more than 0 characters " + at}
+	}
+	if n > maxLen {
+		return blocksError{fmt.Sprintf("must be less than %d characters %s", maxLen+1, at)}
+	}
+	return nil
+}
+
+func checkElement(e element, at string) error {
+	if len(e.ActionID) > maxID {
+		return blocksError{"action_id too long " + at}
+	}
+	switch e.Type {
+	case "button":
+		if e.Text == nil || e.Text.Type != "plain_text" {
+			return blocksError{"button text must be plain_text " + at}
+		}
+		if err := checkText(*e.Text, 1, maxButtonText, at+"/text"); err != nil {
+			return err
+		}
+		if len(e.Value) > maxButtonValue {
+			return blocksError{"button value too long " + at}
+		}
+		if len(e.URL) > maxURL {
+			return blocksError{"button url too long " + at}
+		}
+	case "static_select", "overflow", "radio_buttons", "checkboxes":
+		if len(e.Options) == 0 || len(e.Options) > maxOptions || (e.Type == "overflow" && len(e.Options) > 5) {
+			return blocksError{"wrong number of options " + at}
+		}
+		for j, o := range e.Options {
+			if err := checkText(o.Text, 1, maxOptionText, fmt.Sprintf("%s/options/%d/text", at, j)); err != nil {
+				return err
+			}
+			if len(o.Value) > maxOptionValue {
+				return blocksError{fmt.Sprintf("option value too long %s/options/%d", at, j)}
+			}
+		}
+	case "plain_text_input", "users_select", "multi_users_select", "conversations_select", "channels_select",
+		"datepicker", "timepicker", "image", "multi_static_select", "number_input":
+	default:
+		return blocksError{fmt.Sprintf("unknown element type %q %s", e.Type, at)}
+	}
+	return nil
+}
+
+// render turns blocks into the plain text a person reads: one line per
+// block, buttons as [Label], mrkdwn entities resolved as Slack shows them.
+// It also returns who the text notifies ("U…" ids, "channel", "here").
+func (s *Server) renderLocked(text string, blocks []block, linkNames bool) (string, []string) {
+	r := renderer{s: s}
+	if len(blocks) == 0 {
+		return r.mrkdwn(text, !linkNames), r.mentions
+	}
+	var lines []string
+	for _, b := range blocks {
+		var parts []string
+		switch b.Type {
+		case "header":
+			parts = append(parts, b.Text.Text)
+		case "section":
+			if b.Text != nil {
+				parts = append(parts, r.text(*b.Text))
+			}
+			for _, f := range b.Fields {
+				parts = append(parts, r.text(f))
+			}
+			if b.Accessory != nil {
+				parts = append(parts, r.element(*b.Accessory))
+			}
+		case "actions":
+			for _, raw := range b.Elements {
+				var e element
+				_ = json.Unmarshal(raw, &e)
+				parts = append(parts, r.element(e))
+			}
+		case "context":
+			for _, raw := range b.Elements {
+				var t textObj
+				_ = json.Unmarshal(raw, &t)
+				if t.Type != "image" {
+					parts = append(parts, r.text(t))
+				}
+			}
+		case "divider":
+			parts = append(parts, "---")
+		case "input":
+			parts = append(parts, b.Label.Text+":")
+		case "image":
+			parts = append(parts, "[image: "+b.AltText+"]")
+		}
+		lines = append(lines, strings.Join(parts, " "))
+	}
+	return strings.Join(lines, "\n"), r.mentions
+}
+
+type renderer struct {
+	s        *Server
+	mentions []string
+}
+
+func (r *renderer) text(t textObj) string {
+	if t.Type == "plain_text" {
+		return t.Text
+	}
+	return r.mrkdwn(t.Text, t.Verbatim)
+}
+
+func (r *renderer) element(e element) string {
+	switch e.Type {
+	case "button":
+		return "[" + e.Text.Text + "]"
+	case "static_select", "overflow":
+		return "[" + e.Type + "]"
+	}
+	return ""
+}
+
+// mrkdwn resolves Slack's <…> entities and &-escapes. Without verbatim,
+// Slack also turns the bare words @here, @channel and @everyone into
+// mentions, as it does in block text.
+func (r *renderer) mrkdwn(text string, verbatim bool) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(text, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(text[i:], '>')
+		if j < 0 {
+			break
+		}
+		b.WriteString(r.words(text[:i], verbatim))
+		b.WriteString(r.entity(text[i+1 : i+j]))
+		text = text[i+j+1:]
+	}
+	b.WriteString(r.words(text, verbatim))
+	return b.String()
+}
+
+func (r *renderer) words(text string, verbatim bool) string {
+	if !verbatim {
+		for _, w := range []string{"@here", "@channel", "@everyone"} {
+			if strings.Contains(text, w) {
+				r.mentions = append(r.mentions, w[1:])
+			}
+		}
+	}
+	return unescape(text)
+}
+
+func (r *renderer) entity(e string) string {
+	target, label, hasLabel := strings.Cut(e, "|")
+	switch {
+	case strings.HasPrefix(target, "@U"), strings.HasPrefix(target, "@W"):
+		id := target[1:]
+		r.mentions = append(r.mentions, id)
+		if u, ok := r.s.users[id]; ok {
+			return "@" + u.Name
+		}
+		if hasLabel {
+			return "@" + label
+		}
+		return "@" + id
+	case strings.HasPrefix(target, "#C"), strings.HasPrefix(target, "#G"):
+		if c, ok := r.s.channels[target[1:]]; ok {
+			return "#" + c.name
+		}
+		return "#" + label
+	case target == "!channel", target == "!here", target == "!everyone":
+		r.mentions = append(r.mentions, target[1:])
+		return "@" + target[1:]
+	case strings.HasPrefix(target, "!subteam^"):
+		r.mentions = append(r.mentions, target[1:])
+		return "@" + label
+	case strings.HasPrefix(target, "!date^"):
+		return unescape(label)
+	case hasLabel:
+		return unescape(label)
+	}
+	return unescape(target)
+}
+
+func unescape(s string) string {
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+// buttons lists the buttons in blocks with the block that holds each.
+type button struct {
+	blockID string
+	el      element
+}
+
+func buttons(blocks []block) []button {
+	var out []button
+	for _, b := range blocks {
+		if b.Accessory != nil && b.Accessory.Type == "button" {
+			out = append(out, button{b.BlockID, *b.Accessory})
+		}
+		if b.Type == "actions" {
+			for _, raw := range b.Elements {
+				var e element
+				if json.Unmarshal(raw, &e) == nil && e.Type == "button" {
+					out = append(out, button{b.BlockID, e})
+				}
+			}
+		}
+	}
+	return out
+}

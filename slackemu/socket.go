@@ -1,0 +1,265 @@
+package slackemu
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// ErrTimeout is what a person sees when the app did not ack in time:
+// Slack shows "operation_timeout" for a slash command or a click.
+var ErrTimeout = errors.New("operation_timeout: the app did not acknowledge within the deadline")
+
+// conn is one Socket Mode connection.
+type conn struct {
+	id       int
+	ws       *websocket.Conn
+	wmu      sync.Mutex // gorilla allows one writer at a time
+	draining bool       // sent a disconnect: gets no new envelopes
+}
+
+func (c *conn) write(v any) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return c.ws.WriteJSON(v)
+}
+
+type envelope struct {
+	id  string
+	ack chan json.RawMessage // buffered 1
+}
+
+var upgrader = websocket.Upgrader{
+	// slack-go dials with Origin: https://api.slack.com
+	CheckOrigin: func(*http.Request) bool { return true },
+}
+
+func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
+	key := "ws:" + r.URL.Query().Get("ticket")
+	s.mu.Lock()
+	t, ok := s.triggers[key]
+	delete(s.triggers, key)
+	s.mu.Unlock()
+	if !ok || time.Now().After(t.expires) {
+		http.Error(w, "invalid ticket", http.StatusUnauthorized)
+		return
+	}
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.connSeq++
+	c := &conn{id: s.connSeq, ws: ws}
+	s.conns[c.id] = c
+	n := len(s.conns)
+	s.mu.Unlock()
+	_ = c.write(map[string]any{"type": "hello", "num_connections": n,
+		"debug_info":      map[string]any{"host": "emulator", "approximate_connection_time": 18060},
+		"connection_info": map[string]any{"app_id": AppID}})
+	s.mu.Lock()
+	s.changedLocked() // announce the connection only once hello is sent
+	s.mu.Unlock()
+
+	stop := make(chan struct{})
+	go s.ping(c, stop)
+	defer func() {
+		close(stop)
+		_ = ws.Close()
+		s.mu.Lock()
+		delete(s.conns, c.id)
+		s.changedLocked()
+		s.mu.Unlock()
+	}()
+	for {
+		var ack struct {
+			EnvelopeID string          `json:"envelope_id"`
+			Payload    json.RawMessage `json:"payload"`
+		}
+		if err := ws.ReadJSON(&ack); err != nil {
+			return
+		}
+		s.mu.Lock()
+		delay := s.ackDelay
+		s.mu.Unlock()
+		if delay > 0 {
+			time.AfterFunc(delay, func() { s.receiveAck(ack.EnvelopeID, ack.Payload) })
+		} else {
+			s.receiveAck(ack.EnvelopeID, ack.Payload)
+		}
+	}
+}
+
+func (s *Server) ping(c *conn, stop chan struct{}) {
+	t := time.NewTicker(s.opts.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			c.wmu.Lock()
+			err := c.ws.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(5*time.Second))
+			c.wmu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}
+}
+
+// receiveAck hands an ack to the envelope waiting for it. Acks are accepted
+// on any connection: after a reconnect the client sends pending acks on its
+// new socket.
+func (s *Server) receiveAck(id string, payload json.RawMessage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	env, ok := s.envelopes[id]
+	if !ok {
+		s.lateAcks++
+		return
+	}
+	delete(s.envelopes, id)
+	env.ack <- payload
+}
+
+// Connections counts the open Socket Mode connections that take envelopes.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.conns {
+		if !c.draining {
+			n++
+		}
+	}
+	return n
+}
+
+// WaitConnections waits until at least n connections take envelopes.
+func (s *Server) WaitConnections(ctx context.Context, n int) error {
+	return s.Wait(ctx, func() bool { return s.Connections() >= n })
+}
+
+// Disconnect sends every connection a disconnect message with the given
+// reason ("refresh_requested", "warning", …). Envelopes sent from now on
+// wait for a new connection, as Slack stops using a socket it asked to go.
+func (s *Server) Disconnect(reason string) {
+	s.mu.Lock()
+	var targets []*conn
+	for _, c := range s.conns {
+		if !c.draining {
+			c.draining = true
+			targets = append(targets, c)
+		}
+	}
+	s.changedLocked()
+	s.mu.Unlock()
+	for _, c := range targets {
+		_ = c.write(map[string]any{"type": "disconnect", "reason": reason, "debug_info": map[string]any{"host": "emulator"}})
+	}
+}
+
+// DropConnections closes every socket abruptly, as a network failure would.
+func (s *Server) DropConnections() {
+	s.mu.Lock()
+	var targets []*conn
+	for _, c := range s.conns {
+		targets = append(targets, c)
+	}
+	s.mu.Unlock()
+	for _, c := range targets {
+		_ = c.ws.NetConn().Close()
+	}
+}
+
+// pickConn returns a connection that takes envelopes, round robin, waiting
+// for one when there is none (as Slack holds envelopes while an app reconnects).
+func (s *Server) pickConn(ctx context.Context) (*conn, error) {
+	for {
+		s.mu.Lock()
+		var live []*conn
+		for _, id := range slices.Sorted(maps.Keys(s.conns)) {
+			if c := s.conns[id]; !c.draining {
+				live = append(live, c)
+			}
+		}
+		ch := s.changed
+		if len(live) > 0 {
+			s.seq++
+			c := live[int(s.seq)%len(live)]
+			s.mu.Unlock()
+			return c, nil
+		}
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, errors.New("no Socket Mode connection: is the bot running?")
+		case <-s.done:
+			return nil, errors.New("emulator closed")
+		}
+	}
+}
+
+// deliver sends an envelope and waits for its ack payload. Events that are
+// not acked in time are redelivered with retry_attempt, as Slack does; a
+// slash command or click that is not acked fails with ErrTimeout.
+func (s *Server) deliver(ctx context.Context, typ string, payload any, acceptsResponse bool) (json.RawMessage, error) {
+	body := mustJSON(payload)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for attempt := 0; ; attempt++ {
+		s.mu.Lock()
+		env := &envelope{id: s.nextID("env-"), ack: make(chan json.RawMessage, 1)}
+		s.envelopes[env.id] = env
+		s.mu.Unlock()
+		msg := map[string]any{"envelope_id": env.id, "type": typ, "payload": body, "accepts_response_payload": acceptsResponse}
+		if typ == "events_api" {
+			msg["retry_attempt"] = attempt
+			if attempt > 0 {
+				msg["retry_reason"] = "timeout"
+			}
+		}
+		for {
+			c, err := s.pickConn(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if c.write(msg) == nil {
+				break
+			}
+		}
+		timer := time.NewTimer(s.opts.AckTimeout)
+		select {
+		case p := <-env.ack:
+			timer.Stop()
+			return p, nil
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, ctx.Err()
+		}
+		s.mu.Lock()
+		delete(s.envelopes, env.id)
+		s.timeouts = append(s.timeouts, typ)
+		s.changedLocked()
+		s.mu.Unlock()
+		if typ != "events_api" || attempt >= len(s.opts.EventRetryDelays) {
+			return nil, ErrTimeout
+		}
+		select {
+		case <-time.After(s.opts.EventRetryDelays[attempt]):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
