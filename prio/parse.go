@@ -3,10 +3,20 @@ package prio
 import "strings"
 
 // SplitIdea splits the text of `/idea <title> | <description>` at the first
-// "|". Either part may be empty; NewIdea judges them.
+// "|" outside Slack's <…> markup, so a link Slack sends as <url|label> stays
+// whole. Either part may be empty; NewIdea judges them.
 func SplitIdea(text string) (title, description string) {
-	title, description, _ = strings.Cut(text, "|")
-	return strings.TrimSpace(title), strings.TrimSpace(description)
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '<':
+			if end := strings.IndexByte(text[i:], '>'); end > 0 {
+				i += end // skip the whole <…>
+			}
+		case '|':
+			return strings.TrimSpace(text[:i]), strings.TrimSpace(text[i+1:])
+		}
+	}
+	return strings.TrimSpace(text), ""
 }
 
 // SplitWord returns the first word of text, lower-cased, and the rest with

@@ -19,6 +19,11 @@ func TestSplitIdea(t *testing.T) {
 		{"  Dark mode  |  for night owls ", "Dark mode", "for night owls"},
 		{"a | b | c", "a", "b | c"},
 		{"| only a description", "", "only a description"},
+		{"See <https://x.test|the doc> | why", "See <https://x.test|the doc>", "why"},
+		{"<@U1|ann> asks", "<@U1|ann> asks", ""},
+		{"a > b | c", "a > b", "c"},
+		{"a < b | c", "a < b", "c"},
+		{"a <b> | c", "a <b>", "c"},
 		{"", "", ""},
 	}
 	for _, tt := range tests {

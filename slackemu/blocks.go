@@ -3,6 +3,7 @@ package slackemu
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -309,11 +310,15 @@ func (r *renderer) element(e element) string {
 	return ""
 }
 
-// mrkdwn resolves Slack's <…> entities and &-escapes. Without verbatim,
-// Slack also turns the bare words @here, @channel and @everyone into
-// mentions, as it does in block text.
+// mrkdwn renders mrkdwn as Slack shows it: <…> entities resolved, *bold*,
+// _italic_, ~strike~ and `code` markers dropped, &-escapes decoded. Without
+// verbatim, Slack also turns the bare words @here, @channel and @everyone
+// into mentions, as it does in block text.
 func (r *renderer) mrkdwn(text string, verbatim bool) string {
-	var b strings.Builder
+	var (
+		b        strings.Builder
+		entities []string
+	)
 	for {
 		i := strings.IndexByte(text, '<')
 		if i < 0 {
@@ -323,23 +328,36 @@ func (r *renderer) mrkdwn(text string, verbatim bool) string {
 		if j < 0 {
 			break
 		}
-		b.WriteString(r.words(text[:i], verbatim))
-		b.WriteString(r.entity(text[i+1 : i+j]))
+		b.WriteString(text[:i])
+		fmt.Fprintf(&b, "\x00%d\x01", len(entities))
+		entities = append(entities, r.entity(text[i+1:i+j]))
 		text = text[i+j+1:]
 	}
-	b.WriteString(r.words(text, verbatim))
-	return b.String()
-}
-
-func (r *renderer) words(text string, verbatim bool) string {
+	b.WriteString(text)
+	out := b.String()
 	if !verbatim {
 		for _, w := range []string{"@here", "@channel", "@everyone"} {
-			if strings.Contains(text, w) {
+			if strings.Contains(out, w) {
 				r.mentions = append(r.mentions, w[1:])
 			}
 		}
 	}
-	return unescape(text)
+	for _, f := range formatting {
+		out = f.ReplaceAllString(out, "$1$2")
+	}
+	out = unescape(out)
+	for i, e := range entities {
+		out = strings.Replace(out, fmt.Sprintf("\x00%d\x01", i), e, 1)
+	}
+	return out
+}
+
+// formatting matches Slack's paired markers where they open a word.
+var formatting = []*regexp.Regexp{
+	regexp.MustCompile(`(^|[\s(\[{"'\x01])\*([^*\s](?:[^*\n]*[^*\s])?)\*`),
+	regexp.MustCompile(`(^|[\s(\[{"'\x01])_([^_\s](?:[^_\n]*[^_\s])?)_`),
+	regexp.MustCompile(`(^|[\s(\[{"'\x01])~([^~\s](?:[^~\n]*[^~\s])?)~`),
+	regexp.MustCompile("(^|)`([^`\n]+)`"),
 }
 
 func (r *renderer) entity(e string) string {

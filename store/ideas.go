@@ -23,32 +23,33 @@ const (
 )
 
 // CreateIdea gives idea the team's next number and stores it in its
-// channel's backlog, awaiting scoring. Numbers come from one INCR per team,
-// so they are never reused across goroutines, replicas or restarts.
-func (s *Store) CreateIdea(ctx context.Context, idea prio.Idea) (prio.Idea, error) {
+// channel's backlog, awaiting scoring; it returns the idea and its 1-based
+// place in that queue. Numbers come from one INCR per team, so they are
+// never reused across goroutines, replicas or restarts.
+func (s *Store) CreateIdea(ctx context.Context, idea prio.Idea) (prio.Idea, int64, error) {
 	n, err := s.rdb.Incr(ctx, ideaSeqKey(idea.Team)).Result()
 	if err != nil {
-		return prio.Idea{}, translate(err)
+		return prio.Idea{}, 0, translate(err)
 	}
 	idea.Number = n
-	created, err := createIdea.Run(ctx, s.rdb,
+	place, err := createIdea.Run(ctx, s.rdb,
 		[]string{ideaKey(idea.Team, idea.Channel, n), awaitingKey(idea.Team, idea.Channel)},
 		n,
 		fNumber, n, fTitle, idea.Title, fDesc, idea.Description, fAuthor, idea.Author,
 		fStatus, string(idea.Status), fCreated, idea.Created.UnixMilli(),
-	).Int()
+	).Int64()
 	if err != nil {
-		return prio.Idea{}, translate(err)
+		return prio.Idea{}, 0, translate(err)
 	}
-	if created == 0 {
-		return prio.Idea{}, fmt.Errorf("idea number %d of team %s already in use", n, idea.Team)
+	if place == 0 {
+		return prio.Idea{}, 0, fmt.Errorf("idea number %d of team %s already in use", n, idea.Team)
 	}
 	// The index lives in the team's slot, so it is written apart from the
 	// backlog; an idea missing from it is still listed in its own channel.
 	if err := s.rdb.HSet(ctx, ideaIndexKey(idea.Team), n, idea.Channel).Err(); err != nil {
-		return prio.Idea{}, translate(err)
+		return prio.Idea{}, 0, translate(err)
 	}
-	return idea, nil
+	return idea, place, nil
 }
 
 // SetCardTS remembers the ts of an idea's card message.

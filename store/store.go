@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 
 	"github.com/priobot/priobot/prio"
 )
@@ -30,6 +32,9 @@ const eventMemory = time.Hour
 
 // Options tune a Store.
 type Options struct {
+	// Log receives go-redis's own messages (reconnects, pool trouble) at
+	// warn level; without it they are dropped.
+	Log *slog.Logger
 	// OnError is called with every Redis error other than redis.Nil (for metrics).
 	OnError func(error)
 }
@@ -48,10 +53,15 @@ func Open(ctx context.Context, rawURL string, o Options) (*Store, error) {
 		DB:         opt.DB,
 		TLSConfig:  opt.TLSConfig,
 		ClientName: "priobot",
+		// Plain Redis and Valkey know neither CLIENT SETINFO (before 7.2)
+		// nor maintenance notifications; asking only adds error replies.
+		DisableIdentity:          true,
+		MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
 	})
 	if o.OnError != nil {
 		rdb.AddHook(errorHook(o.OnError))
 	}
+	redis.SetLogger(redisLogger{o.Log}) // go-redis has one logger per process
 	s := &Store{rdb: rdb}
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		_ = rdb.Close()
@@ -117,6 +127,15 @@ func isConnectivity(err error) bool {
 		strings.HasPrefix(msg, "CLUSTERDOWN") || strings.HasPrefix(msg, "TRYAGAIN")
 }
 
+// redisLogger sends go-redis's printf-style messages to slog.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	if l.log != nil {
+		l.log.WarnContext(ctx, "redis client", "msg", fmt.Sprintf(format, v...))
+	}
+}
+
 // errorHook reports Redis errors to a callback.
 type errorHook func(error)
 
@@ -133,8 +152,8 @@ func (h errorHook) DialHook(next redis.DialHook) redis.DialHook {
 func (h errorHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
 		err := next(ctx, cmd)
-		if err != nil && !errors.Is(err, redis.Nil) {
-			h(err)
+		if err != nil && !errors.Is(err, redis.Nil) && !redis.HasErrorPrefix(err, "NOSCRIPT") {
+			h(err) // NOSCRIPT is answered by a fallback to EVAL, not a failure
 		}
 		return err
 	}

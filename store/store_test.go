@@ -43,7 +43,7 @@ func TestCreateIdeaNumbersAreUniquePerTeam(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			got, err := s.CreateIdea(ctx, idea)
+			got, _, err := s.CreateIdea(ctx, idea)
 			if err != nil {
 				t.Error(err)
 				return
@@ -62,12 +62,12 @@ func TestCreateIdeaNumbersAreUniquePerTeam(t *testing.T) {
 			t.Errorf("number %d never handed out; numbers should run 1..%d", i, n)
 		}
 	}
-	other, err := s.CreateIdea(ctx, prio.Idea{Team: "T2", Channel: "C1", Title: "x", Status: prio.StatusNew})
+	other, place, err := s.CreateIdea(ctx, prio.Idea{Team: "T2", Channel: "C1", Title: "x", Status: prio.StatusNew})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if other.Number != 1 {
-		t.Errorf("another team's first idea got #%d, want #1", other.Number)
+	if other.Number != 1 || place != 1 {
+		t.Errorf("another team's first idea got #%d, %d in the queue; want #1, 1st", other.Number, place)
 	}
 }
 
@@ -75,13 +75,16 @@ func TestAwaitingListsOldestFirstPerChannel(t *testing.T) {
 	s := open(t)
 	ctx := t.Context()
 	created := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	for _, c := range []struct{ channel, title string }{{"C1", "first"}, {"C2", "elsewhere"}, {"C1", "second"}, {"C1", "third"}} {
+	for _, c := range []struct {
+		channel, title string
+		place          int64
+	}{{"C1", "first", 1}, {"C2", "elsewhere", 1}, {"C1", "second", 2}, {"C1", "third", 3}} {
 		idea, err := prio.NewIdea("T1", c.channel, "U9", c.title, "why", created)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.CreateIdea(ctx, idea); err != nil {
-			t.Fatal(err)
+		if _, place, err := s.CreateIdea(ctx, idea); err != nil || place != c.place {
+			t.Fatalf("CreateIdea(%s) = place %d, %v; want place %d", c.title, place, err, c.place)
 		}
 	}
 	if err := s.SetCardTS(ctx, "T1", "C1", 3, "1700000000.000100"); err != nil {
@@ -143,7 +146,7 @@ func TestUnavailableIsADomainError(t *testing.T) {
 	}
 	defer s.Close()
 	srv.Stop()
-	_, err = s.CreateIdea(t.Context(), prio.Idea{Team: "T1", Channel: "C1", Title: "x", Status: prio.StatusNew})
+	_, _, err = s.CreateIdea(t.Context(), prio.Idea{Team: "T1", Channel: "C1", Title: "x", Status: prio.StatusNew})
 	if prio.ErrorCode(err) != prio.Unavailable || !strings.Contains(prio.ErrorMessage(err), "can't reach its database") {
 		t.Errorf("CreateIdea with Redis down: code %q message %q; want Unavailable, 'can't reach its database'", prio.ErrorCode(err), prio.ErrorMessage(err))
 	}

@@ -1,0 +1,397 @@
+// Package bot is priobot's Slack transport: the Socket Mode loop, routing
+// by the commands table, acks, panic recovery, turning errors into private
+// replies, and rate-limit-aware calls to the Web API.
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/priobot/priobot/commands"
+	"github.com/priobot/priobot/prio"
+)
+
+// Options configure a Bot. Zero durations take the defaults.
+type Options struct {
+	BotToken, AppToken string
+	APIURL             string // Web API base, ending in "/"
+	// AckBudget is how long a slash command or modal submission may take
+	// for its reply to ride on the ack (Slack's deadline is 3 s).
+	AckBudget time.Duration
+	// HandlerTimeout bounds one handler, including its Slack calls.
+	HandlerTimeout time.Duration
+	// ShutdownTimeout bounds how long Run waits for in-flight handlers.
+	ShutdownTimeout time.Duration
+}
+
+// Deduper remembers Events API event ids, so a redelivered event has no
+// second effect; store.Store implements it.
+type Deduper interface {
+	FirstDelivery(ctx context.Context, team, eventID string) (bool, error)
+}
+
+// Bot serves Socket Mode envelopes with the routes of the commands table.
+type Bot struct {
+	opts    Options
+	log     *slog.Logger
+	metrics *Metrics
+	api     *webAPI
+	sm      *socketmode.Client
+	router  *router
+	dedupe  Deduper
+
+	connected atomic.Bool
+	inflight  sync.WaitGroup
+}
+
+// New builds a Bot. Call Slack to hand its Web API to the use cases, then
+// Serve to give it their routes, then Run.
+func New(o Options, log *slog.Logger, m *Metrics, dedupe Deduper) *Bot {
+	if o.AckBudget == 0 {
+		o.AckBudget = 2 * time.Second
+	}
+	if o.HandlerTimeout == 0 {
+		o.HandlerTimeout = 30 * time.Second
+	}
+	if o.ShutdownTimeout == 0 {
+		o.ShutdownTimeout = 10 * time.Second
+	}
+	httpClient := &http.Client{Timeout: 15 * time.Second, Transport: countingTransport{next: http.DefaultTransport, m: m}}
+	client := slack.New(o.BotToken,
+		slack.OptionAPIURL(o.APIURL),
+		slack.OptionAppLevelToken(o.AppToken),
+		slack.OptionHTTPClient(httpClient),
+	)
+	return &Bot{
+		opts: o, log: log, metrics: m, dedupe: dedupe,
+		api:    &webAPI{client: client, http: httpClient},
+		sm:     socketmode.New(client),
+		router: newRouter(nil),
+	}
+}
+
+// Slack is the bot's rate-limit-aware Web API, for the use cases.
+func (b *Bot) Slack() commands.Slack { return b.api }
+
+// Serve sets the routes the bot answers.
+func (b *Bot) Serve(routes []commands.Route) { b.router = newRouter(routes) }
+
+// Ready reports whether the Socket Mode connection is up.
+func (b *Bot) Ready() bool { return b.connected.Load() }
+
+// Run connects to Slack and serves envelopes until ctx ends, then stops
+// taking new ones and waits (up to ShutdownTimeout) for in-flight handlers,
+// whose acks and replies still go out.
+func (b *Bot) Run(ctx context.Context) error {
+	if _, err := b.api.client.AuthTestContext(ctx); err != nil {
+		return fmt.Errorf("slack auth.test with SLACK_BOT_TOKEN: %w", err)
+	}
+	sockCtx, stopSocket := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSocket()
+	fatal := make(chan error, 1)
+	go func() { fatal <- b.connect(sockCtx) }()
+	for {
+		select {
+		case <-ctx.Done():
+			b.drain()
+			return nil
+		case err := <-fatal:
+			b.drain()
+			return err
+		case ev := <-b.sm.Events:
+			b.dispatch(ctx, ev)
+		}
+	}
+}
+
+// connect keeps the Socket Mode client running; slack-go reconnects by
+// itself and returns only on fatal auth errors, which end the bot.
+func (b *Bot) connect(ctx context.Context) error {
+	err := b.sm.RunContext(ctx)
+	b.connected.Store(false)
+	if ctx.Err() != nil {
+		return nil
+	}
+	return fmt.Errorf("slack socket mode with SLACK_APP_TOKEN: %w", err)
+}
+
+func (b *Bot) drain() {
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(b.opts.ShutdownTimeout):
+		b.log.Warn("shutdown: handlers still running after timeout", "timeout", b.opts.ShutdownTimeout)
+	}
+}
+
+// dispatch handles one event from the Socket Mode client. It never blocks:
+// envelopes are served in their own goroutines so the Events channel drains.
+func (b *Bot) dispatch(ctx context.Context, ev socketmode.Event) {
+	switch ev.Type {
+	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
+		b.connected.Store(true)
+		if ev.Type == socketmode.EventTypeConnected {
+			b.log.Info("socket mode connected")
+		}
+	case socketmode.EventTypeConnecting, socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		b.connected.Store(false)
+		if ev.Type != socketmode.EventTypeConnecting {
+			b.log.Warn("socket mode connection problem", "event", string(ev.Type))
+		}
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+		if ev.Request == nil {
+			return
+		}
+		b.metrics.envelopes.WithLabelValues(string(ev.Type)).Inc()
+		b.inflight.Add(1)
+		go func() {
+			defer b.inflight.Done()
+			b.serve(ctx, ev)
+		}()
+	}
+}
+
+// serve routes one envelope, acks it and delivers the reply.
+func (b *Bot) serve(ctx context.Context, ev socketmode.Event) {
+	start := time.Now()
+	typ := string(ev.Type)
+	defer b.metrics.observe(typ, start)
+	// Handlers finish their work even when shutdown begins.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.opts.HandlerTimeout)
+	defer cancel()
+
+	switch data := ev.Data.(type) {
+	case slack.SlashCommand:
+		b.serveCommand(ctx, ev.Request, data)
+	case slack.InteractionCallback:
+		b.serveInteraction(ctx, ev.Request, data)
+	case slackevents.EventsAPIEvent:
+		b.ack(ev.Request, nil)
+		b.serveEvent(ctx, ev.Request, data)
+	default:
+		b.ack(ev.Request, nil)
+	}
+}
+
+func (b *Bot) ack(req *socketmode.Request, payload any) {
+	var err error
+	if payload == nil {
+		err = b.sm.Ack(*req)
+	} else {
+		err = b.sm.Ack(*req, payload)
+	}
+	if err != nil {
+		b.log.Error("ack failed", "envelope_id", req.EnvelopeID, "type", req.Type, "err", err)
+	}
+}
+
+// run calls a handler, turning a panic into an apology and an error into
+// the sentence the user should read (failed is then true). Internal errors
+// are logged here, once.
+func (b *Bot) run(ctx context.Context, req *socketmode.Request, rt commands.Route, r commands.Request) (reply *commands.Reply, failed bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("handler panicked", "type", req.Type, "envelope_id", req.EnvelopeID, "route", rt.Name,
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			b.metrics.handlerErrors.WithLabelValues(req.Type, "panic").Inc()
+			reply = &commands.Reply{Message: commands.Message{Text: "Sorry, that went wrong on priobot's side and has been logged. Please try again."}}
+			failed = true
+		}
+	}()
+	reply, err := rt.Handle(ctx, r)
+	if err != nil {
+		code := prio.ErrorCode(err)
+		b.metrics.handlerErrors.WithLabelValues(req.Type, string(code)).Inc()
+		if code == prio.Internal || code == prio.Unavailable {
+			b.log.Error("handler failed", "type", req.Type, "envelope_id", req.EnvelopeID, "route", rt.Name, "err", err)
+		}
+		return &commands.Reply{Message: commands.Message{Text: prio.ErrorMessage(err)}}, true
+	}
+	return reply, false
+}
+
+// maxAck is the largest ack Slack takes (slack-go refuses 20 KB and more).
+const maxAck = 20_000
+
+// serveCommand answers a slash command. The reply rides on the ack when it
+// is ready within AckBudget; otherwise the ack goes out empty and the reply
+// follows through the response_url.
+func (b *Bot) serveCommand(ctx context.Context, req *socketmode.Request, cmd slack.SlashCommand) {
+	if !validIDs(cmd.TeamID, cmd.ChannelID, cmd.UserID) {
+		b.ack(req, map[string]any{"text": "That request didn't look like it came from Slack, so I ignored it."})
+		return
+	}
+	rt, text, ok := b.router.command(cmd.Command, cmd.Text)
+	if !ok {
+		b.ack(req, map[string]any{"text": fmt.Sprintf("I don't know %s. Try `/backlog help`.", cmd.Command)})
+		return
+	}
+	r := commands.Request{
+		Team: cmd.TeamID, Channel: cmd.ChannelID, User: cmd.UserID,
+		ChannelName: cmd.ChannelName, UserName: cmd.UserName,
+		Text: unescape(text), TriggerID: cmd.TriggerID,
+	}
+	done := make(chan *commands.Reply, 1)
+	go func() {
+		reply, _ := b.run(ctx, req, rt, r)
+		done <- reply
+	}()
+	timer := time.NewTimer(b.opts.AckBudget)
+	defer timer.Stop()
+	select {
+	case reply := <-done:
+		if reply == nil {
+			b.ack(req, nil)
+			return
+		}
+		if p := payloadOf(reply); fits(p) {
+			b.ack(req, p)
+			return
+		}
+		b.ack(req, nil)
+		b.reply(ctx, req, cmd.ResponseURL, reply)
+	case <-timer.C:
+		b.ack(req, nil)
+		b.reply(ctx, req, cmd.ResponseURL, <-done)
+	}
+}
+
+// unescape turns the &amp;, &lt; and &gt; Slack puts in typed text back
+// into characters; handlers escape all user text again on output.
+var unescape = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace
+
+func fits(p responsePayload) bool {
+	data, err := json.Marshal(map[string]any{"envelope_id": "x", "payload": p})
+	return err == nil && len(data) < maxAck
+}
+
+// reply sends a handler's reply through a response_url.
+func (b *Bot) reply(ctx context.Context, req *socketmode.Request, url string, reply *commands.Reply) {
+	if reply == nil || url == "" {
+		return
+	}
+	if err := b.api.respond(ctx, url, reply); err != nil {
+		b.log.Error("reply not delivered", "type", req.Type, "envelope_id", req.EnvelopeID, "err", err)
+	}
+}
+
+// serveInteraction answers a click (ack first, reply through the
+// response_url) or a modal submission (the ack carries its errors).
+func (b *Bot) serveInteraction(ctx context.Context, req *socketmode.Request, cb slack.InteractionCallback) {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		b.ack(req, nil)
+		if len(cb.ActionCallback.BlockActions) == 0 {
+			return
+		}
+		act := cb.ActionCallback.BlockActions[0]
+		channel := cb.Container.ChannelID
+		if channel == "" {
+			channel = cb.Channel.ID
+		}
+		if !validIDs(cb.Team.ID, cb.User.ID) || (channel != "" && !validIDs(channel)) {
+			return
+		}
+		rt, ok := b.router.action(act.ActionID)
+		if !ok {
+			b.log.Warn("no route for action", "action_id", act.ActionID)
+			return
+		}
+		r := commands.Request{
+			Team: cb.Team.ID, Channel: channel, User: cb.User.ID, ChannelName: cb.Channel.Name, UserName: cb.User.Name,
+			TriggerID: cb.TriggerID, ActionID: act.ActionID, Value: act.Value,
+			MessageTS: cb.Container.MessageTs, ThreadTS: cb.Container.ThreadTs,
+		}
+		reply, _ := b.run(ctx, req, rt, r)
+		b.reply(ctx, req, cb.ResponseURL, reply)
+	case slack.InteractionTypeViewSubmission:
+		rt, ok := b.router.views[cb.View.CallbackID]
+		if !ok || !validIDs(cb.Team.ID, cb.User.ID) {
+			b.ack(req, nil)
+			return
+		}
+		r := commands.Request{Team: cb.Team.ID, User: cb.User.ID, UserName: cb.User.Name, TriggerID: cb.TriggerID,
+			Values: viewValues(cb.View.State), PrivateMetadata: cb.View.PrivateMetadata}
+		reply, failed := b.run(ctx, req, rt, r)
+		switch {
+		case failed && len(r.Values) > 0:
+			// An error for the whole form: show it on the first input.
+			b.ack(req, map[string]any{"response_action": "errors", "errors": map[string]string{firstKey(r.Values): reply.Text}})
+		case reply != nil && reply.ViewErrors != nil:
+			b.ack(req, map[string]any{"response_action": "errors", "errors": reply.ViewErrors})
+		default:
+			b.ack(req, nil)
+		}
+	default:
+		b.ack(req, nil)
+	}
+}
+
+func viewValues(state *slack.ViewState) map[string]string {
+	out := map[string]string{}
+	if state == nil {
+		return out
+	}
+	for blockID, actions := range state.Values {
+		for _, a := range actions {
+			v := a.Value
+			if a.SelectedOption.Value != "" {
+				v = a.SelectedOption.Value
+			}
+			out[blockID] = v
+		}
+	}
+	return out
+}
+
+func firstKey(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys[0]
+}
+
+// serveEvent runs an Events API event once, however often Slack delivers it.
+func (b *Bot) serveEvent(ctx context.Context, req *socketmode.Request, ev slackevents.EventsAPIEvent) {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || !validIDs(ev.TeamID) {
+		return
+	}
+	rt, ok := b.router.events[ev.InnerEvent.Type]
+	if !ok {
+		return
+	}
+	first, err := b.dedupe.FirstDelivery(ctx, ev.TeamID, cb.EventID)
+	if err != nil {
+		b.log.Error("event dedupe failed", "envelope_id", req.EnvelopeID, "err", err)
+		return
+	}
+	if !first {
+		b.log.Debug("duplicate event ignored", "event_id", cb.EventID, "retry_attempt", req.RetryAttempt)
+		return
+	}
+	r := commands.Request{Team: ev.TeamID}
+	if e, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok {
+		r.User, r.Channel = e.User, e.Channel
+	}
+	if r.User != "" && !validIDs(r.User) {
+		return
+	}
+	b.run(ctx, req, rt, r) // errors are logged in run; an event has nobody to reply to
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+)
+
+// Config is priobot's configuration, read from the environment.
+type Config struct {
+	BotToken        string        `envconfig:"SLACK_BOT_TOKEN" desc:"Bot token (xoxb-…) from your Slack app's OAuth & Permissions page"`
+	AppToken        string        `envconfig:"SLACK_APP_TOKEN" desc:"App-level token (xapp-…) with connections:write, for Socket Mode"`
+	APIURL          string        `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"Slack Web API base URL (GovSlack, or the emulator in tests)"`
+	RedisURL        string        `envconfig:"REDIS_URL" default:"redis://localhost:6379/0" desc:"Redis URL, redis:// or rediss:// (TLS)"`
+	HTTPAddr        string        `envconfig:"HTTP_ADDR" default:":8080" desc:"Listen address for /healthz, /readyz and /metrics"`
+	LogLevel        string        `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	LogFormat       string        `envconfig:"LOG_FORMAT" default:"text" desc:"text or json"`
+	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"10s" desc:"How long a shutdown waits for in-flight handlers"`
+}
+
+// loadConfig reads the environment and returns every problem with it, one
+// sentence each. No message contains a token's value.
+func loadConfig() (Config, []string) {
+	var c Config
+	if err := envconfig.Process("", &c); err != nil {
+		// Only non-string fields can fail here, and none of them is secret.
+		return c, []string{err.Error()}
+	}
+	var problems []string
+	token := func(name, value, prefix, what string) {
+		switch {
+		case value == "":
+			problems = append(problems, fmt.Sprintf("%s is not set: it is the %s.", name, what))
+		case !strings.HasPrefix(value, prefix):
+			problems = append(problems, fmt.Sprintf("%s must start with %s: it is the %s (the value given does not).", name, prefix, what))
+		}
+	}
+	token("SLACK_BOT_TOKEN", c.BotToken, "xoxb-", "bot token from OAuth & Permissions")
+	token("SLACK_APP_TOKEN", c.AppToken, "xapp-", "app-level token with connections:write from Basic Information")
+	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		problems = append(problems, fmt.Sprintf("SLACK_API_URL must be an http(s) URL such as https://slack.com/api/, not %q.", c.APIURL))
+	} else if !strings.HasSuffix(c.APIURL, "/") {
+		c.APIURL += "/"
+	}
+	if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+		problems = append(problems, "REDIS_URL must look like redis://host:6379/0 or rediss://host:6380/0.")
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		problems = append(problems, fmt.Sprintf("HTTP_ADDR must be host:port or :port, not %q.", c.HTTPAddr))
+	}
+	if _, ok := logLevels[strings.ToLower(c.LogLevel)]; !ok {
+		problems = append(problems, fmt.Sprintf("LOG_LEVEL must be debug, info, warn or error, not %q.", c.LogLevel))
+	}
+	if f := strings.ToLower(c.LogFormat); f != "text" && f != "json" {
+		problems = append(problems, fmt.Sprintf("LOG_FORMAT must be text or json, not %q.", c.LogFormat))
+	}
+	if c.ShutdownTimeout <= 0 {
+		problems = append(problems, "SHUTDOWN_TIMEOUT must be positive, such as 10s.")
+	}
+	return c, problems
+}
+
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+
+// logger builds the process logger from the configuration.
+func (c Config) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: logLevels[strings.ToLower(c.LogLevel)]}
+	if strings.ToLower(c.LogFormat) == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// usage prints what priobot is and every variable it reads.
+func usage(w io.Writer) {
+	fmt.Fprint(w, `priobot runs a product team's prioritisation rituals in Slack.
+
+Usage:
+  priobot               run the bot (configured by the environment below)
+  priobot healthcheck   exit 0 when the bot on HTTP_ADDR answers /healthz
+  priobot -h            show this help
+
+Environment:
+`)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  VARIABLE\tDEFAULT\tDESCRIPTION")
+	_ = envconfig.Usagef("", &Config{}, tw, "{{range .}}  {{usage_key .}}\t{{usage_default .}}\t{{usage_description .}}\n{{end}}")
+	_ = tw.Flush()
+}
+
+func getenv(key, fallback string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return fallback
+}

@@ -1,0 +1,344 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/priobot/priobot/internal/redistest"
+	"github.com/priobot/priobot/slackemu"
+)
+
+// harness is priobot running in-process against the Slack emulator and a
+// real redis-server, with a workspace of people and channels.
+type harness struct {
+	t        *testing.T
+	emu      *slackemu.Server
+	redis    *redistest.Server
+	httpAddr string
+	logs     *syncBuffer
+	stop     context.CancelFunc
+	done     chan error
+
+	ann, bob        string // people
+	product, design string // public channels
+}
+
+func newHarness(t *testing.T, o slackemu.Options) *harness {
+	t.Helper()
+	h := &harness{t: t, redis: redistest.Start(t), logs: &syncBuffer{}}
+	emu, err := slackemu.Start(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emu.Close)
+	h.emu = emu
+	h.ann = emu.AddUser("ann", slackemu.UserOptions{})
+	h.bob = emu.AddUser("bob", slackemu.UserOptions{})
+	h.product = emu.AddChannel("product", slackemu.ChannelOptions{})
+	h.design = emu.AddChannel("design", slackemu.ChannelOptions{})
+	h.start()
+	return h
+}
+
+// start runs the bot and waits for its Socket Mode connection.
+func (h *harness) start() {
+	h.t.Helper()
+	h.httpAddr = freeAddr(h.t)
+	cfg := Config{
+		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: h.emu.APIURL(),
+		RedisURL: h.redis.URL(), HTTPAddr: h.httpAddr, LogLevel: "debug", LogFormat: "text",
+		ShutdownTimeout: 5 * time.Second,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.stop, h.done = cancel, make(chan error, 1)
+	go func() { h.done <- run(ctx, cfg, h.logs) }()
+	h.t.Cleanup(h.shutdown)
+	if err := h.emu.WaitConnections(h.t.Context(), 1); err != nil {
+		h.t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, h.logs)
+	}
+}
+
+// shutdown stops the bot as SIGTERM would and returns run's error.
+func (h *harness) shutdown() {
+	if h.stop == nil {
+		return
+	}
+	h.stop()
+	h.stop = nil
+	if err := <-h.done; err != nil {
+		h.t.Errorf("run returned %v", err)
+	}
+	if strings.Contains(h.logs.String(), slackemu.BotToken) || strings.Contains(h.logs.String(), slackemu.AppToken) {
+		h.t.Error("a token appears in the logs")
+	}
+}
+
+// slash types a slash command and fails the test if the bot does not ack.
+func (h *harness) slash(user, channel, command, text string) {
+	h.t.Helper()
+	if err := h.emu.SlashCommand(h.t.Context(), user, channel, command, text); err != nil {
+		h.t.Fatalf("%s %s: %v", command, text, err)
+	}
+}
+
+// ephemeral waits for a private message to user in channel containing parts.
+func (h *harness) ephemeral(user, channel string, parts ...string) slackemu.Message {
+	h.t.Helper()
+	return h.waitMessage(func() []slackemu.Message { return h.emu.Ephemerals(user, channel) }, parts)
+}
+
+// message waits for a channel message containing parts.
+func (h *harness) message(channel string, parts ...string) slackemu.Message {
+	h.t.Helper()
+	return h.waitMessage(func() []slackemu.Message { return h.emu.Messages(channel) }, parts)
+}
+
+func (h *harness) waitMessage(list func() []slackemu.Message, parts []string) slackemu.Message {
+	h.t.Helper()
+	var m slackemu.Message
+	err := h.emu.Wait(h.t.Context(), func() bool {
+		var ok bool
+		m, ok = slackemu.Last(list(), parts...)
+		return ok
+	})
+	if err != nil {
+		var seen []string
+		for _, m := range list() {
+			seen = append(seen, m.Text)
+		}
+		h.t.Fatalf("no message containing %q; saw:\n%s", parts, strings.Join(seen, "\n---\n"))
+	}
+	return m
+}
+
+func (h *harness) get(path string) (int, string) {
+	h.t.Helper()
+	resp, err := http.Get("http://" + h.httpAddr + path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// syncBuffer is a log sink safe for the bot's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestIdeaIsNumberedPostedAndListed(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.slash(h.ann, h.product, "/idea", "Dark mode | for late-night work")
+	card := h.message(h.product, "#1 Dark mode", "for late-night work", "Submitted by ann", "awaiting scoring")
+	if card.User != slackemu.BotUserID || card.Fallback != "New idea #1: Dark mode" {
+		t.Errorf("card by %s with fallback %q; want the bot's, with a plain-text fallback", card.User, card.Fallback)
+	}
+	if len(card.Mentions) != 0 {
+		t.Errorf("the card pings %v; submitting an idea should ping nobody", card.Mentions)
+	}
+	h.ephemeral(h.ann, h.product, "#1 Dark mode is in the backlog", "1st in the queue")
+
+	h.slash(h.bob, h.product, "/idea", "Export to CSV")
+	h.ephemeral(h.bob, h.product, "#2 Export to CSV", "2nd in the queue")
+	h.slash(h.bob, h.design, "/idea", "Bigger buttons")
+	h.message(h.design, "#3 Bigger buttons") // numbers are per team, backlogs per channel
+
+	h.slash(h.ann, h.product, "/backlog", "")
+	list := h.ephemeral(h.ann, h.product, "Backlog of #product: 2 ideas awaiting scoring", "#1 Dark mode", "#2 Export to CSV")
+	if strings.Contains(list.Text, "Bigger buttons") {
+		t.Errorf("#product's backlog lists #design's idea:\n%s", list.Text)
+	}
+	if len(h.emu.Messages(h.product)) != 2 {
+		t.Errorf("the listing should be private; #product has %d messages", len(h.emu.Messages(h.product)))
+	}
+}
+
+func TestHelpListsEveryForm(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.slash(h.ann, h.product, "/idea", "help")
+	h.ephemeral(h.ann, h.product, "/idea <title> | <description>", "/idea help")
+	h.slash(h.ann, h.product, "/backlog", "HELP")
+	h.ephemeral(h.ann, h.product, "/backlog —", "/backlog help —")
+	if got := h.emu.Messages(h.product); len(got) != 0 {
+		t.Errorf("help was posted to the channel: %v", got)
+	}
+}
+
+func TestHostileTitleShowsLiterallyAndPingsNobody(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	hostile := "<!channel> <@U123> <https://evil.test|click> @here & co"
+	h.slash(h.ann, h.product, "/idea", hostile)
+	card := h.message(h.product, "#1 "+hostile)
+	if len(card.Mentions) != 0 {
+		t.Errorf("a hostile title pinged %v", card.Mentions)
+	}
+	conf := h.ephemeral(h.ann, h.product, "#1 "+hostile)
+	h.slash(h.ann, h.product, "/backlog", "")
+	list := h.ephemeral(h.ann, h.product, "Backlog of", hostile)
+	for _, m := range []slackemu.Message{conf, list} {
+		if len(m.Mentions) != 0 {
+			t.Errorf("%q pings %v", m.Text, m.Mentions)
+		}
+	}
+}
+
+func TestBadInputIsAnsweredPrivatelyAndChangesNothing(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	tests := []struct{ command, text, answer string }{
+		{"/idea", "   | only a description", "needs a title"},
+		{"/idea", strings.Repeat("x", 151), "151 characters"},
+		{"/idea", "ok | " + strings.Repeat("d", 2001), "2001 characters"},
+		{"/backlog", "frobnicate", "I don't know /backlog frobnicate"},
+		{"/nope", "", "I don't know /nope"},
+	}
+	for _, tt := range tests {
+		h.slash(h.ann, h.product, tt.command, tt.text)
+		h.ephemeral(h.ann, h.product, tt.answer)
+	}
+	h.slash(h.ann, h.product, "/backlog", "")
+	h.ephemeral(h.ann, h.product, "backlog is empty")
+	if got := h.emu.Messages(h.product); len(got) != 0 {
+		t.Errorf("bad input posted in the channel: %v", got[0].Text)
+	}
+	h.slash(h.ann, h.product, "/idea", "First real one")
+	h.message(h.product, "#1 First real one") // refused input used up no number
+}
+
+func TestPostingWaitsOutRateLimits(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.emu.RateLimit("chat.postMessage", 2, time.Second)
+	h.slash(h.ann, h.product, "/idea", "Patience")
+	h.message(h.product, "#1 Patience")
+	h.ephemeral(h.ann, h.product, "#1 Patience is in the backlog")
+	if n := h.emu.TooEarly(); n != 0 {
+		t.Errorf("the bot called chat.postMessage %d times before Retry-After ran out", n)
+	}
+	var limited int
+	for _, c := range h.emu.Calls("chat.postMessage") {
+		if c.Status == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited != 2 {
+		t.Errorf("%d calls were rate limited, want 2", limited)
+	}
+}
+
+func TestReconnectAfterRefreshLosesNoEnvelope(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	const n = 20
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			if i == n/2 {
+				h.emu.Disconnect("refresh_requested")
+			}
+			if err := h.emu.SlashCommand(t.Context(), h.ann, h.product, "/idea", fmt.Sprintf("Idea %02d", i)); err != nil {
+				t.Errorf("idea %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := h.emu.Wait(t.Context(), func() bool { return len(h.emu.Messages(h.product)) == n }); err != nil {
+		t.Fatalf("%d of %d idea cards posted", len(h.emu.Messages(h.product)), n)
+	}
+	if got := h.emu.Timeouts(); len(got) != 0 {
+		t.Errorf("envelopes timed out across the reconnect: %v", got)
+	}
+	h.slash(h.ann, h.product, "/backlog", "")
+	h.ephemeral(h.ann, h.product, fmt.Sprintf("%d ideas awaiting scoring", n))
+}
+
+func TestRedisDownGetsAClearAnswer(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.redis.Stop()
+	h.slash(h.ann, h.product, "/idea", "Lost?")
+	h.ephemeral(h.ann, h.product, "can't reach its database", "nothing was saved")
+	if code, body := h.get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "redis") {
+		t.Errorf("/readyz with Redis down = %d %q, want 503 naming redis", code, body)
+	}
+}
+
+func TestOperatorEndpoints(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	if code, _ := h.get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code, body := h.get("/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz = %d %q, want 200 when Redis and Slack are up", code, body)
+	}
+	h.slash(h.ann, h.product, "/idea", "Metrics")
+	h.message(h.product, "#1 Metrics")
+	_, metrics := h.get("/metrics")
+	for _, want := range []string{
+		`priobot_envelopes_total{type="slash_commands"} 1`,
+		`priobot_slack_api_calls_total{method="chat.postMessage",status="200"} 1`,
+		`priobot_handler_seconds_count{type="slash_commands"} 1`,
+		`priobot_redis_errors_total 0`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+			for _, l := range strings.Split(metrics, "\n") {
+				if strings.HasPrefix(l, "priobot_") {
+					t.Log(l)
+				}
+			}
+		}
+	}
+	if healthcheck(h.httpAddr) != 0 {
+		t.Error("priobot healthcheck failed against a healthy bot")
+	}
+}
+
+func TestAppHomeIsPublishedOncePerEvent(t *testing.T) {
+	// Acks arrive after the deadline, so Slack redelivers the event.
+	h := newHarness(t, slackemu.Options{AckTimeout: 300 * time.Millisecond, EventRetryDelays: []time.Duration{0}})
+	h.emu.SlowAcks(time.Second)
+	_ = h.emu.OpenHome(t.Context(), h.ann) // times out twice: the point of the test
+	if err := h.emu.Wait(t.Context(), func() bool { _, ok := h.emu.Home(h.ann); return ok }); err != nil {
+		t.Fatal("home tab never published")
+	}
+	home, _ := h.emu.Home(h.ann)
+	if !strings.Contains(home.Text, "/idea <title> | <description>") {
+		t.Errorf("home tab lacks usage:\n%s", home.Text)
+	}
+	if got := len(h.emu.Timeouts()); got != 2 {
+		t.Fatalf("%d delivery attempts timed out, want 2 (the event was delivered twice)", got)
+	}
+	h.shutdown() // in-flight handlers finish before run returns
+	if n := len(h.emu.Calls("views.publish")); n != 1 {
+		t.Errorf("views.publish called %d times for one event delivered twice, want 1", n)
+	}
+}

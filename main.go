@@ -1,0 +1,142 @@
+// Command priobot is a Slack bot for a product team's prioritisation
+// rituals: ideas in, priority poker, "where does it sit?" and weekly
+// summaries. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/priobot/priobot/bot"
+	"github.com/priobot/priobot/commands"
+	"github.com/priobot/priobot/store"
+)
+
+func main() {
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "-h", "-help", "--help", "help":
+			usage(os.Stdout)
+			return
+		case "healthcheck":
+			os.Exit(healthcheck(getenv("HTTP_ADDR", ":8080")))
+		default:
+			fmt.Fprintf(os.Stderr, "priobot: unknown argument %q\n\n", os.Args[1])
+			usage(os.Stderr)
+			os.Exit(2)
+		}
+	}
+	cfg, problems := loadConfig()
+	if len(problems) > 0 {
+		fmt.Fprintln(os.Stderr, "priobot: the configuration has problems:")
+		for _, p := range problems {
+			fmt.Fprintln(os.Stderr, "  "+p)
+		}
+		fmt.Fprintln(os.Stderr, "Run `priobot -h` for every variable.")
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "priobot:", err)
+		os.Exit(1)
+	}
+}
+
+// run wires priobot together and serves until ctx ends.
+func run(ctx context.Context, cfg Config, logOut io.Writer) error {
+	log := cfg.logger(logOut)
+	metrics := bot.NewMetrics()
+
+	connectCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	st, err := store.Open(connectCtx, cfg.RedisURL, store.Options{OnError: metrics.RedisError, Log: log})
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	b := bot.New(bot.Options{
+		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+	}, log, metrics, st)
+	app := commands.New(st, b.Slack(), log, time.Now)
+	b.Serve(app.Routes())
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: httpHandler(st, b, metrics), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server stopped", "err", err)
+		}
+	}()
+	log.Info("priobot starting", "http", ln.Addr().String(), "slack_api", cfg.APIURL)
+
+	runErr := b.Run(ctx)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdownCtx)
+	log.Info("priobot stopped")
+	return runErr
+}
+
+// httpHandler serves the operator's endpoints.
+func httpHandler(st *store.Store, b *bot.Bot, m *bot.Metrics) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+		defer cancel()
+		var problems []string
+		if err := st.Ping(ctx); err != nil {
+			problems = append(problems, "redis: "+err.Error())
+		}
+		if !b.Ready() {
+			problems = append(problems, "slack: socket mode not connected")
+		}
+		if len(problems) > 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			for _, p := range problems {
+				_, _ = io.WriteString(w, p+"\n")
+			}
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET /metrics", m.Handler())
+	return mux
+}
+
+// healthcheck is the container's health probe: it needs no shell or curl.
+func healthcheck(addr string) int {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "healthcheck: bad HTTP_ADDR:", err)
+		return 1
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get("http://" + net.JoinHostPort("127.0.0.1", port) + "/healthz")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "healthcheck:", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(os.Stderr, "healthcheck:", resp.Status)
+		return 1
+	}
+	return 0
+}
