@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/priobot/priobot/internal/redistest"
+	"github.com/priobot/priobot/internal/testlog"
 	"github.com/priobot/priobot/slackemu"
 )
 
@@ -23,7 +23,7 @@ type harness struct {
 	emu      *slackemu.Server
 	redis    *redistest.Server
 	httpAddr string
-	logs     *syncBuffer
+	logs     *testlog.Buffer
 	stop     context.CancelFunc
 	done     chan error
 
@@ -33,7 +33,7 @@ type harness struct {
 
 func newHarness(t *testing.T, o slackemu.Options) *harness {
 	t.Helper()
-	h := &harness{t: t, redis: redistest.Start(t), logs: &syncBuffer{}}
+	h := &harness{t: t, redis: redistest.Start(t), logs: &testlog.Buffer{}}
 	emu, err := slackemu.Start(o)
 	if err != nil {
 		t.Fatal(err)
@@ -140,23 +140,6 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// syncBuffer is a log sink safe for the bot's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func TestIdeaIsNumberedPostedAndListed(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})

@@ -28,12 +28,12 @@ const (
 // by the bot (ids are well-formed Slack ids).
 type Request struct {
 	Team, Channel, User string
-	ChannelName         string // as Slack sent it, for display
-	UserName            string // as Slack sent it, for display
-	Text                string // a slash command's text after its subcommand word
-	TriggerID           string // opens a modal within 3 s
-	ActionID, Value     string // a click
-	MessageTS, ThreadTS string // the message a click came from
+	ChannelName         string            // as Slack sent it, for display
+	UserName            string            // as Slack sent it, for display
+	Text                string            // a slash command's text after its subcommand word
+	TriggerID           string            // opens a modal within 3 s
+	ActionID, Value     string            // a click
+	MessageTS, ThreadTS string            // the message a click came from
 	Values              map[string]string // a modal's inputs: block id -> value
 	PrivateMetadata     string            // a modal's private_metadata
 }
