@@ -140,7 +140,6 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-
 func TestIdeaIsNumberedPostedAndListed(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
 	h.slash(h.ann, h.product, "/idea", "Dark mode | for late-night work")

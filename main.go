@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	_ "time/tzdata" // schedules name IANA zones; do not depend on the image having them
 
 	"github.com/priobot/priobot/bot"
 	"github.com/priobot/priobot/commands"

@@ -1,0 +1,22 @@
+# `make test` is the one test command: README and CI both run it.
+.PHONY: test build lint redis-server
+
+test: redis-server
+	go test -race -count=1 ./...
+
+build:
+	CGO_ENABLED=0 go build -trimpath -o priobot .
+
+lint:
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
+	go vet ./...
+
+# Tests start their own redis-server; install it when missing and we may.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing redis-server with apt-get"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; \
+		else \
+			echo "redis-server is missing: install it (e.g. sudo apt-get install redis-server) and run make test again" >&2; exit 1; \
+		fi; }
