@@ -324,3 +324,13 @@ func TestAppHomeIsPublishedOncePerEvent(t *testing.T) {
 		t.Errorf("views.publish called %d times for one event delivered twice, want 1", n)
 	}
 }
+
+func TestReconnectAfterDroppedSocket(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.emu.DropConnections()
+	h.slash(h.ann, h.product, "/idea", "Still here")
+	h.message(h.product, "#1 Still here")
+	if code, _ := h.get("/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz = %d after reconnecting", code)
+	}
+}
