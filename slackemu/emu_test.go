@@ -1,7 +1,6 @@
 package slackemu_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -169,24 +168,11 @@ func TestSocketModeRoundTrip(t *testing.T) {
 	emu, api := start(t, slackemu.Options{})
 	ch := emu.AddChannel("product", slackemu.ChannelOptions{})
 	ann := emu.AddUser("ann", slackemu.UserOptions{})
-	sm := socketmode.New(api)
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	go func() { _ = sm.RunContext(ctx) }()
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case ev := <-sm.Events:
-				if ev.Type == socketmode.EventTypeSlashCommand {
-					cmd := ev.Data.(slack.SlashCommand)
-					_ = sm.Ack(*ev.Request, map[string]any{"text": "echo " + cmd.Text + " from " + cmd.UserName})
-				}
-			}
-		}
-	}()
-	if err := emu.SlashCommand(ctx, ann, ch, "/echo", "hello"); err != nil {
+	runApp(t, emu, api, func(a *app, ev socketmode.Event) {
+		cmd := ev.Data.(slack.SlashCommand)
+		a.sm.Ack(*ev.Request, map[string]any{"text": "echo " + cmd.Text + " from " + cmd.UserName})
+	})
+	if err := emu.SlashCommand(t.Context(), ann, ch, "/echo", "hello"); err != nil {
 		t.Fatal(err)
 	}
 	if m, ok := slackemu.Last(emu.Ephemerals(ann, ch), "echo hello from ann"); !ok || m.For != ann {
@@ -194,7 +180,7 @@ func TestSocketModeRoundTrip(t *testing.T) {
 	}
 
 	emu.Disconnect("refresh_requested")
-	if err := emu.SlashCommand(ctx, ann, ch, "/echo", "again"); err != nil {
+	if err := emu.SlashCommand(t.Context(), ann, ch, "/echo", "again"); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := slackemu.Last(emu.Ephemerals(ann, ch), "echo again"); !ok {
@@ -206,15 +192,8 @@ func TestUnackedCommandTimesOut(t *testing.T) {
 	emu, api := start(t, slackemu.Options{AckTimeout: 200 * time.Millisecond})
 	ch := emu.AddChannel("product", slackemu.ChannelOptions{})
 	ann := emu.AddUser("ann", slackemu.UserOptions{})
-	sm := socketmode.New(api)
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	go func() { _ = sm.RunContext(ctx) }()
-	go func() {
-		for range sm.Events { // read, never ack
-		}
-	}()
-	if err := emu.SlashCommand(ctx, ann, ch, "/slow", ""); !errors.Is(err, slackemu.ErrTimeout) {
+	runApp(t, emu, api, func(*app, socketmode.Event) {}) // reads, never acks
+	if err := emu.SlashCommand(t.Context(), ann, ch, "/slow", ""); !errors.Is(err, slackemu.ErrTimeout) {
 		t.Errorf("unacked command: %v, want ErrTimeout", err)
 	}
 	if got := emu.Timeouts(); len(got) != 1 || got[0] != "slash_commands" {
