@@ -27,6 +27,28 @@ const (
 	StatusMerged     Status = "merged"
 )
 
+// Open reports whether an idea with this status is still in play: ranked
+// when it has a score, awaiting scoring when not.
+func (s Status) Open() bool {
+	switch s {
+	case StatusNew, StatusRanked, StatusPlanned, StatusInProgress:
+		return true
+	}
+	return false
+}
+
+// Label is how a status reads in a sentence.
+func (s Status) Label() string {
+	if s == StatusNew {
+		return "awaiting scoring"
+	}
+	return string(s)
+}
+
+// Settable are the statuses `/backlog status` sets; the others come from
+// scoring, decline, merge and reopen.
+var Settable = []Status{StatusPlanned, StatusInProgress, StatusShipped}
+
 // Idea is one entry of a channel's backlog. Number is unique per team and
 // never reused.
 type Idea struct {
@@ -39,6 +61,29 @@ type Idea struct {
 	Status      Status
 	Created     time.Time
 	CardTS      string // the idea card's message ts in Channel, once posted
+
+	Values    map[string]float64 // criterion values by Criterion.ID
+	Score     float64            // valid when Scored
+	Scored    bool
+	ScoredAt  time.Time
+	ScoredBy  string // the user who scored it, or who accepted the poker result
+	ScoredVia string // "poker" or "owner"
+
+	StatusBy   string // who last changed the status
+	StatusAt   time.Time
+	Reason     string // why it was declined
+	MergedInto int64
+
+	Supporters int64
+	Rev        int64 // bumped by every change; guards read-compute-write updates
+}
+
+// Position is where an idea sits in its backlog.
+type Position struct {
+	Place int64   // 1-based; 0 when the idea is closed
+	Of    int64   // how many ideas are in the same list
+	Queue bool    // the list is the queue awaiting scoring, not the ranking
+	Above []int64 // up to two ideas just above it
 }
 
 // NewIdea validates a title and description as typed by a person and returns
