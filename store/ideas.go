@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -11,16 +12,40 @@ import (
 	"github.com/priobot/priobot/prio"
 )
 
-// The fields of an idea's HASH.
+// The fields of an idea's HASH. Criterion values are stored as "v:<id>".
 const (
-	fNumber  = "number"
-	fTitle   = "title"
-	fDesc    = "description"
-	fAuthor  = "author"
-	fStatus  = "status"
-	fCreated = "created" // unix milliseconds
-	fCardTS  = "card_ts"
+	fNumber     = "number"
+	fTitle      = "title"
+	fDesc       = "description"
+	fAuthor     = "author"
+	fStatus     = "status"
+	fCreated    = "created" // unix milliseconds, like every time here
+	fCardTS     = "card_ts"
+	fScore      = "score" // "" until every criterion of the framework has a value
+	fScoredAt   = "scored_at"
+	fScoredBy   = "scored_by"
+	fScoredVia  = "scored_via"
+	fStatusBy   = "status_by"
+	fStatusAt   = "status_at"
+	fReason     = "reason"
+	fMergedInto = "merged_into"
+	fRev        = "rev"
+	valuePrefix = "v:"
 )
+
+// Actor is who asks for a change. Admin is true only once Slack said the
+// user is a workspace admin or owner: they may manage any backlog.
+type Actor struct {
+	ID    string
+	Admin bool
+}
+
+func (a Actor) admin() string {
+	if a.Admin {
+		return "1"
+	}
+	return "0"
+}
 
 // CreateIdea gives idea the team's next number and stores it in its
 // channel's backlog, awaiting scoring; it returns the idea and its 1-based
@@ -32,21 +57,27 @@ func (s *Store) CreateIdea(ctx context.Context, idea prio.Idea) (prio.Idea, int6
 		return prio.Idea{}, 0, translate(err)
 	}
 	idea.Number = n
+	t, c := idea.Team, idea.Channel
 	place, err := createIdea.Run(ctx, s.rdb,
-		[]string{ideaKey(idea.Team, idea.Channel, n), awaitingKey(idea.Team, idea.Channel)},
-		n,
+		[]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c)},
+		n, member(n), idea.Title,
 		fNumber, n, fTitle, idea.Title, fDesc, idea.Description, fAuthor, idea.Author,
-		fStatus, string(idea.Status), fCreated, idea.Created.UnixMilli(),
+		fStatus, string(idea.Status), fCreated, idea.Created.UnixMilli(), fScore, "", fRev, 0,
 	).Int64()
 	if err != nil {
 		return prio.Idea{}, 0, translate(err)
 	}
 	if place == 0 {
-		return prio.Idea{}, 0, fmt.Errorf("idea number %d of team %s already in use", n, idea.Team)
+		return prio.Idea{}, 0, fmt.Errorf("idea number %d of team %s already in use", n, t)
 	}
-	// The index lives in the team's slot, so it is written apart from the
-	// backlog; an idea missing from it is still listed in its own channel.
-	if err := s.rdb.HSet(ctx, ideaIndexKey(idea.Team), n, idea.Channel).Err(); err != nil {
+	// The indexes live in the team's slot, so they are written apart from
+	// the backlog; an idea missing from them is still listed in its channel.
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, ideaIndexKey(t), n, c)
+		p.ZAdd(ctx, userIdeasKey(t, idea.Author), redis.Z{Score: float64(n), Member: c + ":" + strconv.FormatInt(n, 10)})
+		return nil
+	})
+	if err != nil {
 		return prio.Idea{}, 0, translate(err)
 	}
 	return idea, place, nil
@@ -57,60 +88,428 @@ func (s *Store) SetCardTS(ctx context.Context, team, channel string, number int6
 	return translate(s.rdb.HSet(ctx, ideaKey(team, channel, number), fCardTS, ts).Err())
 }
 
+// Locate returns the channel whose backlog holds idea number n, or NotFound.
+func (s *Store) Locate(ctx context.Context, team string, n int64) (string, error) {
+	c, err := s.rdb.HGet(ctx, ideaIndexKey(team), strconv.FormatInt(n, 10)).Result()
+	if err == redis.Nil {
+		return "", prio.Errorf(prio.NotFound, "There is no idea #%d.", n)
+	}
+	return c, translate(err)
+}
+
+// Where returns an idea with where it sits in its backlog: one round trip.
+func (s *Store) Where(ctx context.Context, team, channel string, n int64) (prio.Idea, prio.Position, error) {
+	res, err := position.Run(ctx, s.rdb,
+		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), supportersKey(team, channel, n)},
+		member(n)).Slice()
+	if err != nil {
+		return prio.Idea{}, prio.Position{}, translate(err)
+	}
+	if len(res) == 0 {
+		return prio.Idea{}, prio.Position{}, notHere(n)
+	}
+	idea := decodeIdea(team, channel, pairs(res[0]))
+	idea.Supporters = res[1].(int64)
+	pos := prio.Position{Place: res[2].(int64), Of: res[3].(int64), Queue: res[4].(int64) == 1}
+	for _, m := range res[5].([]any) {
+		pos.Above = append(pos.Above, parseMember(m.(string)))
+	}
+	return idea, pos, nil
+}
+
+func notHere(n int64) error {
+	return prio.Errorf(prio.NotFound, "There is no idea #%d in this channel's backlog.", n)
+}
+
+// Ranked returns up to limit of a backlog's ranked ideas from offset (best
+// first) and how many are ranked in all.
+func (s *Store) Ranked(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error) {
+	return s.page(ctx, team, channel, rankedKey(team, channel), offset, limit)
+}
+
 // Awaiting returns up to limit of a backlog's ideas awaiting scoring, oldest
-// first from offset, and how many there are in all. Two round trips: the
-// page of numbers, then one pipeline of HGETALLs.
+// first from offset, and how many there are in all.
 func (s *Store) Awaiting(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error) {
-	key := awaitingKey(team, channel)
+	return s.page(ctx, team, channel, awaitingKey(team, channel), offset, limit)
+}
+
+// page reads a slice of a sorted set of ideas: two round trips, the
+// members and then one pipeline of the ideas.
+func (s *Store) page(ctx context.Context, team, channel, key string, offset, limit int64) ([]prio.Idea, int64, error) {
 	var (
-		page  *redis.StringSliceCmd
-		total *redis.IntCmd
+		members *redis.StringSliceCmd
+		total   *redis.IntCmd
 	)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		page = p.ZRange(ctx, key, offset, offset+limit-1)
+		members = p.ZRange(ctx, key, offset, offset+limit-1)
 		total = p.ZCard(ctx, key)
 		return nil
 	})
 	if err != nil {
 		return nil, 0, translate(err)
 	}
-	ideas, err := s.ideas(ctx, team, channel, page.Val())
+	numbers := make([]int64, len(members.Val()))
+	for i, m := range members.Val() {
+		numbers[i] = parseMember(m)
+	}
+	ideas, err := s.Ideas(ctx, team, channel, numbers)
 	return ideas, total.Val(), err
 }
 
-// ideas loads the ideas with the given numbers from one backlog, in order,
-// skipping any that vanished in between.
-func (s *Store) ideas(ctx context.Context, team, channel string, numbers []string) ([]prio.Idea, error) {
+// Ideas loads ideas of one backlog by number, in order, with their
+// supporter counts, skipping numbers that are not there.
+func (s *Store) Ideas(ctx context.Context, team, channel string, numbers []int64) ([]prio.Idea, error) {
 	if len(numbers) == 0 {
 		return nil, nil
 	}
-	cmds := make([]*redis.MapStringStringCmd, len(numbers))
+	hashes := make([]*redis.MapStringStringCmd, len(numbers))
+	counts := make([]*redis.IntCmd, len(numbers))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, num := range numbers {
-			n, _ := strconv.ParseInt(num, 10, 64)
-			cmds[i] = p.HGetAll(ctx, ideaKey(team, channel, n))
+		for i, n := range numbers {
+			hashes[i] = p.HGetAll(ctx, ideaKey(team, channel, n))
+			counts[i] = p.SCard(ctx, supportersKey(team, channel, n))
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]prio.Idea, 0, len(cmds))
-	for _, c := range cmds {
-		if h := c.Val(); len(h) > 0 {
-			out = append(out, decodeIdea(team, channel, h))
+	out := make([]prio.Idea, 0, len(numbers))
+	for i, h := range hashes {
+		if len(h.Val()) > 0 {
+			idea := decodeIdea(team, channel, h.Val())
+			idea.Supporters = counts[i].Val()
+			out = append(out, idea)
 		}
 	}
 	return out, nil
 }
 
-func decodeIdea(team, channel string, h map[string]string) prio.Idea {
-	n, _ := strconv.ParseInt(h[fNumber], 10, 64)
-	ms, _ := strconv.ParseInt(h[fCreated], 10, 64)
-	return prio.Idea{
-		Team: team, Channel: channel, Number: n,
-		Title: h[fTitle], Description: h[fDesc], Author: h[fAuthor],
-		Status: prio.Status(h[fStatus]), Created: time.UnixMilli(ms).UTC(),
-		CardTS: h[fCardTS],
+// Titles returns every idea's title in a backlog by number.
+func (s *Store) Titles(ctx context.Context, team, channel string) (map[int64]string, error) {
+	raw, err := s.rdb.HGetAll(ctx, titlesKey(team, channel)).Result()
+	if err != nil {
+		return nil, translate(err)
 	}
+	out := make(map[int64]string, len(raw))
+	for k, v := range raw {
+		n, _ := strconv.ParseInt(k, 10, 64)
+		out[n] = v
+	}
+	return out, nil
+}
+
+// Counts returns how many ideas a backlog has in each status.
+func (s *Store) Counts(ctx context.Context, team, channel string) (map[prio.Status]int64, error) {
+	raw, err := s.rdb.HGetAll(ctx, countsKey(team, channel)).Result()
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := map[prio.Status]int64{}
+	for k, v := range raw {
+		if n, _ := strconv.ParseInt(v, 10, 64); n > 0 {
+			out[prio.Status(k)] = n
+		}
+	}
+	return out, nil
+}
+
+// UserIdeas lists the (channel, number) of the ideas a person submitted, newest first.
+func (s *Store) UserIdeas(ctx context.Context, team, user string, limit int64) ([]prio.Idea, error) {
+	refs, err := s.rdb.ZRevRange(ctx, userIdeasKey(team, user), 0, limit-1).Result()
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]prio.Idea, 0, len(refs))
+	for _, ref := range refs {
+		c, num, _ := strings.Cut(ref, ":")
+		n, _ := strconv.ParseInt(num, 10, 64)
+		out = append(out, prio.Idea{Team: team, Channel: c, Number: n})
+	}
+	return out, nil
+}
+
+// refusal turns a script's refusal into a domain error about idea n; what
+// says what was asked ("declined", "merged"), for a status conflict.
+func refusal(res []any, n int64, what string) error {
+	code, _ := res[0].(string)
+	switch code {
+	case "ok", "added", "removed":
+		return nil
+	case "missing":
+		return notHere(n)
+	case "forbidden":
+		return errForbidden
+	case "author":
+		return prio.Errorf(prio.Invalid, "You submitted #%d, so your support is counted already.", n)
+	case "state":
+		st := prio.Status(res[1].(string))
+		return prio.Errorf(prio.Conflict, "#%d is %s, so it can't be %s. `/backlog reopen #%d` puts it back in play first.", n, st.Label(), what, n)
+	case "stale":
+		return errStale
+	}
+	return fmt.Errorf("script answered %v", res)
+}
+
+var (
+	errForbidden = prio.Errorf(prio.Forbidden, "Only this backlog's owners (and workspace admins) can do that. `/backlog owners` shows who they are.")
+	errStale     = prio.Errorf(prio.Conflict, "That idea changed while I was saving. Please try again.")
+)
+
+// SetStatus moves idea n to status to ("reopen" for back into play) if its
+// status is one of from. It returns the status it had and now has.
+func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, actor Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (prio.Status, prio.Status, error) {
+	allowed := ","
+	for _, st := range from {
+		allowed += string(st) + ","
+	}
+	res, err := setStatus.Run(ctx, s.rdb,
+		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel)},
+		actor.ID, actor.admin(), string(to), reason, now.UnixMilli(), allowed, member(n), n).Slice()
+	if err != nil {
+		return "", "", translate(err)
+	}
+	if err := refusal(res, n, to.Label()); err != nil {
+		return "", "", err
+	}
+	return prio.Status(res[1].(string)), prio.Status(res[2].(string)), nil
+}
+
+// Merge folds idea from into idea into, moving its author and supporters.
+// Owners may merge any two open ideas; an author may merge their own. It
+// returns who now supports into because of the merge.
+func (s *Store) Merge(ctx context.Context, team, channel string, from, into int64, actor Actor, now time.Time) ([]string, error) {
+	res, err := merge.Run(ctx, s.rdb,
+		[]string{ideaKey(team, channel, from), supportersKey(team, channel, from), ideaKey(team, channel, into), supportersKey(team, channel, into),
+			rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel)},
+		actor.ID, actor.admin(), now.UnixMilli(), member(from), from, into).Slice()
+	if err != nil {
+		return nil, translate(err)
+	}
+	which := from
+	if len(res) > 2 && res[len(res)-1] == "into" && res[0] != "ok" {
+		which = into
+	}
+	if err := refusal(res, which, "merged"); err != nil {
+		return nil, err
+	}
+	moved := make([]string, 0, len(res)-2)
+	for _, u := range res[2:] {
+		moved = append(moved, u.(string))
+	}
+	return moved, nil
+}
+
+// ToggleSupport adds user as a supporter of idea n, or withdraws them if
+// they were one. It reports whether they now support it, and the count.
+func (s *Store) ToggleSupport(ctx context.Context, team, channel string, n int64, user string) (bool, int64, error) {
+	res, err := toggleSupport.Run(ctx, s.rdb, []string{ideaKey(team, channel, n), supportersKey(team, channel, n)}, user).Slice()
+	if err != nil {
+		return false, 0, translate(err)
+	}
+	if err := refusal(res, n, "supported"); err != nil {
+		return false, 0, err
+	}
+	return res[0] == "added", res[1].(int64), nil
+}
+
+// Supporters lists who supports idea n.
+func (s *Store) Supporters(ctx context.Context, team, channel string, n int64) ([]string, error) {
+	users, err := s.rdb.SMembers(ctx, supportersKey(team, channel, n)).Result()
+	return users, translate(err)
+}
+
+// maxTries bounds the read-compute-write retries of scoring.
+const maxTries = 5
+
+// SetScore stores criterion values for idea n and re-ranks it. The score is
+// computed here from all its values under the backlog's framework, and
+// written only if neither changed meanwhile (else it is computed again).
+// via is "owner" or "poker"; a poker result needs no owner rights.
+func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, actor Actor, values map[string]float64, via string, now time.Time) (prio.Idea, error) {
+	for range maxTries {
+		fw, err := s.Framework(ctx, team, channel)
+		if err != nil {
+			return prio.Idea{}, err
+		}
+		ideas, err := s.Ideas(ctx, team, channel, []int64{n})
+		if err != nil {
+			return prio.Idea{}, err
+		}
+		if len(ideas) == 0 {
+			return prio.Idea{}, notHere(n)
+		}
+		idea := ideas[0]
+		for id, v := range values {
+			idea.Values[id] = v
+		}
+		score, complete := fw.Score(idea.Values)
+		scoreArg := ""
+		if complete {
+			scoreArg = strconv.FormatFloat(score, 'f', -1, 64)
+		}
+		admin := actor.admin()
+		if via == "poker" {
+			admin = "1"
+		}
+		args := []any{actor.ID, admin, fw.Name, prio.DefaultFramework.Name, idea.Rev, scoreArg, via, now.UnixMilli(), member(n), n}
+		for id, v := range values {
+			args = append(args, valuePrefix+id, strconv.FormatFloat(v, 'f', -1, 64))
+		}
+		res, err := setScore.Run(ctx, s.rdb,
+			[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), metaKey(team, channel), countsKey(team, channel)},
+			args...).Slice()
+		if err != nil {
+			return prio.Idea{}, translate(err)
+		}
+		if err := refusal(res, n, "scored"); err != errStale {
+			if err != nil {
+				return prio.Idea{}, err
+			}
+			idea.Status, idea.Score, idea.Scored = prio.Status(res[2].(string)), score, complete
+			return idea, nil
+		}
+	}
+	return prio.Idea{}, errStale
+}
+
+// Framework returns the scoring framework of a backlog.
+func (s *Store) Framework(ctx context.Context, team, channel string) (prio.Framework, error) {
+	name, err := s.rdb.HGet(ctx, metaKey(team, channel), "framework").Result()
+	if err != nil && err != redis.Nil {
+		return prio.Framework{}, translate(err)
+	}
+	return prio.LookupFramework(name)
+}
+
+// SetFramework switches a backlog to framework fw and re-ranks every idea by
+// its stored values under it; ideas lacking a value go back to the queue.
+func (s *Store) SetFramework(ctx context.Context, team, channel string, fw prio.Framework, actor Actor) error {
+	for range maxTries {
+		rev, err := s.rdb.HGet(ctx, metaKey(team, channel), fRev).Result()
+		if err == redis.Nil {
+			rev = "0"
+		} else if err != nil {
+			return translate(err)
+		}
+		titles, err := s.Titles(ctx, team, channel)
+		if err != nil {
+			return err
+		}
+		numbers := make([]int64, 0, len(titles))
+		for n := range titles {
+			numbers = append(numbers, n)
+		}
+		ideas, err := s.Ideas(ctx, team, channel, numbers)
+		if err != nil {
+			return err
+		}
+		keys := []string{metaKey(team, channel), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel)}
+		args := []any{actor.ID, actor.admin(), fw.Name, rev}
+		for _, idea := range ideas {
+			score := ""
+			if v, ok := fw.Score(idea.Values); ok {
+				score = strconv.FormatFloat(v, 'f', -1, 64)
+			}
+			keys = append(keys, ideaKey(team, channel, idea.Number))
+			args = append(args, member(idea.Number), idea.Number, score)
+		}
+		res, err := setFramework.Run(ctx, s.rdb, keys, args...).Slice()
+		if err != nil {
+			return translate(err)
+		}
+		if err := refusal(res, 0, ""); err != errStale {
+			return err
+		}
+	}
+	return errStale
+}
+
+// Owners lists a backlog's owners; none means anyone may manage it.
+func (s *Store) Owners(ctx context.Context, team, channel string) ([]string, error) {
+	owners, err := s.rdb.SMembers(ctx, ownersKey(team, channel)).Result()
+	return owners, translate(err)
+}
+
+// ChangeOwners adds ("add") or removes ("remove") owners and returns the
+// owners after the change.
+func (s *Store) ChangeOwners(ctx context.Context, team, channel string, actor Actor, op string, users []string) ([]string, error) {
+	args := []any{actor.ID, actor.admin(), op}
+	for _, u := range users {
+		args = append(args, u)
+	}
+	res, err := changeOwners.Run(ctx, s.rdb, []string{ownersKey(team, channel)}, args...).Slice()
+	if err != nil {
+		return nil, translate(err)
+	}
+	if err := refusal(res, 0, ""); err != nil {
+		return nil, err
+	}
+	owners := make([]string, 0, len(res)-1)
+	for _, u := range res[1:] {
+		owners = append(owners, u.(string))
+	}
+	return owners, nil
+}
+
+// ChannelPrivacy returns whether a channel is private, if recorded.
+func (s *Store) ChannelPrivacy(ctx context.Context, team, channel string) (private, known bool, err error) {
+	v, err := s.rdb.HGet(ctx, metaKey(team, channel), "private").Result()
+	if err == redis.Nil {
+		return false, false, nil
+	}
+	return v == "1", err == nil, translate(err)
+}
+
+// SetChannelPrivacy records whether a channel is private.
+func (s *Store) SetChannelPrivacy(ctx context.Context, team, channel string, private bool) error {
+	v := "0"
+	if private {
+		v = "1"
+	}
+	return translate(s.rdb.HSet(ctx, metaKey(team, channel), "private", v).Err())
+}
+
+func pairs(v any) map[string]string {
+	list, _ := v.([]any)
+	out := make(map[string]string, len(list)/2)
+	for i := 0; i+1 < len(list); i += 2 {
+		out[list[i].(string)] = list[i+1].(string)
+	}
+	return out
+}
+
+func parseMember(m string) int64 {
+	n, _ := strconv.ParseInt(m, 10, 64)
+	return n
+}
+
+func millis(s string) time.Time {
+	ms, _ := strconv.ParseInt(s, 10, 64)
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+func decodeIdea(team, channel string, h map[string]string) prio.Idea {
+	idea := prio.Idea{
+		Team: team, Channel: channel, Number: parseMember(h[fNumber]),
+		Title: h[fTitle], Description: h[fDesc], Author: h[fAuthor],
+		Status: prio.Status(h[fStatus]), Created: millis(h[fCreated]), CardTS: h[fCardTS],
+		Values:   map[string]float64{},
+		ScoredAt: millis(h[fScoredAt]), ScoredBy: h[fScoredBy], ScoredVia: h[fScoredVia],
+		StatusBy: h[fStatusBy], StatusAt: millis(h[fStatusAt]), Reason: h[fReason],
+		MergedInto: parseMember(h[fMergedInto]), Rev: parseMember(h[fRev]),
+	}
+	if h[fScore] != "" {
+		idea.Score, _ = strconv.ParseFloat(h[fScore], 64)
+		idea.Scored = true
+	}
+	for k, v := range h {
+		if id, ok := strings.CutPrefix(k, valuePrefix); ok {
+			idea.Values[id], _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	return idea
 }

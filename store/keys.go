@@ -1,6 +1,9 @@
 package store
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Every Redis key priobot uses is built here. Keys are namespaced by Slack
 // team and carry a Redis Cluster hash tag in braces: {team} for team-wide
@@ -15,14 +18,45 @@ func ideaSeqKey(team string) string { return teamTag(team) + "idea:seq" }
 // ideaIndexKey (HASH number -> channel) finds an idea's backlog by number.
 func ideaIndexKey(team string) string { return teamTag(team) + "idea:channel" }
 
+// userIdeasKey (ZSET "channel:number" scored by number) lists the ideas a
+// person submitted, for `/backlog mine` and the App Home.
+func userIdeasKey(team, user string) string { return teamTag(team) + "user:" + user + ":ideas" }
+
 // eventKey (STRING, expires) marks an Events API event_id as handled.
 func eventKey(team, eventID string) string { return teamTag(team) + "event:" + eventID }
 
-// ideaKey (HASH) holds one idea's fields; see ideaFields.
+// ideaKey (HASH) holds one idea's fields; see ideas.go.
 func ideaKey(team, channel string, number int64) string {
 	return backlogTag(team, channel) + "idea:" + strconv.FormatInt(number, 10)
 }
 
-// awaitingKey (ZSET number scored by number) lists a backlog's ideas awaiting
+// supportersKey (SET of user ids) holds who pressed Me too on an idea.
+func supportersKey(team, channel string, number int64) string {
+	return ideaKey(team, channel, number) + ":supporters"
+}
+
+// rankedKey (ZSET member(n) scored by -score) ranks a backlog's scored open
+// ideas: ZRANGE from 0 is best first, and equal scores fall back to the
+// zero-padded member, so the older idea comes first.
+func rankedKey(team, channel string) string { return backlogTag(team, channel) + "ranked" }
+
+// awaitingKey (ZSET member(n) scored by n) queues open ideas awaiting
 // scoring, oldest first.
 func awaitingKey(team, channel string) string { return backlogTag(team, channel) + "awaiting" }
+
+// titlesKey (HASH number -> title) lists every idea of a backlog, for
+// search, similar titles, export and re-ranking.
+func titlesKey(team, channel string) string { return backlogTag(team, channel) + "titles" }
+
+// metaKey (HASH) holds a backlog's settings: framework, rev, private, name.
+func metaKey(team, channel string) string { return backlogTag(team, channel) + "meta" }
+
+// ownersKey (SET of user ids) holds who may manage a backlog; empty: anyone.
+func ownersKey(team, channel string) string { return backlogTag(team, channel) + "owners" }
+
+// countsKey (HASH status -> count) counts a backlog's ideas by status.
+func countsKey(team, channel string) string { return backlogTag(team, channel) + "counts" }
+
+// member is an idea's number as a sorted-set member: zero-padded, so equal
+// scores order oldest first.
+func member(n int64) string { return fmt.Sprintf("%012d", n) }

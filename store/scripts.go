@@ -2,20 +2,248 @@ package store
 
 import "github.com/redis/go-redis/v9"
 
-// createIdea stores a new idea and queues it for scoring, refusing to
-// overwrite an existing idea with the same number.
+// Every script that changes an idea returns a table whose first element is
+// "ok" or the reason it changed nothing: "missing", "forbidden" (the actor
+// is not an owner), "state" (followed by the idea's status), "author",
+// "stale" (the idea or framework changed since it was read; retry).
+
+// prelude is shared by the scripts that move ideas between lists.
+const prelude = `
+local function allowed(owners, actor, admin)
+	return admin == "1" or redis.call("SCARD", owners) == 0 or redis.call("SISMEMBER", owners, actor) == 1
+end
+local function isopen(s)
+	return s == "new" or s == "ranked" or s == "planned" or s == "in-progress"
+end
+-- place files an idea under the list its status and score call for.
+local function place(ranked, awaiting, member, number, status, score)
+	redis.call("ZREM", ranked, member)
+	redis.call("ZREM", awaiting, member)
+	if isopen(status) then
+		if score ~= "" then
+			redis.call("ZADD", ranked, -tonumber(score), member)
+		else
+			redis.call("ZADD", awaiting, number, member)
+		end
+	end
+end
+local function count(counts, from, to)
+	if from ~= to then
+		redis.call("HINCRBY", counts, from, -1)
+		redis.call("HINCRBY", counts, to, 1)
+	end
+end
+-- scored is the status an open idea has after scoring: planned and
+-- in-progress stay; new and ranked follow whether it has a score.
+local function scored(status, score)
+	if status == "new" or status == "ranked" then
+		if score ~= "" then return "ranked" end
+		return "new"
+	end
+	return status
+end
+`
+
+// createIdea stores a new idea, queues it for scoring and counts it.
 //
 // KEYS[1] -> priobot:{T:C}:idea:<n>   (HASH)
 // KEYS[2] -> priobot:{T:C}:awaiting   (ZSET)
-// ARGV[1] -> the idea's number
-// ARGV[2..] -> field, value pairs for the hash
-// Output: the idea's 1-based place in the queue awaiting scoring, or 0
-// when the number was taken.
+// KEYS[3] -> priobot:{T:C}:titles     (HASH)
+// KEYS[4] -> priobot:{T:C}:counts     (HASH)
+// ARGV[1] -> the idea's number; ARGV[2] -> its member; ARGV[3] -> title
+// ARGV[4..] -> field, value pairs for the hash
+// Output: the idea's 1-based place in the queue, or 0 when the number was taken.
 var createIdea = redis.NewScript(`
 if redis.call("EXISTS", KEYS[1]) == 1 then
 	return 0
 end
-redis.call("HSET", KEYS[1], unpack(ARGV, 2))
-redis.call("ZADD", KEYS[2], ARGV[1], ARGV[1])
-return redis.call("ZRANK", KEYS[2], ARGV[1]) + 1
+redis.call("HSET", KEYS[1], unpack(ARGV, 4))
+redis.call("ZADD", KEYS[2], ARGV[1], ARGV[2])
+redis.call("HSET", KEYS[3], ARGV[1], ARGV[3])
+redis.call("HINCRBY", KEYS[4], "new", 1)
+return redis.call("ZRANK", KEYS[2], ARGV[2]) + 1
+`)
+
+// setStatus moves an idea to a status if the actor may and the idea's
+// current status allows it, re-filing it in the ranking or the queue.
+//
+// KEYS[1] -> idea (HASH), KEYS[2] -> ranked (ZSET), KEYS[3] -> awaiting (ZSET),
+// KEYS[4] -> owners (SET), KEYS[5] -> counts (HASH)
+// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> target
+// status or "reopen", ARGV[4] -> reason, ARGV[5] -> now (unix ms),
+// ARGV[6] -> ",from,statuses,", ARGV[7] -> member, ARGV[8] -> number
+// Output: {"ok", old status, new status} or a refusal.
+var setStatus = redis.NewScript(prelude + `
+if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
+if not allowed(KEYS[4], ARGV[1], ARGV[2]) then return {"forbidden"} end
+local cur = redis.call("HGET", KEYS[1], "status")
+if not string.find(ARGV[6], "," .. cur .. ",", 1, true) then return {"state", cur} end
+local score = redis.call("HGET", KEYS[1], "score") or ""
+local to = ARGV[3]
+if to == "reopen" then to = scored("new", score) end
+redis.call("HSET", KEYS[1], "status", to, "status_by", ARGV[1], "status_at", ARGV[5], "reason", ARGV[4], "merged_into", "")
+redis.call("HINCRBY", KEYS[1], "rev", 1)
+place(KEYS[2], KEYS[3], ARGV[7], ARGV[8], to, score)
+count(KEYS[5], cur, to)
+return {"ok", cur, to}
+`)
+
+// merge folds one open idea into another: the source becomes "merged", its
+// author and supporters support the target (its author excepted).
+//
+// KEYS[1] -> source idea, KEYS[2] -> source supporters, KEYS[3] -> target idea,
+// KEYS[4] -> target supporters, KEYS[5] -> ranked, KEYS[6] -> awaiting,
+// KEYS[7] -> owners, KEYS[8] -> counts
+// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now (unix ms),
+// ARGV[4] -> source member, ARGV[5] -> source number, ARGV[6] -> target number
+// Output: {"ok", source's old status, supporters moved…} or a refusal
+// ("missing"/"state" followed by "from" or "into").
+var merge = redis.NewScript(prelude + `
+if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing", "from"} end
+if redis.call("EXISTS", KEYS[3]) == 0 then return {"missing", "into"} end
+local author = redis.call("HGET", KEYS[1], "author")
+if author ~= ARGV[1] and not allowed(KEYS[7], ARGV[1], ARGV[2]) then return {"forbidden"} end
+local from = redis.call("HGET", KEYS[1], "status")
+if not isopen(from) then return {"state", from, "from"} end
+local into = redis.call("HGET", KEYS[3], "status")
+if not isopen(into) then return {"state", into, "into"} end
+local target = redis.call("HGET", KEYS[3], "author")
+local moved = redis.call("SMEMBERS", KEYS[2])
+table.insert(moved, author)
+for _, u in ipairs(moved) do
+	if u ~= target then redis.call("SADD", KEYS[4], u) end
+end
+redis.call("DEL", KEYS[2])
+redis.call("HSET", KEYS[1], "status", "merged", "merged_into", ARGV[6], "status_by", ARGV[1], "status_at", ARGV[3], "reason", "")
+redis.call("HINCRBY", KEYS[1], "rev", 1)
+redis.call("HINCRBY", KEYS[3], "rev", 1)
+place(KEYS[5], KEYS[6], ARGV[4], ARGV[5], "merged", "")
+count(KEYS[8], from, "merged")
+local out = {"ok", from}
+for _, u in ipairs(moved) do table.insert(out, u) end
+return out
+`)
+
+// toggleSupport adds a supporter to an open idea, or removes them when
+// they already support it. Authors support their own ideas implicitly.
+//
+// KEYS[1] -> idea (HASH), KEYS[2] -> supporters (SET)
+// ARGV[1] -> user
+// Output: {"added"|"removed", supporters} or a refusal.
+var toggleSupport = redis.NewScript(prelude + `
+if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
+if redis.call("HGET", KEYS[1], "author") == ARGV[1] then return {"author"} end
+local status = redis.call("HGET", KEYS[1], "status")
+if not isopen(status) then return {"state", status} end
+local result = "added"
+if redis.call("SREM", KEYS[2], ARGV[1]) == 1 then
+	result = "removed"
+else
+	redis.call("SADD", KEYS[2], ARGV[1])
+end
+redis.call("HINCRBY", KEYS[1], "rev", 1)
+return {result, redis.call("SCARD", KEYS[2])}
+`)
+
+// setScore stores criterion values and the score computed from them, if the
+// actor may, the backlog's framework is the one the score was computed
+// with and the idea has not changed since it was read.
+//
+// KEYS[1] -> idea, KEYS[2] -> ranked, KEYS[3] -> awaiting, KEYS[4] -> owners,
+// KEYS[5] -> meta, KEYS[6] -> counts
+// ARGV[1] -> actor, ARGV[2] -> "1" if allowed regardless of owners (admin, or
+// a poker result), ARGV[3] -> framework, ARGV[4] -> default framework,
+// ARGV[5] -> the idea's rev when read, ARGV[6] -> score ("" when incomplete),
+// ARGV[7] -> "owner" or "poker", ARGV[8] -> now (unix ms), ARGV[9] -> member,
+// ARGV[10] -> number, ARGV[11..] -> criterion field, value pairs
+// Output: {"ok", old status, new status} or a refusal.
+var setScore = redis.NewScript(prelude + `
+if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
+if not allowed(KEYS[4], ARGV[1], ARGV[2]) then return {"forbidden"} end
+local fw = redis.call("HGET", KEYS[5], "framework") or ARGV[4]
+if fw ~= ARGV[3] then return {"stale"} end
+if (redis.call("HGET", KEYS[1], "rev") or "0") ~= ARGV[5] then return {"stale"} end
+local cur = redis.call("HGET", KEYS[1], "status")
+if not isopen(cur) then return {"state", cur} end
+local to = scored(cur, ARGV[6])
+redis.call("HSET", KEYS[1], "score", ARGV[6], "scored_at", ARGV[8], "scored_by", ARGV[1], "scored_via", ARGV[7], "status", to, unpack(ARGV, 11))
+redis.call("HINCRBY", KEYS[1], "rev", 1)
+redis.call("HINCRBY", KEYS[5], "rev", 1)
+place(KEYS[2], KEYS[3], ARGV[9], ARGV[10], to, ARGV[6])
+count(KEYS[6], cur, to)
+return {"ok", cur, to}
+`)
+
+// setFramework switches a backlog's framework and re-files every idea with
+// the score computed under it, unless any score changed since they were read.
+//
+// KEYS[1] -> meta, KEYS[2] -> ranked, KEYS[3] -> awaiting, KEYS[4] -> owners,
+// KEYS[5] -> counts, KEYS[6..] -> every idea of the backlog
+// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> framework,
+// ARGV[4] -> the meta rev when read, ARGV[5..] -> per idea in KEYS order:
+// member, number, new score ("" when incomplete)
+// Output: {"ok"} or a refusal.
+var setFramework = redis.NewScript(prelude + `
+if not allowed(KEYS[4], ARGV[1], ARGV[2]) then return {"forbidden"} end
+if (redis.call("HGET", KEYS[1], "rev") or "0") ~= ARGV[4] then return {"stale"} end
+redis.call("HSET", KEYS[1], "framework", ARGV[3])
+redis.call("HINCRBY", KEYS[1], "rev", 1)
+for i = 6, #KEYS do
+	local a = 5 + (i - 6) * 3
+	local member, number, score = ARGV[a], ARGV[a + 1], ARGV[a + 2]
+	local cur = redis.call("HGET", KEYS[i], "status")
+	if cur then
+		local to = cur
+		if isopen(cur) then to = scored(cur, score) end
+		redis.call("HSET", KEYS[i], "score", score, "status", to)
+		redis.call("HINCRBY", KEYS[i], "rev", 1)
+		place(KEYS[2], KEYS[3], member, number, to, score)
+		count(KEYS[5], cur, to)
+	end
+end
+return {"ok"}
+`)
+
+// changeOwners adds or removes backlog owners if the actor may manage it.
+//
+// KEYS[1] -> owners (SET)
+// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> "add"
+// or "remove", ARGV[4..] -> user ids
+// Output: {"ok", owners after…} or {"forbidden"}.
+var changeOwners = redis.NewScript(prelude + `
+if not allowed(KEYS[1], ARGV[1], ARGV[2]) then return {"forbidden"} end
+for i = 4, #ARGV do
+	if ARGV[3] == "add" then
+		redis.call("SADD", KEYS[1], ARGV[i])
+	else
+		redis.call("SREM", KEYS[1], ARGV[i])
+	end
+end
+local out = {"ok"}
+for _, u in ipairs(redis.call("SMEMBERS", KEYS[1])) do table.insert(out, u) end
+return out
+`)
+
+// position reads an idea with where it sits, in one round trip.
+//
+// KEYS[1] -> idea, KEYS[2] -> ranked, KEYS[3] -> awaiting, KEYS[4] -> supporters
+// ARGV[1] -> member
+// Output: {} when missing, else {fields (HGETALL), supporters, place
+// (1-based, 0 when in no list), of, queue (0/1), {the two members above}}.
+var position = redis.NewScript(`
+local h = redis.call("HGETALL", KEYS[1])
+if #h == 0 then return {} end
+local sup = redis.call("SCARD", KEYS[4])
+local list, queue = KEYS[2], 0
+local r = redis.call("ZRANK", list, ARGV[1])
+if not r then
+	list, queue = KEYS[3], 1
+	r = redis.call("ZRANK", list, ARGV[1])
+end
+if not r then return {h, sup, 0, 0, 0, {}} end
+local above = {}
+if r > 0 and queue == 0 then
+	above = redis.call("ZRANGE", list, math.max(0, r - 2), r - 1)
+end
+return {h, sup, r + 1, redis.call("ZCARD", list), queue, above}
 `)

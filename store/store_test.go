@@ -95,8 +95,8 @@ func TestAwaitingListsOldestFirstPerChannel(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []prio.Idea{
-		{Team: "T1", Channel: "C1", Number: 3, Title: "second", Description: "why", Author: "U9", Status: prio.StatusNew, Created: created, CardTS: "1700000000.000100"},
-		{Team: "T1", Channel: "C1", Number: 4, Title: "third", Description: "why", Author: "U9", Status: prio.StatusNew, Created: created},
+		{Team: "T1", Channel: "C1", Number: 3, Title: "second", Description: "why", Author: "U9", Status: prio.StatusNew, Created: created, CardTS: "1700000000.000100", Values: map[string]float64{}},
+		{Team: "T1", Channel: "C1", Number: 4, Title: "third", Description: "why", Author: "U9", Status: prio.StatusNew, Created: created, Values: map[string]float64{}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" || total != 3 {
 		t.Errorf("Awaiting(offset 1) total %d (want 3), mismatch (-want +got):\n%s", total, diff)
