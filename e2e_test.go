@@ -144,7 +144,7 @@ func TestIdeaIsNumberedPostedAndListed(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
 	h.slash(h.ann, h.product, "/idea", "Dark mode | for late-night work")
 	card := h.message(h.product, "#1 Dark mode", "for late-night work", "Submitted by ann", "awaiting scoring")
-	if card.User != slackemu.BotUserID || card.Fallback != "New idea #1: Dark mode" {
+	if card.User != slackemu.BotUserID || card.Fallback != "Idea #1: Dark mode (awaiting scoring)" {
 		t.Errorf("card by %s with fallback %q; want the bot's, with a plain-text fallback", card.User, card.Fallback)
 	}
 	if len(card.Mentions) != 0 {
@@ -158,7 +158,7 @@ func TestIdeaIsNumberedPostedAndListed(t *testing.T) {
 	h.message(h.design, "#3 Bigger buttons") // numbers are per team, backlogs per channel
 
 	h.slash(h.ann, h.product, "/backlog", "")
-	list := h.ephemeral(h.ann, h.product, "Backlog of #product: 2 ideas awaiting scoring", "#1 Dark mode", "#2 Export to CSV")
+	list := h.ephemeral(h.ann, h.product, "Backlog of #product: 2 awaiting scoring", "#1 Dark mode", "#2 Export to CSV")
 	if strings.Contains(list.Text, "Bigger buttons") {
 		t.Errorf("#product's backlog lists #design's idea:\n%s", list.Text)
 	}
@@ -260,7 +260,7 @@ func TestReconnectAfterRefreshLosesNoEnvelope(t *testing.T) {
 		t.Errorf("envelopes timed out across the reconnect: %v", got)
 	}
 	h.slash(h.ann, h.product, "/backlog", "")
-	h.ephemeral(h.ann, h.product, fmt.Sprintf("%d ideas awaiting scoring", n))
+	h.ephemeral(h.ann, h.product, fmt.Sprintf("%d awaiting scoring", n))
 }
 
 func TestRedisDownGetsAClearAnswer(t *testing.T) {

@@ -219,7 +219,8 @@ func (b *Bot) run(ctx context.Context, req *socketmode.Request, rt commands.Rout
 		if code == prio.Internal || code == prio.Unavailable {
 			b.log.Error("handler failed", "type", req.Type, "envelope_id", req.EnvelopeID, "route", rt.Name, "err", err)
 		}
-		return &commands.Reply{Message: commands.Message{Text: prio.ErrorMessage(err)}}, true
+		// Error messages are plain text that may quote user input: escape it.
+		return &commands.Reply{Message: commands.Message{Text: escape(prio.ErrorMessage(err))}}, true
 	}
 	return reply, false
 }
@@ -269,6 +270,9 @@ func (b *Bot) serveCommand(ctx context.Context, req *socketmode.Request, cmd sla
 		b.reply(ctx, req, cmd.ResponseURL, <-done)
 	}
 }
+
+// escape makes plain text safe for mrkdwn: it shows literally.
+var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
 
 // unescape turns the &amp;, &lt; and &gt; Slack puts in typed text back
 // into characters; handlers escape all user text again on output.
@@ -330,7 +334,7 @@ func (b *Bot) serveInteraction(ctx context.Context, req *socketmode.Request, cb 
 		switch {
 		case failed && len(r.Values) > 0:
 			// An error for the whole form: show it on the first input.
-			b.ack(req, map[string]any{"response_action": "errors", "errors": map[string]string{firstKey(r.Values): reply.Text}})
+			b.ack(req, map[string]any{"response_action": "errors", "errors": map[string]string{firstKey(r.Values): unescape(reply.Text)}})
 		case reply != nil && reply.ViewErrors != nil:
 			b.ack(req, map[string]any{"response_action": "errors", "errors": reply.ViewErrors})
 		default:

@@ -26,7 +26,9 @@ func newRouter(routes []commands.Route) *router {
 			if r.slash[rt.Name] == nil {
 				r.slash[rt.Name] = map[string]commands.Route{}
 			}
-			r.slash[rt.Name][rt.Sub] = rt
+			if _, dup := r.slash[rt.Name][rt.Sub]; !dup { // later entries document more forms of the same route
+				r.slash[rt.Name][rt.Sub] = rt
+			}
 		case commands.Action:
 			r.actions = append(r.actions, rt)
 		case commands.View:

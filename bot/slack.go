@@ -67,6 +67,93 @@ func (w *webAPI) Post(ctx context.Context, channel string, m commands.Message) (
 	return ts, err
 }
 
+// Update replaces a message the bot posted.
+func (w *webAPI) Update(ctx context.Context, channel, ts string, m commands.Message) error {
+	return retry(ctx, func() error {
+		_, _, _, err := w.client.UpdateMessageContext(ctx, channel, ts, msgOptions(m)...)
+		return err
+	})
+}
+
+// PostEphemeral shows a message to one person in a channel.
+func (w *webAPI) PostEphemeral(ctx context.Context, channel, user string, m commands.Message) error {
+	return retry(ctx, func() error {
+		_, err := w.client.PostEphemeralContext(ctx, channel, user, msgOptions(m)...)
+		return err
+	})
+}
+
+// DM sends a person a direct message from the bot.
+func (w *webAPI) DM(ctx context.Context, user string, m commands.Message) error {
+	channel, err := w.imChannel(ctx, user)
+	if err != nil {
+		return err
+	}
+	_, err = w.Post(ctx, channel, m)
+	return err
+}
+
+func (w *webAPI) imChannel(ctx context.Context, user string) (string, error) {
+	var id string
+	err := retry(ctx, func() error {
+		ch, _, _, err := w.client.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+		if err == nil {
+			id = ch.ID
+		}
+		return err
+	})
+	return id, err
+}
+
+// OpenModal opens a modal in front of the person whose action gave triggerID.
+func (w *webAPI) OpenModal(ctx context.Context, triggerID string, view slack.ModalViewRequest) error {
+	return retry(ctx, func() error {
+		_, err := w.client.OpenViewContext(ctx, triggerID, view)
+		return err
+	})
+}
+
+// User looks a person up: name, time zone, and whether they administer the workspace.
+func (w *webAPI) User(ctx context.Context, id string) (commands.User, error) {
+	var u *slack.User
+	err := retry(ctx, func() (err error) {
+		u, err = w.client.GetUserInfoContext(ctx, id)
+		return err
+	})
+	if err != nil {
+		return commands.User{}, err
+	}
+	return commands.User{ID: u.ID, Name: u.Name, TZ: u.TZ, Admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner}, nil
+}
+
+// ChannelPrivate reports whether a conversation is private.
+func (w *webAPI) ChannelPrivate(ctx context.Context, channel string) (bool, error) {
+	var ch *slack.Channel
+	err := retry(ctx, func() (err error) {
+		ch, err = w.client.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	return ch.IsPrivate || ch.IsIM || ch.IsMpIM, nil
+}
+
+// UploadToDM sends a person a file in their direct conversation with the bot.
+func (w *webAPI) UploadToDM(ctx context.Context, user, filename, title, comment string, content []byte) error {
+	channel, err := w.imChannel(ctx, user)
+	if err != nil {
+		return err
+	}
+	return retry(ctx, func() error {
+		_, err := w.client.UploadFileContext(ctx, slack.UploadFileParameters{
+			Filename: filename, Title: title, InitialComment: comment, Channel: channel,
+			Reader: bytes.NewReader(content), FileSize: len(content),
+		})
+		return err
+	})
+}
+
 // PublishHome replaces a user's App Home tab.
 func (w *webAPI) PublishHome(ctx context.Context, user string, blocks []slack.Block) error {
 	return retry(ctx, func() error {

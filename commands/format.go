@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"time"
 	"fmt"
 	"strings"
 
@@ -52,4 +53,25 @@ func plural(n int64, word string) string {
 
 func ephemeral(text string, blocks ...slack.Block) *Reply {
 	return &Reply{Message: Message{Text: text, Blocks: blocks}}
+}
+
+func button(actionID, value, label string) *slack.ButtonBlockElement {
+	return slack.NewButtonBlockElement(actionID, value, slack.NewTextBlockObject(slack.PlainTextType, label, false, false))
+}
+
+// date shows a time in each reader's own zone, with a UTC fallback.
+func date(t time.Time) string {
+	return fmt.Sprintf("<!date^%d^{date_short}|%s>", t.Unix(), t.UTC().Format("2 Jan 2006"))
+}
+
+// channelRef links a channel without notifying anyone in it.
+func channelRef(id string) string { return "<#" + id + ">" }
+
+// truncate shortens s to at most n characters, marking the cut.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

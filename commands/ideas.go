@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -10,19 +11,66 @@ import (
 	"github.com/priobot/priobot/prio"
 )
 
-// submitIdea serves `/idea <title> | <description>`: it numbers the idea,
-// posts its card in the channel and tells the author where it now waits.
+// submitIdea serves `/idea <title> | <description>`; `/idea` alone opens the form.
 func (a *App) submitIdea(ctx context.Context, r Request) (*Reply, error) {
+	if strings.TrimSpace(r.Text) == "" {
+		return nil, a.slack.OpenModal(ctx, r.TriggerID, ideaForm(r.Channel))
+	}
 	title, description := prio.SplitIdea(r.Text)
+	return a.createIdea(ctx, r, title, description)
+}
+
+// ideaForm is the modal `/idea` opens; it remembers the channel.
+func ideaForm(channel string) slack.ModalViewRequest {
+	title := slack.NewPlainTextInputBlockElement(slack.NewTextBlockObject(slack.PlainTextType, "Dark mode", false, false), "value")
+	title.MaxLength = prio.MaxTitle
+	desc := slack.NewPlainTextInputBlockElement(slack.NewTextBlockObject(slack.PlainTextType, "Who needs it, and why?", false, false), "value")
+	desc.Multiline, desc.MaxLength = true, prio.MaxDescription
+	descBlock := slack.NewInputBlock(inputDesc, slack.NewTextBlockObject(slack.PlainTextType, "Description", false, false), nil, desc)
+	descBlock.Optional = true
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: viewNewIdea, PrivateMetadata: channel,
+		Title:  slack.NewTextBlockObject(slack.PlainTextType, "New idea", false, false),
+		Submit: slack.NewTextBlockObject(slack.PlainTextType, "Submit", false, false),
+		Close:  slack.NewTextBlockObject(slack.PlainTextType, "Cancel", false, false),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewInputBlock(inputTitle, slack.NewTextBlockObject(slack.PlainTextType, "Title", false, false), nil, title),
+			descBlock,
+		}},
+	}
+}
+
+// submitIdeaForm serves the form: errors go back onto the form; on success
+// the author gets the same private confirmation as from `/idea`.
+func (a *App) submitIdeaForm(ctx context.Context, r Request) (*Reply, error) {
+	r.Channel = r.PrivateMetadata
+	if _, err := prio.NewIdea(r.Team, r.Channel, r.User, r.Values[inputTitle], r.Values[inputDesc], a.now()); err != nil {
+		return &Reply{ViewErrors: map[string]string{inputTitle: prio.ErrorMessage(err)}}, nil
+	}
+	reply, err := a.createIdea(ctx, r, r.Values[inputTitle], r.Values[inputDesc])
+	if err != nil {
+		return nil, err
+	}
+	if err := a.slack.PostEphemeral(ctx, r.Channel, r.User, reply.Message); err != nil {
+		_ = a.slack.DM(ctx, r.User, reply.Message) // not in the channel: say it in a DM
+	}
+	return nil, nil
+}
+
+// createIdea numbers an idea, posts its card in the channel and tells the
+// author privately where it waits, and whether it looks like another.
+func (a *App) createIdea(ctx context.Context, r Request, title, description string) (*Reply, error) {
 	idea, err := prio.NewIdea(r.Team, r.Channel, r.User, title, description, a.now())
 	if err != nil {
 		return nil, err
 	}
+	idea.AuthorName = r.UserName
+	a.notePrivacy(ctx, r.Team, r.Channel)
 	idea, place, err := a.store.CreateIdea(ctx, idea)
 	if err != nil {
 		return nil, err
 	}
-	ts, err := a.slack.Post(ctx, r.Channel, ideaCard(idea, r.UserName))
+	ts, err := a.slack.Post(ctx, r.Channel, ideaCard(idea))
 	if err != nil {
 		a.log.WarnContext(ctx, "idea card not posted", "team", r.Team, "channel", r.Channel, "idea", idea.Number, "err", err)
 		return ephemeral(fmt.Sprintf("Saved as #%d in this channel's backlog, but I couldn't post its card here. Invite me with `/invite @priobot` so everyone sees new ideas.", idea.Number)), nil
@@ -30,54 +78,146 @@ func (a *App) submitIdea(ctx context.Context, r Request) (*Reply, error) {
 	if err := a.store.SetCardTS(ctx, r.Team, r.Channel, idea.Number, ts); err != nil {
 		return nil, err
 	}
-	return ephemeral(fmt.Sprintf("Thanks! #%d %s is in the backlog, %s in the queue awaiting scoring.",
-		idea.Number, esc(idea.Title), ordinal(place))), nil
+	text := fmt.Sprintf("Thanks! #%d %s is in the backlog, %s in the queue awaiting scoring.", idea.Number, esc(idea.Title), ordinal(place))
+	blocks := []slack.Block{section("%s", text)}
+	if twin, ok := a.lookalike(ctx, idea); ok {
+		text += fmt.Sprintf(" It looks like #%d %s.", twin.Number, esc(twin.Title))
+		blocks = append(blocks,
+			section("It looks like *#%d %s* (%s). Same idea? Merge yours into it and your support moves there.", twin.Number, esc(twin.Title), twin.Status.Label()),
+			slack.NewActionBlock("lookalike",
+				button(actMergeInto, fmt.Sprintf("%d>%d", idea.Number, twin.Number), fmt.Sprintf("Merge into #%d", twin.Number)),
+				button(actKeep, strconv.FormatInt(idea.Number, 10), "Keep mine")))
+	}
+	return ephemeral(text, blocks...), nil
 }
 
-// ideaCard is the message that announces an idea in its channel.
-func ideaCard(idea prio.Idea, authorName string) Message {
+// lookalike finds the open idea of the same backlog whose title is most
+// like idea's, if any is alike enough.
+func (a *App) lookalike(ctx context.Context, idea prio.Idea) (prio.Idea, bool) {
+	titles, err := a.store.Titles(ctx, idea.Team, idea.Channel)
+	if err != nil {
+		return prio.Idea{}, false // a hint is not worth failing the submission for
+	}
+	var candidates []int64
+	for n, t := range titles {
+		if n != idea.Number && prio.Similarity(t, idea.Title) >= prio.SimilarThreshold {
+			candidates = append(candidates, n)
+		}
+	}
+	ideas, err := a.store.Ideas(ctx, idea.Team, idea.Channel, candidates)
+	if err != nil {
+		return prio.Idea{}, false
+	}
+	var best prio.Idea
+	found := false
+	for _, c := range ideas {
+		if c.Status.Open() && (!found || prio.Similarity(c.Title, idea.Title) > prio.Similarity(best.Title, idea.Title) ||
+			(prio.Similarity(c.Title, idea.Title) == prio.Similarity(best.Title, idea.Title) && c.Number < best.Number)) {
+			best, found = c, true
+		}
+	}
+	return best, found
+}
+
+// notePrivacy records once per backlog whether its channel is private, so
+// its ideas are never shown elsewhere. Without the answer the channel is
+// taken as private.
+func (a *App) notePrivacy(ctx context.Context, team, channel string) {
+	if _, known, err := a.store.ChannelPrivacy(ctx, team, channel); err != nil || known {
+		return
+	}
+	private, err := a.slack.ChannelPrivate(ctx, channel)
+	if err != nil {
+		a.log.WarnContext(ctx, "channel privacy unknown; treating as private", "channel", channel, "err", err)
+		private = true
+	}
+	_ = a.store.SetChannelPrivacy(ctx, team, channel, private)
+}
+
+// ideaCard is the message that announces an idea in its channel and keeps
+// its status and support up to date.
+func ideaCard(idea prio.Idea) Message {
 	blocks := []slack.Block{section("*#%d %s*", idea.Number, esc(idea.Title))}
 	if idea.Description != "" {
 		blocks = append(blocks, section("%s", esc(idea.Description)))
 	}
-	blocks = append(blocks, note("Submitted by %s · %s", esc(authorName), statusLabel(idea.Status)))
-	return Message{
-		Text:   fmt.Sprintf("New idea #%d: %s", idea.Number, idea.Title),
-		Blocks: blocks,
+	status := idea.Status.Label()
+	if idea.Scored && idea.Status.Open() {
+		status += " · score " + prio.FormatScore(idea.Score)
+	}
+	if idea.Status == prio.StatusMerged {
+		status += fmt.Sprintf(" into #%d", idea.MergedInto)
+	}
+	line := fmt.Sprintf("Submitted by %s · %s", esc(idea.AuthorName), status)
+	if idea.Supporters > 0 {
+		line += " · " + plural(idea.Supporters, "supporter")
+	}
+	blocks = append(blocks, note("%s", line))
+	num := strconv.FormatInt(idea.Number, 10)
+	if idea.Status.Open() {
+		blocks = append(blocks, slack.NewActionBlock("idea", button(actSupport, num, "Me too"), button(actWhere, num, "Where does it sit?")))
+	} else {
+		blocks = append(blocks, slack.NewActionBlock("idea", button(actWhere, num, "Where does it sit?")))
+	}
+	return Message{Text: fmt.Sprintf("Idea #%d: %s (%s)", idea.Number, esc(idea.Title), idea.Status.Label()), Blocks: blocks}
+}
+
+// refreshCard redraws an idea's card after a change; a failure is logged,
+// not shown: the change itself was saved.
+func (a *App) refreshCard(ctx context.Context, team, channel string, n int64) {
+	idea, _, err := a.store.Where(ctx, team, channel, n)
+	if err != nil || idea.CardTS == "" {
+		return
+	}
+	if err := a.slack.Update(ctx, channel, idea.CardTS, ideaCard(idea)); err != nil {
+		a.log.WarnContext(ctx, "idea card not updated", "channel", channel, "idea", n, "err", err)
 	}
 }
 
-func statusLabel(s prio.Status) string {
-	if s == prio.StatusNew {
-		return "awaiting scoring"
-	}
-	return string(s)
+// clickedIdea reads the idea number a button carries. Clicks come from
+// cards in the idea's own channel, so the number is looked up there.
+func clickedIdea(r Request) (int64, error) {
+	return prio.ParseRef(r.Value)
 }
 
-// pageSize is how many ideas a listing shows at once.
-const pageSize = 10
-
-// listBacklog serves `/backlog`: the channel's ideas, privately.
-func (a *App) listBacklog(ctx context.Context, r Request) (*Reply, error) {
-	if r.Text != "" {
-		return nil, prio.Errorf(prio.Invalid, "I don't know `/backlog %s`. Try `/backlog help`.", esc(r.Text))
-	}
-	ideas, total, err := a.store.Awaiting(ctx, r.Team, r.Channel, 0, pageSize)
+// support serves **Me too**: the first click supports, the next withdraws.
+func (a *App) support(ctx context.Context, r Request) (*Reply, error) {
+	n, err := clickedIdea(r)
 	if err != nil {
 		return nil, err
 	}
-	if total == 0 {
-		return ephemeral("This channel's backlog is empty. Submit the first idea with `/idea <title>`."), nil
+	on, count, err := a.store.ToggleSupport(ctx, r.Team, r.Channel, n, r.User)
+	if err != nil {
+		return nil, err
 	}
-	head := fmt.Sprintf("Backlog of #%s: %s awaiting scoring", r.ChannelName, plural(total, "idea"))
-	blocks := []slack.Block{section("*%s*", esc(head))}
-	lines := []string{head}
-	for _, idea := range ideas {
-		blocks = append(blocks, section("*#%d* %s · _%s_", idea.Number, esc(idea.Title), statusLabel(idea.Status)))
-		lines = append(lines, fmt.Sprintf("#%d %s", idea.Number, idea.Title))
+	a.refreshCard(ctx, r.Team, r.Channel, n)
+	if on {
+		return ephemeral(fmt.Sprintf("You support #%d now (%s). You'll hear when its status changes; click again to withdraw.", n, plural(count, "supporter"))), nil
 	}
-	if total > int64(len(ideas)) {
-		blocks = append(blocks, note("and %d more", total-int64(len(ideas))))
+	return ephemeral(fmt.Sprintf("You no longer support #%d.", n)), nil
+}
+
+// mergeClicked serves **Merge into #7** on the look-alike prompt.
+func (a *App) mergeClicked(ctx context.Context, r Request) (*Reply, error) {
+	fromText, intoText, ok := strings.Cut(r.Value, ">")
+	from, err1 := prio.ParseRef(fromText)
+	into, err2 := prio.ParseRef(intoText)
+	if !ok || err1 != nil || err2 != nil {
+		return nil, prio.Errorf(prio.Invalid, "That button is broken; use `/backlog merge #12 into #7`.")
 	}
-	return ephemeral(strings.Join(lines, "\n"), blocks...), nil
+	reply, err := a.doMerge(ctx, r, from, into)
+	if err != nil {
+		return nil, err
+	}
+	reply.Replace = true
+	return reply, nil
+}
+
+// keepClicked serves **Keep mine**: nothing changes; the prompt goes.
+func (a *App) keepClicked(_ context.Context, r Request) (*Reply, error) {
+	n, err := clickedIdea(r)
+	if err != nil {
+		return nil, err
+	}
+	return &Reply{Message: Message{Text: fmt.Sprintf("Kept #%d as its own idea.", n)}, Replace: true}, nil
 }

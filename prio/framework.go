@@ -23,7 +23,9 @@ func (c Criterion) Label(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-func (c Criterion) percent() bool { return strings.HasSuffix(c.ID, ":confidence") && c.Scale[len(c.Scale)-1] <= 1 }
+func (c Criterion) percent() bool {
+	return strings.HasSuffix(c.ID, ":confidence") && c.Scale[len(c.Scale)-1] <= 1
+}
 
 // Parse reads a value typed for c ("8", "0.5", "80%") and checks it is on the scale.
 func (c Criterion) Parse(s string) (float64, error) {
@@ -58,7 +60,7 @@ type Framework struct {
 	Name     string
 	Title    string
 	Criteria []Criterion
-	Formula  string                                // for people: "value ÷ effort"
+	Formula  string                                   // for people: "value ÷ effort"
 	score    func(v func(key string) float64) float64 // by criterion Key
 }
 

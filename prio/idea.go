@@ -58,21 +58,24 @@ type Idea struct {
 	Title       string
 	Description string
 	Author      string
+	AuthorName  string
 	Status      Status
 	Created     time.Time
 	CardTS      string // the idea card's message ts in Channel, once posted
 
-	Values    map[string]float64 // criterion values by Criterion.ID
-	Score     float64            // valid when Scored
-	Scored    bool
-	ScoredAt  time.Time
-	ScoredBy  string // the user who scored it, or who accepted the poker result
-	ScoredVia string // "poker" or "owner"
+	Values       map[string]float64 // criterion values by Criterion.ID
+	Score        float64            // valid when Scored
+	Scored       bool
+	ScoredAt     time.Time
+	ScoredBy     string // the user who scored it, or who accepted the poker result
+	ScoredByName string
+	ScoredVia    string // "poker" or "owner"
 
-	StatusBy   string // who last changed the status
-	StatusAt   time.Time
-	Reason     string // why it was declined
-	MergedInto int64
+	StatusBy     string // who last changed the status
+	StatusByName string
+	StatusAt     time.Time
+	Reason       string // why it was declined
+	MergedInto   int64
 
 	Supporters int64
 	Rev        int64 // bumped by every change; guards read-compute-write updates
@@ -113,4 +116,12 @@ func clean(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r)
 	}), " ")
+}
+
+// Actor is who asks for a change. Name is for display (Slack's user name);
+// Admin is true only once Slack said the user is a workspace admin or owner,
+// who may manage any backlog.
+type Actor struct {
+	ID, Name string
+	Admin    bool
 }

@@ -130,25 +130,43 @@ func TestParseArgs(t *testing.T) {
 		got  func() result
 		want result
 	}{
-		{"status", func() result { n, s, err := prio.ParseStatus("#3 in-progress"); return result{N: n, Status: s, Err: errText(err)} },
+		{"status", func() result {
+			n, s, err := prio.ParseStatus("#3 in-progress")
+			return result{N: n, Status: s, Err: errText(err)}
+		},
 			result{N: 3, Status: prio.StatusInProgress}},
-		{"status words", func() result { n, s, err := prio.ParseStatus("3 In Progress"); return result{N: n, Status: s, Err: errText(err)} },
+		{"status words", func() result {
+			n, s, err := prio.ParseStatus("3 In Progress")
+			return result{N: n, Status: s, Err: errText(err)}
+		},
 			result{N: 3, Status: prio.StatusInProgress}},
 		{"status declined refused", func() result { _, _, err := prio.ParseStatus("#3 declined"); return result{Err: errText(err)} },
 			result{Err: "Set a status of planned, in-progress or shipped, like `/backlog status #3 planned`. To decline use `/backlog decline`, to merge `/backlog merge`."}},
-		{"decline", func() result { n, r, err := prio.ParseDecline("#5  not   our market "); return result{N: n, Text: r, Err: errText(err)} },
+		{"decline", func() result {
+			n, r, err := prio.ParseDecline("#5  not   our market ")
+			return result{N: n, Text: r, Err: errText(err)}
+		},
 			result{N: 5, Text: "not our market"}},
 		{"decline without reason", func() result { _, _, err := prio.ParseDecline("#5"); return result{Err: errText(err)} },
 			result{Err: "Say why, so its author and supporters know: `/backlog decline #5 <reason>`."}},
-		{"merge", func() result { n, m, err := prio.ParseMerge("#12 INTO #7"); return result{N: n, M: m, Err: errText(err)} },
+		{"merge", func() result {
+			n, m, err := prio.ParseMerge("#12 INTO #7")
+			return result{N: n, M: m, Err: errText(err)}
+		},
 			result{N: 12, M: 7}},
 		{"merge into itself", func() result { _, _, err := prio.ParseMerge("#7 into 7"); return result{Err: errText(err)} },
 			result{Err: "An idea cannot be merged into itself."}},
 		{"merge garbled", func() result { _, _, err := prio.ParseMerge("#7 with #8"); return result{Err: errText(err)} },
 			result{Err: "Merge like this: `/backlog merge #12 into #7`."}},
-		{"owners add", func() result { op, u, err := prio.ParseOwners("add <@U1|ann> <@W22>"); return result{Text: op, Users: u, Err: errText(err)} },
+		{"owners add", func() result {
+			op, u, err := prio.ParseOwners("add <@U1|ann> <@W22>")
+			return result{Text: op, Users: u, Err: errText(err)}
+		},
 			result{Text: "add", Users: []string{"U1", "W22"}}},
-		{"owners list", func() result { op, u, err := prio.ParseOwners(""); return result{Text: op, Users: u, Err: errText(err)} },
+		{"owners list", func() result {
+			op, u, err := prio.ParseOwners("")
+			return result{Text: op, Users: u, Err: errText(err)}
+		},
 			result{}},
 		{"owners plain name", func() result { _, _, err := prio.ParseOwners("add ann"); return result{Err: errText(err)} },
 			result{Err: `"ann" is not a person; mention them like ` + "`@ann`."}},

@@ -243,8 +243,11 @@ func checkElement(e element, at string) error {
 // It also returns who the text notifies ("U…" ids, "channel", "here").
 func (s *Server) renderLocked(text string, blocks []block, linkNames bool) (string, []string) {
 	r := renderer{s: s}
+	// The text field is parsed for mentions even as a fallback to blocks:
+	// Slack uses it for notifications.
+	fallback := r.mrkdwn(text, !linkNames)
 	if len(blocks) == 0 {
-		return r.mrkdwn(text, !linkNames), r.mentions
+		return fallback, r.mentions
 	}
 	var lines []string
 	for _, b := range blocks {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -22,14 +23,31 @@ type conn struct {
 	id       int
 	ws       *websocket.Conn
 	wmu      sync.Mutex // gorilla allows one writer at a time
-	draining bool       // sent a disconnect: gets no new envelopes
+	draining atomic.Bool // sent a disconnect: gets no new envelopes
 }
 
 func (c *conn) write(v any) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	return c.writeLocked(v)
+}
+
+func (c *conn) writeLocked(v any) error {
 	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	return c.ws.WriteJSON(v)
+}
+
+var errDraining = errors.New("connection is draining")
+
+// sendEnvelope writes an envelope unless the connection was asked to go:
+// like Slack, nothing follows a disconnect message on its socket.
+func (c *conn) sendEnvelope(v any) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.draining.Load() {
+		return errDraining
+	}
+	return c.writeLocked(v)
 }
 
 type envelope struct {
@@ -137,7 +155,7 @@ func (s *Server) Connections() int {
 	defer s.mu.Unlock()
 	n := 0
 	for _, c := range s.conns {
-		if !c.draining {
+		if !c.draining.Load() {
 			n++
 		}
 	}
@@ -156,16 +174,19 @@ func (s *Server) Disconnect(reason string) {
 	s.mu.Lock()
 	var targets []*conn
 	for _, c := range s.conns {
-		if !c.draining {
-			c.draining = true
-			targets = append(targets, c)
-		}
+		targets = append(targets, c)
 	}
-	s.changedLocked()
 	s.mu.Unlock()
 	for _, c := range targets {
-		_ = c.write(map[string]any{"type": "disconnect", "reason": reason, "debug_info": map[string]any{"host": "emulator"}})
+		c.wmu.Lock()
+		if !c.draining.Swap(true) {
+			_ = c.writeLocked(map[string]any{"type": "disconnect", "reason": reason, "debug_info": map[string]any{"host": "emulator"}})
+		}
+		c.wmu.Unlock()
 	}
+	s.mu.Lock()
+	s.changedLocked()
+	s.mu.Unlock()
 }
 
 // DropConnections closes every socket abruptly, as a network failure would.
@@ -188,7 +209,7 @@ func (s *Server) pickConn(ctx context.Context) (*conn, error) {
 		s.mu.Lock()
 		var live []*conn
 		for _, id := range slices.Sorted(maps.Keys(s.conns)) {
-			if c := s.conns[id]; !c.draining {
+			if c := s.conns[id]; !c.draining.Load() {
 				live = append(live, c)
 			}
 		}
@@ -234,7 +255,7 @@ func (s *Server) deliver(ctx context.Context, typ string, payload any, acceptsRe
 			if err != nil {
 				return nil, err
 			}
-			if c.write(msg) == nil {
+			if c.sendEnvelope(msg) == nil {
 				break
 			}
 		}

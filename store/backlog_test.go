@@ -31,7 +31,7 @@ func seed(t *testing.T, s *store.Store, titles ...string) {
 
 func score(t *testing.T, s *store.Store, n int64, value, effort float64) prio.Idea {
 	t.Helper()
-	idea, err := s.SetScore(t.Context(), "T1", "C1", n, store.Actor{ID: "U1"},
+	idea, err := s.SetScore(t.Context(), "T1", "C1", n, prio.Actor{ID: "U1"},
 		map[string]float64{"value-effort:value": value, "value-effort:effort": effort}, "owner", now)
 	if err != nil {
 		t.Fatalf("score #%d: %v", n, err)
@@ -86,7 +86,7 @@ func TestRankingIsByScoreThenAge(t *testing.T) {
 func TestPartialScoreKeepsTheIdeaWaiting(t *testing.T) {
 	s := open(t)
 	seed(t, s, "one")
-	idea, err := s.SetScore(t.Context(), "T1", "C1", 1, store.Actor{ID: "U1"}, map[string]float64{"value-effort:value": 8}, "owner", now)
+	idea, err := s.SetScore(t.Context(), "T1", "C1", 1, prio.Actor{ID: "U1"}, map[string]float64{"value-effort:value": 8}, "owner", now)
 	if err != nil || idea.Status != prio.StatusNew || idea.Scored {
 		t.Fatalf("partial score: %+v, %v", idea, err)
 	}
@@ -101,7 +101,7 @@ func TestStatusLifecycle(t *testing.T) {
 	ctx := t.Context()
 	seed(t, s, "one", "two")
 	score(t, s, 1, 8, 2)
-	owner := store.Actor{ID: "U1"}
+	owner := prio.Actor{ID: "U1"}
 	if from, to, err := s.SetStatus(ctx, "T1", "C1", 1, owner, prio.StatusPlanned, "", prio.OpenStatuses, now); err != nil || from != prio.StatusRanked || to != prio.StatusPlanned {
 		t.Fatalf("plan: %s -> %s, %v", from, to, err)
 	}
@@ -136,10 +136,10 @@ func TestOwnersGuardChanges(t *testing.T) {
 	s := open(t)
 	ctx := t.Context()
 	seed(t, s, "one")
-	if _, err := s.ChangeOwners(ctx, "T1", "C1", store.Actor{ID: "U2"}, "add", []string{"U2"}); err != nil {
+	if _, err := s.ChangeOwners(ctx, "T1", "C1", prio.Actor{ID: "U2"}, "add", []string{"U2"}); err != nil {
 		t.Fatalf("with no owners anyone may add one: %v", err)
 	}
-	stranger := store.Actor{ID: "U3"}
+	stranger := prio.Actor{ID: "U3"}
 	if _, _, err := s.SetStatus(ctx, "T1", "C1", 1, stranger, prio.StatusPlanned, "", prio.OpenStatuses, now); prio.ErrorCode(err) != prio.Forbidden {
 		t.Errorf("a non-owner set a status: %v", err)
 	}
@@ -152,11 +152,11 @@ func TestOwnersGuardChanges(t *testing.T) {
 	if err := s.SetFramework(ctx, "T1", "C1", prio.Frameworks[1], stranger); prio.ErrorCode(err) != prio.Forbidden {
 		t.Errorf("a non-owner switched the framework: %v", err)
 	}
-	admin := store.Actor{ID: "U3", Admin: true}
+	admin := prio.Actor{ID: "U3", Admin: true}
 	if _, _, err := s.SetStatus(ctx, "T1", "C1", 1, admin, prio.StatusPlanned, "", prio.OpenStatuses, now); err != nil {
 		t.Errorf("a workspace admin was refused: %v", err)
 	}
-	owners, err := s.ChangeOwners(ctx, "T1", "C1", store.Actor{ID: "U2"}, "add", []string{"U4"})
+	owners, err := s.ChangeOwners(ctx, "T1", "C1", prio.Actor{ID: "U2"}, "add", []string{"U4"})
 	if diff := cmp.Diff([]string{"U2", "U4"}, sorted(owners)); diff != "" || err != nil {
 		t.Errorf("owners (-want +got):\n%s %v", diff, err)
 	}
@@ -172,7 +172,7 @@ func TestMergeMovesSupporters(t *testing.T) {
 		}
 	}
 	_, _, _ = s.ToggleSupport(ctx, "T1", "C1", 1, "U5")
-	moved, err := s.Merge(ctx, "T1", "C1", 2, 1, store.Actor{ID: "U1"}, now)
+	moved, err := s.Merge(ctx, "T1", "C1", 2, 1, prio.Actor{ID: "U1"}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestMergeMovesSupporters(t *testing.T) {
 	if _, _, err := s.ToggleSupport(ctx, "T1", "C1", 2, "U7"); prio.ErrorCode(err) != prio.Conflict {
 		t.Errorf("supporting a merged idea: %v", err)
 	}
-	if _, err := s.Merge(ctx, "T1", "C1", 1, 2, store.Actor{ID: "U1"}, now); prio.ErrorCode(err) != prio.Conflict {
+	if _, err := s.Merge(ctx, "T1", "C1", 1, 2, prio.Actor{ID: "U1"}, now); prio.ErrorCode(err) != prio.Conflict {
 		t.Errorf("merging into a merged idea: %v", err)
 	}
 }
@@ -217,19 +217,19 @@ func TestFrameworkSwitchKeepsValuesAndReRanks(t *testing.T) {
 	score(t, s, 1, 8, 2)
 	score(t, s, 2, 13, 13)
 	ice, _ := prio.LookupFramework("ice")
-	if err := s.SetFramework(ctx, "T1", "C1", ice, store.Actor{ID: "U1"}); err != nil {
+	if err := s.SetFramework(ctx, "T1", "C1", ice, prio.Actor{ID: "U1"}); err != nil {
 		t.Fatal(err)
 	}
 	if ranked, _, _ := s.Ranked(ctx, "T1", "C1", 0, 10); len(ranked) != 0 {
 		t.Errorf("ideas without ICE values are still ranked: %v", numbers(ranked))
 	}
-	if _, err := s.SetScore(ctx, "T1", "C1", 2, store.Actor{ID: "U1"}, map[string]float64{"ice:impact": 5, "ice:confidence": 5, "ice:ease": 5}, "owner", now); err != nil {
+	if _, err := s.SetScore(ctx, "T1", "C1", 2, prio.Actor{ID: "U1"}, map[string]float64{"ice:impact": 5, "ice:confidence": 5, "ice:ease": 5}, "owner", now); err != nil {
 		t.Fatal(err)
 	}
 	if ranked, _, _ := s.Ranked(ctx, "T1", "C1", 0, 10); fmt.Sprint(numbers(ranked)) != "[2]" {
 		t.Errorf("ICE ranking = %v, want [2]", numbers(ranked))
 	}
-	if err := s.SetFramework(ctx, "T1", "C1", prio.DefaultFramework, store.Actor{ID: "U1"}); err != nil {
+	if err := s.SetFramework(ctx, "T1", "C1", prio.DefaultFramework, prio.Actor{ID: "U1"}); err != nil {
 		t.Fatal(err)
 	}
 	ranked, _, _ := s.Ranked(ctx, "T1", "C1", 0, 10)
@@ -254,9 +254,9 @@ func TestRacingChangesLeaveOneState(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		wg.Go(func() {
-			_, _, errs[0] = s.SetStatus(ctx, team, "C1", 1, store.Actor{ID: "U1"}, prio.StatusDeclined, "no", prio.OpenStatuses, now)
+			_, _, errs[0] = s.SetStatus(ctx, team, "C1", 1, prio.Actor{ID: "U1"}, prio.StatusDeclined, "no", prio.OpenStatuses, now)
 		})
-		wg.Go(func() { _, errs[1] = s.Merge(ctx, team, "C1", 1, 2, store.Actor{ID: "U1"}, now) })
+		wg.Go(func() { _, errs[1] = s.Merge(ctx, team, "C1", 1, 2, prio.Actor{ID: "U1"}, now) })
 		wg.Wait()
 		if (errs[0] == nil) == (errs[1] == nil) {
 			t.Fatalf("round %d: decline %v, merge %v; want exactly one to win", round, errs[0], errs[1])

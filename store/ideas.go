@@ -18,14 +18,17 @@ const (
 	fTitle      = "title"
 	fDesc       = "description"
 	fAuthor     = "author"
+	fAuthorName = "author_name"
 	fStatus     = "status"
 	fCreated    = "created" // unix milliseconds, like every time here
 	fCardTS     = "card_ts"
 	fScore      = "score" // "" until every criterion of the framework has a value
 	fScoredAt   = "scored_at"
 	fScoredBy   = "scored_by"
+	fScoredName = "scored_by_name"
 	fScoredVia  = "scored_via"
 	fStatusBy   = "status_by"
+	fStatusName = "status_by_name"
 	fStatusAt   = "status_at"
 	fReason     = "reason"
 	fMergedInto = "merged_into"
@@ -33,14 +36,7 @@ const (
 	valuePrefix = "v:"
 )
 
-// Actor is who asks for a change. Admin is true only once Slack said the
-// user is a workspace admin or owner: they may manage any backlog.
-type Actor struct {
-	ID    string
-	Admin bool
-}
-
-func (a Actor) admin() string {
+func admin(a prio.Actor) string {
 	if a.Admin {
 		return "1"
 	}
@@ -61,7 +57,7 @@ func (s *Store) CreateIdea(ctx context.Context, idea prio.Idea) (prio.Idea, int6
 	place, err := createIdea.Run(ctx, s.rdb,
 		[]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c)},
 		n, member(n), idea.Title,
-		fNumber, n, fTitle, idea.Title, fDesc, idea.Description, fAuthor, idea.Author,
+		fNumber, n, fTitle, idea.Title, fDesc, idea.Description, fAuthor, idea.Author, fAuthorName, idea.AuthorName,
 		fStatus, string(idea.Status), fCreated, idea.Created.UnixMilli(), fScore, "", fRev, 0,
 	).Int64()
 	if err != nil {
@@ -258,14 +254,14 @@ var (
 
 // SetStatus moves idea n to status to ("reopen" for back into play) if its
 // status is one of from. It returns the status it had and now has.
-func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, actor Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (prio.Status, prio.Status, error) {
+func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, actor prio.Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (prio.Status, prio.Status, error) {
 	allowed := ","
 	for _, st := range from {
 		allowed += string(st) + ","
 	}
 	res, err := setStatus.Run(ctx, s.rdb,
 		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel)},
-		actor.ID, actor.admin(), string(to), reason, now.UnixMilli(), allowed, member(n), n).Slice()
+		actor.ID, admin(actor), string(to), reason, now.UnixMilli(), allowed, member(n), n, actor.Name).Slice()
 	if err != nil {
 		return "", "", translate(err)
 	}
@@ -278,11 +274,11 @@ func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, ac
 // Merge folds idea from into idea into, moving its author and supporters.
 // Owners may merge any two open ideas; an author may merge their own. It
 // returns who now supports into because of the merge.
-func (s *Store) Merge(ctx context.Context, team, channel string, from, into int64, actor Actor, now time.Time) ([]string, error) {
+func (s *Store) Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) ([]string, error) {
 	res, err := merge.Run(ctx, s.rdb,
 		[]string{ideaKey(team, channel, from), supportersKey(team, channel, from), ideaKey(team, channel, into), supportersKey(team, channel, into),
 			rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel)},
-		actor.ID, actor.admin(), now.UnixMilli(), member(from), from, into).Slice()
+		actor.ID, admin(actor), now.UnixMilli(), member(from), from, into, actor.Name).Slice()
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -326,7 +322,7 @@ const maxTries = 5
 // computed here from all its values under the backlog's framework, and
 // written only if neither changed meanwhile (else it is computed again).
 // via is "owner" or "poker"; a poker result needs no owner rights.
-func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, actor Actor, values map[string]float64, via string, now time.Time) (prio.Idea, error) {
+func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, via string, now time.Time) (prio.Idea, error) {
 	for range maxTries {
 		fw, err := s.Framework(ctx, team, channel)
 		if err != nil {
@@ -348,11 +344,11 @@ func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, act
 		if complete {
 			scoreArg = strconv.FormatFloat(score, 'f', -1, 64)
 		}
-		admin := actor.admin()
+		asAdmin := admin(actor)
 		if via == "poker" {
-			admin = "1"
+			asAdmin = "1"
 		}
-		args := []any{actor.ID, admin, fw.Name, prio.DefaultFramework.Name, idea.Rev, scoreArg, via, now.UnixMilli(), member(n), n}
+		args := []any{actor.ID, asAdmin, fw.Name, prio.DefaultFramework.Name, idea.Rev, scoreArg, via, now.UnixMilli(), member(n), n, actor.Name}
 		for id, v := range values {
 			args = append(args, valuePrefix+id, strconv.FormatFloat(v, 'f', -1, 64))
 		}
@@ -384,7 +380,7 @@ func (s *Store) Framework(ctx context.Context, team, channel string) (prio.Frame
 
 // SetFramework switches a backlog to framework fw and re-ranks every idea by
 // its stored values under it; ideas lacking a value go back to the queue.
-func (s *Store) SetFramework(ctx context.Context, team, channel string, fw prio.Framework, actor Actor) error {
+func (s *Store) SetFramework(ctx context.Context, team, channel string, fw prio.Framework, actor prio.Actor) error {
 	for range maxTries {
 		rev, err := s.rdb.HGet(ctx, metaKey(team, channel), fRev).Result()
 		if err == redis.Nil {
@@ -405,7 +401,7 @@ func (s *Store) SetFramework(ctx context.Context, team, channel string, fw prio.
 			return err
 		}
 		keys := []string{metaKey(team, channel), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel)}
-		args := []any{actor.ID, actor.admin(), fw.Name, rev}
+		args := []any{actor.ID, admin(actor), fw.Name, rev}
 		for _, idea := range ideas {
 			score := ""
 			if v, ok := fw.Score(idea.Values); ok {
@@ -433,8 +429,8 @@ func (s *Store) Owners(ctx context.Context, team, channel string) ([]string, err
 
 // ChangeOwners adds ("add") or removes ("remove") owners and returns the
 // owners after the change.
-func (s *Store) ChangeOwners(ctx context.Context, team, channel string, actor Actor, op string, users []string) ([]string, error) {
-	args := []any{actor.ID, actor.admin(), op}
+func (s *Store) ChangeOwners(ctx context.Context, team, channel string, actor prio.Actor, op string, users []string) ([]string, error) {
+	args := []any{actor.ID, admin(actor), op}
 	for _, u := range users {
 		args = append(args, u)
 	}
@@ -495,11 +491,11 @@ func millis(s string) time.Time {
 func decodeIdea(team, channel string, h map[string]string) prio.Idea {
 	idea := prio.Idea{
 		Team: team, Channel: channel, Number: parseMember(h[fNumber]),
-		Title: h[fTitle], Description: h[fDesc], Author: h[fAuthor],
+		Title: h[fTitle], Description: h[fDesc], Author: h[fAuthor], AuthorName: h[fAuthorName],
 		Status: prio.Status(h[fStatus]), Created: millis(h[fCreated]), CardTS: h[fCardTS],
 		Values:   map[string]float64{},
-		ScoredAt: millis(h[fScoredAt]), ScoredBy: h[fScoredBy], ScoredVia: h[fScoredVia],
-		StatusBy: h[fStatusBy], StatusAt: millis(h[fStatusAt]), Reason: h[fReason],
+		ScoredAt: millis(h[fScoredAt]), ScoredBy: h[fScoredBy], ScoredByName: h[fScoredName], ScoredVia: h[fScoredVia],
+		StatusBy: h[fStatusBy], StatusByName: h[fStatusName], StatusAt: millis(h[fStatusAt]), Reason: h[fReason],
 		MergedInto: parseMember(h[fMergedInto]), Rev: parseMember(h[fRev]),
 	}
 	if h[fScore] != "" {

@@ -71,7 +71,8 @@ return redis.call("ZRANK", KEYS[2], ARGV[2]) + 1
 // KEYS[4] -> owners (SET), KEYS[5] -> counts (HASH)
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> target
 // status or "reopen", ARGV[4] -> reason, ARGV[5] -> now (unix ms),
-// ARGV[6] -> ",from,statuses,", ARGV[7] -> member, ARGV[8] -> number
+// ARGV[6] -> ",from,statuses,", ARGV[7] -> member, ARGV[8] -> number,
+// ARGV[9] -> actor's name
 // Output: {"ok", old status, new status} or a refusal.
 var setStatus = redis.NewScript(prelude + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
@@ -81,7 +82,7 @@ if not string.find(ARGV[6], "," .. cur .. ",", 1, true) then return {"state", cu
 local score = redis.call("HGET", KEYS[1], "score") or ""
 local to = ARGV[3]
 if to == "reopen" then to = scored("new", score) end
-redis.call("HSET", KEYS[1], "status", to, "status_by", ARGV[1], "status_at", ARGV[5], "reason", ARGV[4], "merged_into", "")
+redis.call("HSET", KEYS[1], "status", to, "status_by", ARGV[1], "status_by_name", ARGV[9], "status_at", ARGV[5], "reason", ARGV[4], "merged_into", "")
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 place(KEYS[2], KEYS[3], ARGV[7], ARGV[8], to, score)
 count(KEYS[5], cur, to)
@@ -95,7 +96,8 @@ return {"ok", cur, to}
 // KEYS[4] -> target supporters, KEYS[5] -> ranked, KEYS[6] -> awaiting,
 // KEYS[7] -> owners, KEYS[8] -> counts
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now (unix ms),
-// ARGV[4] -> source member, ARGV[5] -> source number, ARGV[6] -> target number
+// ARGV[4] -> source member, ARGV[5] -> source number, ARGV[6] -> target number,
+// ARGV[7] -> actor's name
 // Output: {"ok", source's old status, supporters moved…} or a refusal
 // ("missing"/"state" followed by "from" or "into").
 var merge = redis.NewScript(prelude + `
@@ -114,7 +116,7 @@ for _, u in ipairs(moved) do
 	if u ~= target then redis.call("SADD", KEYS[4], u) end
 end
 redis.call("DEL", KEYS[2])
-redis.call("HSET", KEYS[1], "status", "merged", "merged_into", ARGV[6], "status_by", ARGV[1], "status_at", ARGV[3], "reason", "")
+redis.call("HSET", KEYS[1], "status", "merged", "merged_into", ARGV[6], "status_by", ARGV[1], "status_by_name", ARGV[7], "status_at", ARGV[3], "reason", "")
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[3], "rev", 1)
 place(KEYS[5], KEYS[6], ARGV[4], ARGV[5], "merged", "")
@@ -155,7 +157,8 @@ return {result, redis.call("SCARD", KEYS[2])}
 // a poker result), ARGV[3] -> framework, ARGV[4] -> default framework,
 // ARGV[5] -> the idea's rev when read, ARGV[6] -> score ("" when incomplete),
 // ARGV[7] -> "owner" or "poker", ARGV[8] -> now (unix ms), ARGV[9] -> member,
-// ARGV[10] -> number, ARGV[11..] -> criterion field, value pairs
+// ARGV[10] -> number, ARGV[11] -> actor's name, ARGV[12..] -> criterion
+// field, value pairs
 // Output: {"ok", old status, new status} or a refusal.
 var setScore = redis.NewScript(prelude + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
@@ -166,7 +169,7 @@ if (redis.call("HGET", KEYS[1], "rev") or "0") ~= ARGV[5] then return {"stale"} 
 local cur = redis.call("HGET", KEYS[1], "status")
 if not isopen(cur) then return {"state", cur} end
 local to = scored(cur, ARGV[6])
-redis.call("HSET", KEYS[1], "score", ARGV[6], "scored_at", ARGV[8], "scored_by", ARGV[1], "scored_via", ARGV[7], "status", to, unpack(ARGV, 11))
+redis.call("HSET", KEYS[1], "score", ARGV[6], "scored_at", ARGV[8], "scored_by", ARGV[1], "scored_by_name", ARGV[11], "scored_via", ARGV[7], "status", to, unpack(ARGV, 12))
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[5], "rev", 1)
 place(KEYS[2], KEYS[3], ARGV[9], ARGV[10], to, ARGV[6])

@@ -1,0 +1,271 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/priobot/priobot/prio"
+)
+
+// pageSize is how many ranked ideas a listing shows at once; queueShown how
+// many of those awaiting scoring.
+const (
+	pageSize   = 10
+	queueShown = 5
+)
+
+// pageClicked serves **Next** and **Previous** under a listing.
+func (a *App) pageClicked(ctx context.Context, r Request) (*Reply, error) {
+	page, err := strconv.ParseInt(r.Value, 10, 64)
+	if err != nil || page < 0 || page > 1<<20 {
+		return nil, prio.Errorf(prio.Invalid, "That button is broken; type `/backlog` again.")
+	}
+	reply, err := a.listing(ctx, r, page)
+	if err != nil {
+		return nil, err
+	}
+	reply.Replace = true
+	return reply, nil
+}
+
+// listing is one page of the backlog: counts, ranked ideas, and the oldest
+// ideas awaiting scoring.
+func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error) {
+	counts, err := a.store.Counts(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, err
+	}
+	ranked, total, err := a.store.Ranked(ctx, r.Team, r.Channel, page*pageSize, pageSize)
+	if err != nil {
+		return nil, err
+	}
+	waiting, queued, err := a.store.Awaiting(ctx, r.Team, r.Channel, 0, queueShown)
+	if err != nil {
+		return nil, err
+	}
+	if total == 0 && queued == 0 && len(counts) == 0 {
+		return ephemeral("This channel's backlog is empty. Submit the first idea with `/idea <title>`."), nil
+	}
+	head := fmt.Sprintf("Backlog of %s: %s", channelRef(r.Channel), countLine(counts))
+	blocks := []slack.Block{section("*%s*", head)}
+	lines := []string{head}
+	for i, idea := range ranked {
+		line := fmt.Sprintf("*%d.* #%d %s — score %s · %s", page*pageSize+int64(i)+1, idea.Number, esc(idea.Title), prio.FormatScore(idea.Score), idea.Status.Label())
+		if idea.Supporters > 0 {
+			line += " · " + plural(idea.Supporters, "supporter")
+		}
+		blocks = append(blocks, section("%s", line))
+		lines = append(lines, plainText(line))
+	}
+	var nav []slack.BlockElement
+	if page > 0 {
+		nav = append(nav, button(actPage, strconv.FormatInt(page-1, 10), "Previous"))
+	}
+	if (page+1)*pageSize < total {
+		nav = append(nav, button(actPage, strconv.FormatInt(page+1, 10), "Next"))
+	}
+	if len(nav) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("pages", nav...))
+	}
+	if queued > 0 && page == 0 {
+		blocks = append(blocks, section("*Awaiting scoring* (%d, oldest first)", queued))
+		for _, idea := range waiting {
+			blocks = append(blocks, section("#%d %s", idea.Number, esc(idea.Title)))
+			lines = append(lines, fmt.Sprintf("#%d %s (awaiting scoring)", idea.Number, esc(idea.Title)))
+		}
+	}
+	return ephemeral(strings.Join(lines, "\n"), blocks...), nil
+}
+
+// countLine writes "4 ranked · 2 awaiting scoring · 1 shipped".
+func countLine(counts map[prio.Status]int64) string {
+	var parts []string
+	for _, s := range prio.AllStatuses {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s.Label()))
+		}
+	}
+	if len(parts) == 0 {
+		return "no ideas"
+	}
+	return strings.Join(parts, " · ")
+}
+
+// mine serves `/backlog mine`: the user's ideas, newest first, each with
+// where it sits.
+func (a *App) mine(ctx context.Context, r Request) (*Reply, error) {
+	refs, err := a.store.UserIdeas(ctx, r.Team, r.User, 20)
+	if err != nil {
+		return nil, err
+	}
+	if len(refs) == 0 {
+		return ephemeral("You haven't submitted any ideas yet. Try `/idea <title>` in a channel."), nil
+	}
+	blocks := []slack.Block{section("*Your ideas*")}
+	lines := []string{"Your ideas"}
+	for _, ref := range refs {
+		line, err := a.shortWhere(ctx, ref.Team, ref.Channel, ref.Number)
+		if err != nil {
+			continue // an idea that vanished is not worth failing the list for
+		}
+		blocks = append(blocks, section("%s", line))
+		lines = append(lines, plainText(line))
+	}
+	return ephemeral(strings.Join(lines, "\n"), blocks...), nil
+}
+
+// shortWhere is one line on an idea: "#12 Dark mode — 3rd of 27 in #product".
+func (a *App) shortWhere(ctx context.Context, team, channel string, n int64) (string, error) {
+	idea, pos, err := a.store.Where(ctx, team, channel, n)
+	if err != nil {
+		return "", err
+	}
+	line := fmt.Sprintf("#%d %s — ", idea.Number, esc(idea.Title))
+	switch {
+	case !idea.Status.Open():
+		line += idea.Status.Label()
+	case pos.Queue:
+		line += fmt.Sprintf("%s of %d awaiting scoring", ordinal(pos.Place), pos.Of)
+	default:
+		line += fmt.Sprintf("%s of %d, score %s", ordinal(pos.Place), pos.Of, prio.FormatScore(idea.Score))
+	}
+	return line + " in " + channelRef(channel), nil
+}
+
+// maxResults bounds a search answer.
+const maxResults = 20
+
+// search serves `/backlog search <words>`: ideas of this channel whose
+// title or description holds every word.
+func (a *App) search(ctx context.Context, r Request) (*Reply, error) {
+	words, err := prio.ParseSearch(r.Text)
+	if err != nil {
+		return nil, err
+	}
+	ideas, err := a.allIdeas(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, err
+	}
+	var hits []prio.Idea
+	for _, idea := range ideas {
+		text := strings.ToLower(idea.Title + " " + idea.Description)
+		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(text, w) }) {
+			hits = append(hits, idea)
+		}
+	}
+	query := esc(strings.Join(words, " "))
+	if len(hits) == 0 {
+		return ephemeral(fmt.Sprintf("No idea in this channel's backlog matches “%s”.", query)), nil
+	}
+	head := fmt.Sprintf("%s matching “%s”", plural(int64(len(hits)), "idea"), query)
+	blocks := []slack.Block{section("*%s*", head)}
+	lines := []string{head}
+	for _, idea := range hits[:min(len(hits), maxResults)] {
+		line := fmt.Sprintf("#%d %s — %s", idea.Number, esc(idea.Title), idea.Status.Label())
+		blocks = append(blocks, section("%s", line))
+		lines = append(lines, line)
+	}
+	if len(hits) > maxResults {
+		blocks = append(blocks, note("and %d more; add words to narrow it down", len(hits)-maxResults))
+	}
+	return ephemeral(strings.Join(lines, "\n"), blocks...), nil
+}
+
+// allIdeas loads every idea of a backlog, oldest first.
+func (a *App) allIdeas(ctx context.Context, team, channel string) ([]prio.Idea, error) {
+	titles, err := a.store.Titles(ctx, team, channel)
+	if err != nil {
+		return nil, err
+	}
+	numbers := make([]int64, 0, len(titles))
+	for n := range titles {
+		numbers = append(numbers, n)
+	}
+	slices.Sort(numbers)
+	var out []prio.Idea
+	for chunk := range slices.Chunk(numbers, 500) {
+		ideas, err := a.store.Ideas(ctx, team, channel, chunk)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ideas...)
+	}
+	return out, nil
+}
+
+// export serves `/backlog export`: the whole backlog as an RFC 4180 CSV,
+// sent to the user privately.
+func (a *App) export(ctx context.Context, r Request) (*Reply, error) {
+	ideas, err := a.allIdeas(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, err
+	}
+	if len(ideas) == 0 {
+		return ephemeral("This channel's backlog is empty; there is nothing to export yet."), nil
+	}
+	fw, err := a.store.Framework(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, err
+	}
+	data, err := backlogCSV(ideas, fw)
+	if err != nil {
+		return nil, err
+	}
+	name := fmt.Sprintf("backlog-%s-%s.csv", r.ChannelName, a.now().UTC().Format("2006-01-02"))
+	comment := fmt.Sprintf("The backlog of %s: %s.", channelRef(r.Channel), plural(int64(len(ideas)), "idea"))
+	if err := a.slack.UploadToDM(ctx, r.User, name, "Backlog export", comment, data); err != nil {
+		return nil, err
+	}
+	return ephemeral(fmt.Sprintf("I've sent you %s as a CSV file in a direct message.", plural(int64(len(ideas)), "idea"))), nil
+}
+
+// backlogCSV writes every field of every idea, one row each, in RFC 4180.
+func backlogCSV(ideas []prio.Idea, fw prio.Framework) ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	header := []string{"number", "title", "description", "status", "score", "framework"}
+	for _, c := range fw.Criteria {
+		header = append(header, c.Key)
+	}
+	header = append(header, "supporters", "author", "author_name", "created", "scored_at", "scored_via", "scored_by",
+		"status_by", "status_at", "reason", "merged_into", "channel")
+	_ = w.Write(header)
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	for _, idea := range ideas {
+		score := ""
+		if idea.Scored {
+			score = strconv.FormatFloat(idea.Score, 'f', -1, 64)
+		}
+		row := []string{strconv.FormatInt(idea.Number, 10), idea.Title, idea.Description, string(idea.Status), score, fw.Name}
+		for _, c := range fw.Criteria {
+			value := ""
+			if v, ok := idea.Values[c.ID]; ok {
+				value = c.Label(v)
+			}
+			row = append(row, value)
+		}
+		merged := ""
+		if idea.MergedInto > 0 {
+			merged = strconv.FormatInt(idea.MergedInto, 10)
+		}
+		row = append(row, strconv.FormatInt(idea.Supporters, 10), idea.Author, idea.AuthorName, stamp(idea.Created),
+			stamp(idea.ScoredAt), idea.ScoredVia, idea.ScoredBy, idea.StatusBy, stamp(idea.StatusAt), idea.Reason, merged, idea.Channel)
+		_ = w.Write(row)
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}

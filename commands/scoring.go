@@ -1,0 +1,120 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/priobot/priobot/prio"
+)
+
+// score serves `/backlog score #12 value=8 effort=3`.
+func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
+	fw, err := a.store.Framework(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, err
+	}
+	n, values, err := prio.ParseScore(r.Text, fw)
+	if err != nil {
+		return nil, err
+	}
+	before, _, err := a.store.Where(ctx, r.Team, r.Channel, n)
+	if err != nil {
+		return nil, err
+	}
+	var idea prio.Idea
+	err = a.manage(ctx, r, func(actor prio.Actor) (err error) {
+		idea, err = a.store.SetScore(ctx, r.Team, r.Channel, n, actor, values, "owner", a.now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.refreshCard(ctx, r.Team, r.Channel, n)
+	if !idea.Scored {
+		var missing []string
+		for _, c := range fw.Criteria {
+			if _, ok := idea.Values[c.ID]; !ok {
+				missing = append(missing, c.Key)
+			}
+		}
+		return ephemeral(fmt.Sprintf("Saved. #%d still needs %s before it is ranked.", n, strings.Join(missing, ", "))), nil
+	}
+	what := "scored #%d %s"
+	if before.Scored {
+		what = "re-scored #%d %s"
+	}
+	if before.Status == idea.Status {
+		// No status change: nobody else needs a DM.
+		_, pos, err := a.store.Where(ctx, r.Team, r.Channel, n)
+		if err != nil {
+			return nil, err
+		}
+		where, err := a.describe(ctx, idea, pos)
+		if err != nil {
+			return nil, err
+		}
+		return ephemeral(plainText("Saved. "+where), section("Saved. %s", where)), nil
+	}
+	return a.announce(ctx, r, n, what, nil)
+}
+
+// framework serves `/backlog framework [name]`: no name shows the current
+// framework and the choices; a name switches and re-ranks.
+func (a *App) framework(ctx context.Context, r Request) (*Reply, error) {
+	current, err := a.store.Framework(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, err
+	}
+	if r.Text == "" {
+		var lines []string
+		for _, f := range prio.Frameworks {
+			mark := ""
+			if f.Name == current.Name {
+				mark = " ← this backlog"
+			}
+			lines = append(lines, fmt.Sprintf("`%s` %s: score = %s; criteria %s%s", f.Name, f.Title, f.Formula, criteriaText(f), mark))
+		}
+		text := fmt.Sprintf("This backlog scores with *%s*. Switch with `/backlog framework <name>`:\n%s", current.Name, strings.Join(lines, "\n"))
+		return ephemeral(plainText(text), section("%s", text)), nil
+	}
+	fw, err := prio.LookupFramework(r.Text)
+	if err != nil {
+		return nil, err
+	}
+	if fw.Name == current.Name {
+		return ephemeral(fmt.Sprintf("This backlog already scores with %s.", fw.Name)), nil
+	}
+	err = a.manage(ctx, r, func(actor prio.Actor) error {
+		return a.store.SetFramework(ctx, r.Team, r.Channel, fw, actor)
+	})
+	if err != nil {
+		return nil, err
+	}
+	counts, err := a.store.Counts(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, err
+	}
+	text := fmt.Sprintf("%s switched this backlog to *%s* (score = %s). Every idea was re-ranked by its stored values; ideas without a value for %s wait for scoring. Now: %s.",
+		esc(r.UserName), fw.Title, fw.Formula, criteriaText(fw), countLine(counts))
+	return &Reply{Message: Message{Text: plainText(text), Blocks: []slack.Block{section("%s", text)}}, InChannel: true}, nil
+}
+
+// criteriaText writes "value (1 2 3 5 8 13, higher is better), effort (…)".
+func criteriaText(f prio.Framework) string {
+	parts := make([]string, len(f.Criteria))
+	for i, c := range f.Criteria {
+		labels := make([]string, len(c.Scale))
+		for j, v := range c.Scale {
+			labels[j] = c.Label(v)
+		}
+		better := "lower is better"
+		if c.Higher {
+			better = "higher is better"
+		}
+		parts[i] = fmt.Sprintf("%s (%s; %s)", c.Key, strings.Join(labels, " "), better)
+	}
+	return strings.Join(parts, ", ")
+}

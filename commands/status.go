@@ -1,0 +1,138 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/slack-go/slack"
+
+	"github.com/priobot/priobot/prio"
+)
+
+// manage runs a change to a backlog as r.User. The store refuses
+// non-owners; such a refusal is checked once with Slack, in case the user is
+// a workspace admin or owner, who may manage any backlog.
+func (a *App) manage(ctx context.Context, r Request, change func(prio.Actor) error) error {
+	actor := r.actor()
+	err := change(actor)
+	if prio.ErrorCode(err) != prio.Forbidden {
+		return err
+	}
+	u, uerr := a.slack.User(ctx, r.User)
+	if uerr != nil || !u.Admin {
+		return err
+	}
+	actor.Admin = true
+	return change(actor)
+}
+
+// setStatus serves `/backlog status #12 planned|in-progress|shipped`.
+func (a *App) setStatus(ctx context.Context, r Request) (*Reply, error) {
+	n, to, err := prio.ParseStatus(r.Text)
+	if err != nil {
+		return nil, err
+	}
+	return a.changeStatus(ctx, r, n, to, "", prio.OpenStatuses)
+}
+
+// decline serves `/backlog decline #12 <reason>`.
+func (a *App) decline(ctx context.Context, r Request) (*Reply, error) {
+	n, reason, err := prio.ParseDecline(r.Text)
+	if err != nil {
+		return nil, err
+	}
+	return a.changeStatus(ctx, r, n, prio.StatusDeclined, reason, prio.OpenStatuses)
+}
+
+// reopen serves `/backlog reopen #12`: a closed idea is back in play,
+// ranked if it has a score, otherwise awaiting scoring.
+func (a *App) reopen(ctx context.Context, r Request) (*Reply, error) {
+	n, err := prio.ParseRef(r.Text)
+	if err != nil {
+		return nil, err
+	}
+	return a.changeStatus(ctx, r, n, "reopen", "", prio.ClosedStatuses)
+}
+
+func (a *App) changeStatus(ctx context.Context, r Request, n int64, to prio.Status, reason string, from []prio.Status) (*Reply, error) {
+	var was, now prio.Status
+	err := a.manage(ctx, r, func(actor prio.Actor) (err error) {
+		was, now, err = a.store.SetStatus(ctx, r.Team, r.Channel, n, actor, to, reason, from, a.now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.refreshCard(ctx, r.Team, r.Channel, n)
+	what := fmt.Sprintf("moved #%%d %%s from %s to %s", was.Label(), now.Label())
+	switch to {
+	case prio.StatusDeclined:
+		what = "declined #%d %s"
+	case "reopen":
+		what = fmt.Sprintf("reopened #%%d %%s (it was %s)", was.Label())
+	}
+	return a.announce(ctx, r, n, what, nil)
+}
+
+// announce tells the actor what they did and DMs the idea's author and
+// supporters (and anyone in also) what changed, who changed it, why, and
+// where the idea now sits. what is a format with the idea's number and title.
+func (a *App) announce(ctx context.Context, r Request, n int64, what string, also []string) (*Reply, error) {
+	idea, pos, err := a.store.Where(ctx, r.Team, r.Channel, n)
+	if err != nil {
+		return nil, err
+	}
+	where, err := a.describe(ctx, idea, pos)
+	if err != nil {
+		return nil, err
+	}
+	did := fmt.Sprintf(what, idea.Number, "*"+esc(idea.Title)+"*")
+	supporters, err := a.store.Supporters(ctx, r.Team, r.Channel, n)
+	if err != nil {
+		return nil, err
+	}
+	told := 0
+	seen := map[string]bool{r.User: true} // the actor reads the reply instead
+	for _, u := range slices.Concat([]string{idea.Author}, supporters, also) {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		text := fmt.Sprintf("%s %s in %s.\n%s", esc(r.UserName), did, channelRef(r.Channel), where)
+		if err := a.slack.DM(ctx, u, Message{Text: plainText(text), Blocks: []slack.Block{section("%s", text)}}); err != nil {
+			a.log.WarnContext(ctx, "status DM not sent", "user", u, "idea", n, "err", err)
+			continue
+		}
+		told++
+	}
+	text := fmt.Sprintf("You %s.\n%s", did, where)
+	if told > 0 {
+		text += fmt.Sprintf("\nI've told %s.", plural(int64(told), "person"))
+	}
+	return ephemeral(plainText(text), section("%s", text)), nil
+}
+
+// merge serves `/backlog merge #12 into #7`.
+func (a *App) merge(ctx context.Context, r Request) (*Reply, error) {
+	from, into, err := prio.ParseMerge(r.Text)
+	if err != nil {
+		return nil, err
+	}
+	return a.doMerge(ctx, r, from, into)
+}
+
+// doMerge merges from into into and tells everyone who followed from.
+func (a *App) doMerge(ctx context.Context, r Request, from, into int64) (*Reply, error) {
+	var moved []string
+	err := a.manage(ctx, r, func(actor prio.Actor) (err error) {
+		moved, err = a.store.Merge(ctx, r.Team, r.Channel, from, into, actor, a.now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.refreshCard(ctx, r.Team, r.Channel, from)
+	a.refreshCard(ctx, r.Team, r.Channel, into)
+	return a.announce(ctx, r, from, fmt.Sprintf("merged #%%d %%s into #%d; its supporters now support #%d", into, into), moved)
+}

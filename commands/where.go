@@ -1,0 +1,146 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/priobot/priobot/prio"
+)
+
+// backlog serves `/backlog` (the listing) and `/backlog #12` (where it sits).
+func (a *App) backlog(ctx context.Context, r Request) (*Reply, error) {
+	if r.Text == "" {
+		return a.listing(ctx, r, 0)
+	}
+	word, rest := prio.SplitWord(r.Text)
+	if !prio.IsRef(word) || rest != "" {
+		return nil, prio.Errorf(prio.Invalid, "I don't know `/backlog %s`. Try `/backlog help`.", truncate(r.Text, 100))
+	}
+	n, err := prio.ParseRef(word)
+	if err != nil {
+		return nil, err
+	}
+	return a.where(ctx, r, n)
+}
+
+// whereClicked serves the card's **Where does it sit?** button.
+func (a *App) whereClicked(ctx context.Context, r Request) (*Reply, error) {
+	n, err := clickedIdea(r)
+	if err != nil {
+		return nil, err
+	}
+	return a.where(ctx, r, n)
+}
+
+func (a *App) where(ctx context.Context, r Request, n int64) (*Reply, error) {
+	channel, err := a.visibleChannel(ctx, r, n)
+	if err != nil {
+		return nil, err
+	}
+	idea, pos, err := a.store.Where(ctx, r.Team, channel, n)
+	if err != nil {
+		return nil, err
+	}
+	text, err := a.describe(ctx, idea, pos)
+	if err != nil {
+		return nil, err
+	}
+	return ephemeral(plainText(text), section("%s", text)), nil
+}
+
+// visibleChannel finds the backlog holding idea n as r.User may see it: in
+// this channel, or in another one unless that one is private and the user
+// is neither the author nor a supporter. Hidden ideas are "not found".
+func (a *App) visibleChannel(ctx context.Context, r Request, n int64) (string, error) {
+	channel, err := a.store.Locate(ctx, r.Team, n)
+	if err != nil || channel == r.Channel {
+		if prio.ErrorCode(err) == prio.NotFound {
+			return "", notFound(n)
+		}
+		return channel, err
+	}
+	private, known, err := a.store.ChannelPrivacy(ctx, r.Team, channel)
+	if err != nil {
+		return "", err
+	}
+	if !known || private {
+		ideas, err := a.store.Ideas(ctx, r.Team, channel, []int64{n})
+		if err != nil {
+			return "", err
+		}
+		supporters, err := a.store.Supporters(ctx, r.Team, channel, n)
+		if err != nil {
+			return "", err
+		}
+		if len(ideas) == 0 || (ideas[0].Author != r.User && !slices.Contains(supporters, r.User)) {
+			return "", notFound(n)
+		}
+	}
+	return channel, nil
+}
+
+func notFound(n int64) error {
+	return prio.Errorf(prio.NotFound, "There is no idea #%d in this channel's backlog.", n)
+}
+
+// describe says where an idea sits and why, as mrkdwn.
+func (a *App) describe(ctx context.Context, idea prio.Idea, pos prio.Position) (string, error) {
+	head := fmt.Sprintf("*#%d %s*", idea.Number, esc(idea.Title))
+	backlog := channelRef(idea.Channel) + "'s backlog"
+	switch idea.Status {
+	case prio.StatusDeclined:
+		return fmt.Sprintf("%s was declined by %s on %s: “%s”", head, esc(idea.StatusByName), date(idea.StatusAt), esc(idea.Reason)), nil
+	case prio.StatusShipped:
+		return fmt.Sprintf("%s shipped on %s, marked by %s. :tada:", head, date(idea.StatusAt), esc(idea.StatusByName)), nil
+	case prio.StatusMerged:
+		target, tpos, err := a.store.Where(ctx, idea.Team, idea.Channel, idea.MergedInto)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s was merged into *#%d %s* by %s on %s. %s", head, target.Number, esc(target.Title),
+			esc(idea.StatusByName), date(idea.StatusAt), sits(target, tpos, backlog)), nil
+	}
+	return head + " " + sits(idea, pos, backlog) + a.scoring(ctx, idea, pos), nil
+}
+
+// sits says where an open idea is: "sits 3rd of 27 in #product's backlog".
+func sits(idea prio.Idea, pos prio.Position, backlog string) string {
+	status := ""
+	if idea.Status == prio.StatusPlanned || idea.Status == prio.StatusInProgress {
+		status = "is " + idea.Status.Label() + " and "
+	}
+	if pos.Queue || !idea.Scored {
+		return fmt.Sprintf("%sis %s of %d awaiting scoring in %s.", status, ordinal(pos.Place), pos.Of, backlog)
+	}
+	return fmt.Sprintf("%ssits %s of %d in %s", status, ordinal(pos.Place), pos.Of, backlog)
+}
+
+// scoring explains a ranked idea's score and what is above it.
+func (a *App) scoring(ctx context.Context, idea prio.Idea, pos prio.Position) string {
+	if pos.Queue || !idea.Scored {
+		return ""
+	}
+	out := " — score " + prio.FormatScore(idea.Score)
+	if fw, err := a.store.Framework(ctx, idea.Team, idea.Channel); err == nil {
+		out += " (" + fw.Explain(idea.Values) + ")"
+	}
+	how := "by " + esc(idea.ScoredByName)
+	if idea.ScoredVia == "poker" {
+		how = "in priority poker"
+	}
+	out += fmt.Sprintf(", scored on %s %s", date(idea.ScoredAt), how)
+	if len(pos.Above) > 0 {
+		refs := make([]string, len(pos.Above))
+		for i, n := range pos.Above {
+			refs[i] = fmt.Sprintf("#%d", n)
+		}
+		out += "; above it: " + strings.Join(refs, ", ")
+	}
+	return out + "."
+}
+
+// plainText turns our own mrkdwn into a notification fallback: still
+// escaped, since Slack reads mentions in the fallback too, minus the bold.
+var plainText = strings.NewReplacer("*", "").Replace
