@@ -128,14 +128,14 @@ func New(st Store, sl Slack, log *slog.Logger, now func() time.Time) *App {
 
 // Action ids and callback ids: what the bot routes clicks and modals by.
 const (
-	actSupport   = "idea_support"   // value: idea number
-	actWhere     = "idea_where"     // value: idea number
-	actMergeInto = "idea_merge"     // value: "<from>><into>"
-	actKeep      = "idea_keep"      // value: idea number
-	actPage      = "backlog_page"   // value: page number, from 0
-	viewNewIdea  = "idea_new"       // private_metadata: channel id
-	inputTitle   = "title"          // block id of the modal's title
-	inputDesc    = "description"    // block id of the modal's description
+	actSupport   = "idea_support" // value: idea number
+	actWhere     = "idea_where"   // value: idea number
+	actMergeInto = "idea_merge"   // value: "<from>><into>"
+	actKeep      = "idea_keep"    // value: idea number
+	actPage      = "backlog_page" // value: page number, from 0
+	viewNewIdea  = "idea_new"     // private_metadata: channel id
+	inputTitle   = "title"        // block id of the modal's title
+	inputDesc    = "description"  // block id of the modal's description
 )
 
 // Routes is the table of everything priobot answers. The bot routes by it

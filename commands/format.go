@@ -1,9 +1,9 @@
 package commands
 
 import (
-	"time"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 )

@@ -22,7 +22,7 @@ var ErrTimeout = errors.New("operation_timeout: the app did not acknowledge with
 type conn struct {
 	id       int
 	ws       *websocket.Conn
-	wmu      sync.Mutex // gorilla allows one writer at a time
+	wmu      sync.Mutex  // gorilla allows one writer at a time
 	draining atomic.Bool // sent a disconnect: gets no new envelopes
 }
 
