@@ -43,10 +43,13 @@ func ordinal(n int64) string {
 	return fmt.Sprintf("%d%s", n, suffix)
 }
 
-// plural writes "1 idea", "2 ideas".
+// plural writes "1 idea", "2 ideas", "2 people".
 func plural(n int64, word string) string {
 	if n == 1 {
 		return "1 " + word
+	}
+	if word == "person" {
+		return fmt.Sprintf("%d people", n)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -134,5 +134,8 @@ func (a *App) doMerge(ctx context.Context, r Request, from, into int64) (*Reply,
 	}
 	a.refreshCard(ctx, r.Team, r.Channel, from)
 	a.refreshCard(ctx, r.Team, r.Channel, into)
+	if target, err := a.store.Ideas(ctx, r.Team, r.Channel, []int64{into}); err == nil && len(target) == 1 {
+		moved = append(moved, target[0].Author) // the target's author hears of its new support
+	}
 	return a.announce(ctx, r, from, fmt.Sprintf("merged #%%d %%s into #%d; its supporters now support #%d", into, into), moved)
 }
