@@ -1,8 +1,16 @@
 # `make test` is the one test command: README and CI both run it.
-.PHONY: test build lint redis-server
+.PHONY: test build lint bench fuzz redis-server
 
 test: redis-server
 	go test -race -count=1 ./...
+
+# Benchmarks with real Redis; figures are reported in the README.
+bench: redis-server
+	go test -run '^$$' -bench . -benchtime $(or $(BENCHTIME),2s) ./...
+
+# Every parser's fuzz target, for a bounded time each.
+fuzz:
+	go test -run '^$$' -fuzz FuzzParsers -fuzztime $(or $(FUZZTIME),30s) ./prio/
 
 build:
 	CGO_ENABLED=0 go build -trimpath -o priobot .

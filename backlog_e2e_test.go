@@ -17,6 +17,14 @@ func (h *harness) click(user string, m slackemu.Message, label string) {
 	}
 }
 
+// support presses Me too on a card as user and waits for the confirmation:
+// a click is acked before it is handled.
+func (h *harness) support(user string, card slackemu.Message) {
+	h.t.Helper()
+	h.click(user, card, "Me too")
+	h.ephemeral(user, card.Channel, "You support #")
+}
+
 // dm waits for a direct message to user containing parts.
 func (h *harness) dm(user string, parts ...string) slackemu.Message {
 	h.t.Helper()
@@ -112,7 +120,7 @@ func TestStatusChangesAreExplainedToAuthorAndSupporters(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
 	carl := h.emu.AddUser("carl", slackemu.UserOptions{})
 	card := h.idea(h.ann, h.product, "Dark mode")
-	h.click(carl, card, "Me too")
+	h.support(carl, card)
 	h.slash(h.bob, h.product, "/backlog", "status #1 planned")
 	h.ephemeral(h.bob, h.product, "You moved #1 Dark mode from awaiting scoring to planned", "I've told 2 people.")
 	for _, u := range []string{h.ann, carl} {
@@ -150,7 +158,7 @@ func TestMergeCommandMovesSupport(t *testing.T) {
 	carl := h.emu.AddUser("carl", slackemu.UserOptions{})
 	h.idea(h.ann, h.product, "Dark mode")
 	dup := h.idea(h.bob, h.product, "Night theme")
-	h.click(carl, dup, "Me too")
+	h.support(carl, dup)
 	h.slash(h.ann, h.product, "/backlog", "merge #2 into #1")
 	h.ephemeral(h.ann, h.product, "You merged #2 Night theme into #1")
 	h.dm(carl, "ann merged #2 Night theme into #1", "was merged into #1 Dark mode by ann")
@@ -285,7 +293,7 @@ func TestPrivateChannelIdeasStayThere(t *testing.T) {
 	h.ephemeral(h.bob, h.product, "There is no idea #1 in this channel's backlog")
 	h.slash(h.ann, h.product, "/backlog", "#1")
 	h.ephemeral(h.ann, h.product, "#1 Acquire a competitor is 1st of 1 awaiting scoring") // the author may
-	h.click(carl, card, "Me too")
+	h.support(carl, card)
 	h.slash(carl, h.product, "/backlog", "#1")
 	h.ephemeral(carl, h.product, "#1 Acquire a competitor") // and so may a supporter
 	h.slash(h.bob, h.product, "/backlog", "search competitor")

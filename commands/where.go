@@ -34,12 +34,17 @@ func (a *App) whereClicked(ctx context.Context, r Request) (*Reply, error) {
 	return a.where(ctx, r, n)
 }
 
+// where answers "where does #n sit?": one Redis round trip for an idea of
+// this channel, more for one elsewhere.
 func (a *App) where(ctx context.Context, r Request, n int64) (*Reply, error) {
-	channel, err := a.visibleChannel(ctx, r, n)
-	if err != nil {
-		return nil, err
+	idea, pos, err := a.store.Where(ctx, r.Team, r.Channel, n)
+	if prio.ErrorCode(err) == prio.NotFound {
+		var channel string
+		if channel, err = a.visibleChannel(ctx, r, n); err != nil {
+			return nil, err
+		}
+		idea, pos, err = a.store.Where(ctx, r.Team, channel, n)
 	}
-	idea, pos, err := a.store.Where(ctx, r.Team, channel, n)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +107,7 @@ func (a *App) describe(ctx context.Context, idea prio.Idea, pos prio.Position) (
 		return fmt.Sprintf("%s was merged into *#%d %s* by %s on %s. %s", head, target.Number, esc(target.Title),
 			esc(idea.StatusByName), date(idea.StatusAt), sits(target, tpos, backlog)), nil
 	}
-	return head + " " + sits(idea, pos, backlog) + a.scoring(ctx, idea, pos), nil
+	return head + " " + sits(idea, pos, backlog) + scoring(idea, pos), nil
 }
 
 // sits says where an open idea is: "sits 3rd of 27 in #product's backlog".
@@ -118,12 +123,12 @@ func sits(idea prio.Idea, pos prio.Position, backlog string) string {
 }
 
 // scoring explains a ranked idea's score and what is above it.
-func (a *App) scoring(ctx context.Context, idea prio.Idea, pos prio.Position) string {
+func scoring(idea prio.Idea, pos prio.Position) string {
 	if pos.Queue || !idea.Scored {
 		return ""
 	}
 	out := " — score " + prio.FormatScore(idea.Score)
-	if fw, err := a.store.Framework(ctx, idea.Team, idea.Channel); err == nil {
+	if fw, err := prio.LookupFramework(pos.Framework); err == nil {
 		out += " (" + fw.Explain(idea.Values) + ")"
 	}
 	how := "by " + esc(idea.ScoredByName)

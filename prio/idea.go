@@ -87,6 +87,8 @@ type Position struct {
 	Of    int64   // how many ideas are in the same list
 	Queue bool    // the list is the queue awaiting scoring, not the ranking
 	Above []int64 // up to two ideas just above it
+
+	Framework string // the backlog's scoring framework, which explains the score
 }
 
 // NewIdea validates a title and description as typed by a person and returns

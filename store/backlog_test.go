@@ -66,12 +66,12 @@ func TestRankingIsByScoreThenAge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := prio.Position{Place: 3, Of: 4, Above: []int64{2, 4}}
+	want := prio.Position{Place: 3, Of: 4, Above: []int64{2, 4}, Framework: "value-effort"}
 	if diff := cmp.Diff(want, pos); diff != "" || idea.Status != prio.StatusRanked || idea.Score != 2.6 || idea.ScoredVia != "owner" {
 		t.Errorf("Where #3: %+v (-want +got):\n%s", idea, diff)
 	}
 	_, pos, _ = s.Where(ctx, "T1", "C1", 5)
-	if diff := cmp.Diff(prio.Position{Place: 1, Of: 1, Queue: true}, pos); diff != "" {
+	if diff := cmp.Diff(prio.Position{Place: 1, Of: 1, Queue: true, Framework: "value-effort"}, pos); diff != "" {
 		t.Errorf("Where #5 (awaiting) (-want +got):\n%s", diff)
 	}
 	if _, _, err := s.Where(ctx, "T1", "C1", 99); prio.ErrorCode(err) != prio.NotFound {

@@ -96,7 +96,7 @@ func (s *Store) Locate(ctx context.Context, team string, n int64) (string, error
 // Where returns an idea with where it sits in its backlog: one round trip.
 func (s *Store) Where(ctx context.Context, team, channel string, n int64) (prio.Idea, prio.Position, error) {
 	res, err := position.Run(ctx, s.rdb,
-		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), supportersKey(team, channel, n)},
+		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), supportersKey(team, channel, n), metaKey(team, channel)},
 		member(n)).Slice()
 	if err != nil {
 		return prio.Idea{}, prio.Position{}, translate(err)
@@ -106,7 +106,11 @@ func (s *Store) Where(ctx context.Context, team, channel string, n int64) (prio.
 	}
 	idea := decodeIdea(team, channel, pairs(res[0]))
 	idea.Supporters = res[1].(int64)
-	pos := prio.Position{Place: res[2].(int64), Of: res[3].(int64), Queue: res[4].(int64) == 1}
+	fw, err := prio.LookupFramework(res[6].(string))
+	if err != nil {
+		return prio.Idea{}, prio.Position{}, err
+	}
+	pos := prio.Position{Place: res[2].(int64), Of: res[3].(int64), Queue: res[4].(int64) == 1, Framework: fw.Name}
 	for _, m := range res[5].([]any) {
 		pos.Above = append(pos.Above, parseMember(m.(string)))
 	}

@@ -229,24 +229,27 @@ return out
 
 // position reads an idea with where it sits, in one round trip.
 //
-// KEYS[1] -> idea, KEYS[2] -> ranked, KEYS[3] -> awaiting, KEYS[4] -> supporters
+// KEYS[1] -> idea, KEYS[2] -> ranked, KEYS[3] -> awaiting, KEYS[4] -> supporters,
+// KEYS[5] -> meta
 // ARGV[1] -> member
 // Output: {} when missing, else {fields (HGETALL), supporters, place
-// (1-based, 0 when in no list), of, queue (0/1), {the two members above}}.
+// (1-based, 0 when in no list), of, queue (0/1), {the two members above},
+// framework ("" for the default)}.
 var position = redis.NewScript(`
 local h = redis.call("HGETALL", KEYS[1])
 if #h == 0 then return {} end
 local sup = redis.call("SCARD", KEYS[4])
+local fw = redis.call("HGET", KEYS[5], "framework") or ""
 local list, queue = KEYS[2], 0
 local r = redis.call("ZRANK", list, ARGV[1])
 if not r then
 	list, queue = KEYS[3], 1
 	r = redis.call("ZRANK", list, ARGV[1])
 end
-if not r then return {h, sup, 0, 0, 0, {}} end
+if not r then return {h, sup, 0, 0, 0, {}, fw} end
 local above = {}
 if r > 0 and queue == 0 then
 	above = redis.call("ZRANGE", list, math.max(0, r - 2), r - 1)
 end
-return {h, sup, r + 1, redis.call("ZCARD", list), queue, above}
+return {h, sup, r + 1, redis.call("ZCARD", list), queue, above, fw}
 `)

@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"math/rand/v2"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/priobot/priobot/internal/redistest"
+)
+
+// roundTrips counts what the client sends: one per command, one per pipeline.
+type roundTrips struct{ n atomic.Int64 }
+
+func (c *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (c *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
+}
+func (c *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
+}
+
+// seedRanked fills one backlog with n scored ideas, fast: pipelined writes
+// of the same keys the scripts write.
+func seedRanked(tb testing.TB, s *Store, team, channel string, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for start := 1; start <= n; start += 1000 {
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i := start; i < start+1000 && i <= n; i++ {
+				num := int64(i)
+				score := float64(1+rng.IntN(13)) / float64(1+rng.IntN(13))
+				p.HSet(ctx, ideaKey(team, channel, num), fNumber, num, fTitle, "Idea "+strconv.Itoa(i), fAuthor, "U1",
+					fStatus, "ranked", fCreated, time.Now().UnixMilli(), fScore, strconv.FormatFloat(score, 'f', -1, 64),
+					valuePrefix+"value-effort:value", 8, valuePrefix+"value-effort:effort", 3, fRev, 1)
+				p.ZAdd(ctx, rankedKey(team, channel), redis.Z{Score: -score, Member: member(num)})
+				p.HSet(ctx, titlesKey(team, channel), num, "Idea "+strconv.Itoa(i))
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+func openCounted(tb testing.TB) (*Store, *roundTrips) {
+	tb.Helper()
+	srv := redistest.Start(tb)
+	s, err := Open(context.Background(), srv.URL(), Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	// Load the script once, as a running bot has (the idea need not exist); then count.
+	_, _, _ = s.Where(context.Background(), "T1", "C1", 1)
+	c := &roundTrips{}
+	s.rdb.AddHook(c)
+	return s, c
+}
+
+func TestWhereIsOneRoundTrip(t *testing.T) {
+	s, c := openCounted(t)
+	seedRanked(t, s, "T1", "C1", 2000)
+	before := c.n.Load()
+	idea, pos, err := s.Where(t.Context(), "T1", "C1", 1234)
+	if err != nil || idea.Number != 1234 || pos.Of != 2000 || pos.Place < 1 {
+		t.Fatalf("Where: %+v %+v %v", idea, pos, err)
+	}
+	if n := c.n.Load() - before; n != 1 {
+		t.Errorf("Where took %d round trips, want 1", n)
+	}
+}
+
+// BenchmarkWhere looks up where ideas sit in a backlog of 100,000: it
+// reports Redis round trips and this process's CPU time per lookup.
+func BenchmarkWhere(b *testing.B) {
+	s, c := openCounted(b)
+	const ideas = 100_000
+	seedRanked(b, s, "T1", "C1", ideas)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(3, 4))
+	before := c.n.Load()
+	cpu := cpuTime()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, pos, err := s.Where(ctx, "T1", "C1", int64(1+rng.IntN(ideas))); err != nil || pos.Of != ideas {
+			b.Fatal(pos, err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(c.n.Load()-before)/float64(b.N), "roundtrips/op")
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+}
+
+// cpuTime is the CPU time this process (not redis-server) has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
