@@ -48,11 +48,7 @@ func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
 	}
 	if before.Status == idea.Status {
 		// No status change: nobody else needs a DM.
-		_, pos, err := a.store.Where(ctx, r.Team, r.Channel, n)
-		if err != nil {
-			return nil, err
-		}
-		where, err := a.describe(ctx, idea, pos)
+		_, where, err := a.whereText(ctx, r.Team, r.Channel, n)
 		if err != nil {
 			return nil, err
 		}

@@ -79,11 +79,7 @@ func (a *App) changeStatus(ctx context.Context, r Request, n int64, to prio.Stat
 // supporters (and anyone in also) what changed, who changed it, why, and
 // where the idea now sits. what is a format with the idea's number and title.
 func (a *App) announce(ctx context.Context, r Request, n int64, what string, also []string) (*Reply, error) {
-	idea, pos, err := a.store.Where(ctx, r.Team, r.Channel, n)
-	if err != nil {
-		return nil, err
-	}
-	where, err := a.describe(ctx, idea, pos)
+	idea, where, err := a.whereText(ctx, r.Team, r.Channel, n)
 	if err != nil {
 		return nil, err
 	}

@@ -86,6 +86,16 @@ func (a *App) visibleChannel(ctx context.Context, r Request, n int64) (string, e
 	return channel, nil
 }
 
+// whereText describes where idea n of a channel's backlog sits.
+func (a *App) whereText(ctx context.Context, team, channel string, n int64) (prio.Idea, string, error) {
+	idea, pos, err := a.store.Where(ctx, team, channel, n)
+	if err != nil {
+		return prio.Idea{}, "", err
+	}
+	text, err := a.describe(ctx, idea, pos)
+	return idea, text, err
+}
+
 func notFound(n int64) error {
 	return prio.Errorf(prio.NotFound, "There is no idea #%d in this channel's backlog.", n)
 }

@@ -171,13 +171,7 @@ func (s *Server) WaitConnections(ctx context.Context, n int) error {
 // reason ("refresh_requested", "warning", …). Envelopes sent from now on
 // wait for a new connection, as Slack stops using a socket it asked to go.
 func (s *Server) Disconnect(reason string) {
-	s.mu.Lock()
-	var targets []*conn
-	for _, c := range s.conns {
-		targets = append(targets, c)
-	}
-	s.mu.Unlock()
-	for _, c := range targets {
+	for _, c := range s.connList() {
 		c.wmu.Lock()
 		if !c.draining.Swap(true) {
 			_ = c.writeLocked(map[string]any{"type": "disconnect", "reason": reason, "debug_info": map[string]any{"host": "emulator"}})
@@ -191,15 +185,15 @@ func (s *Server) Disconnect(reason string) {
 
 // DropConnections closes every socket abruptly, as a network failure would.
 func (s *Server) DropConnections() {
-	s.mu.Lock()
-	var targets []*conn
-	for _, c := range s.conns {
-		targets = append(targets, c)
-	}
-	s.mu.Unlock()
-	for _, c := range targets {
+	for _, c := range s.connList() {
 		_ = c.ws.NetConn().Close()
 	}
+}
+
+func (s *Server) connList() []*conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Collect(maps.Values(s.conns))
 }
 
 // pickConn returns a connection that takes envelopes, round robin, waiting
