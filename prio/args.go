@@ -123,6 +123,16 @@ func ParseScore(args string, f Framework) (int64, map[string]float64, error) {
 // userRef matches a user as Slack escapes it in command text: <@U123> or <@U123|name>.
 var userRef = regexp.MustCompile(`^<@([UW][A-Z0-9]{1,30})(\|[^>]*)?>$`)
 
+// ParseUserRef reads one user mention as Slack escapes it: <@U123> or
+// <@U123|name>. name is "" when Slack sent none.
+func ParseUserRef(word string) (id, name string, ok bool) {
+	m := userRef.FindStringSubmatch(word)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], strings.TrimPrefix(m[2], "|"), true
+}
+
 // ParseOwners reads `add|remove @a @b …`; with no words it is a listing.
 func ParseOwners(args string) (op string, users []string, err error) {
 	op, rest := SplitWord(args)
@@ -134,11 +144,11 @@ func ParseOwners(args string) (op string, users []string, err error) {
 		return "", nil, Errorf(Invalid, "Use `/backlog owners`, `/backlog owners add @a @b` or `/backlog owners remove @a`.")
 	}
 	for _, w := range strings.Fields(rest) {
-		m := userRef.FindStringSubmatch(w)
-		if m == nil {
+		id, _, ok := ParseUserRef(w)
+		if !ok {
 			return "", nil, Errorf(Invalid, "%q is not a person; mention them like `@ann`.", w)
 		}
-		users = append(users, m[1])
+		users = append(users, id)
 	}
 	if len(users) == 0 {
 		return "", nil, Errorf(Invalid, "Name who to %s, like `/backlog owners %s @ann`.", op, op)

@@ -1,0 +1,257 @@
+// Package poker is priority poker's domain: how a session is started, and
+// the statistics of a card's votes. It imports neither Slack nor Redis.
+package poker
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/priobot/priobot/prio"
+)
+
+// Unsure is the "?" vote: counted as a vote, left out of the statistics.
+const Unsure = "?"
+
+// Limits on a session.
+const (
+	MaxIdeas    = 20
+	MinDeadline = 5 * time.Minute
+	MaxDeadline = 7 * 24 * time.Hour
+	MaxVoters   = 50
+)
+
+// Start is what `/poker …` asks for.
+type Start struct {
+	Ideas    []int64       // idea numbers, in order; empty with Next
+	Next     int           // "next 5": the oldest ideas awaiting scoring
+	Voters   []string      // user ids expected to vote; empty: anyone in the channel
+	Names    []string      // their names as Slack sent them, where it did
+	Deadline time.Duration // 0: none
+	Quorum   int           // reveal once this many have voted; 0: off
+}
+
+// ParseStart reads `/poker #3 #5 [with @a @b] [for 24h] [quorum 3]` or
+// `/poker next 5 …`.
+func ParseStart(text string) (Start, error) {
+	var s Start
+	words := strings.Fields(text)
+	i := 0
+	if len(words) > 0 && strings.EqualFold(words[0], "next") {
+		if len(words) < 2 {
+			return s, prio.Errorf(prio.Invalid, "Say how many, like `/poker next 5`.")
+		}
+		n, err := strconv.Atoi(words[1])
+		if err != nil || n < 1 || n > MaxIdeas {
+			return s, prio.Errorf(prio.Invalid, "`/poker next` takes a number from 1 to %d.", MaxIdeas)
+		}
+		s.Next, i = n, 2
+	}
+	for ; i < len(words) && prio.IsRef(words[i]); i++ {
+		if s.Next > 0 {
+			return s, prio.Errorf(prio.Invalid, "Use either `next 5` or idea numbers, not both.")
+		}
+		n, err := prio.ParseRef(words[i])
+		if err != nil {
+			return s, err
+		}
+		if !slices.Contains(s.Ideas, n) {
+			s.Ideas = append(s.Ideas, n)
+		}
+	}
+	if s.Next == 0 && len(s.Ideas) == 0 {
+		return s, prio.Errorf(prio.Invalid, "Name the ideas to score, like `/poker #3 #5 #8`, or `/poker next 5`.")
+	}
+	if len(s.Ideas) > MaxIdeas {
+		return s, prio.Errorf(prio.Invalid, "A session takes up to %d ideas; you named %d.", MaxIdeas, len(s.Ideas))
+	}
+	for i < len(words) {
+		switch strings.ToLower(words[i]) {
+		case "with":
+			i++
+			for ; i < len(words) && strings.HasPrefix(words[i], "<@"); i++ {
+				id, name, ok := prio.ParseUserRef(words[i])
+				if !ok {
+					return s, prio.Errorf(prio.Invalid, "%q is not a person; mention voters like `with @ann @bob`.", words[i])
+				}
+				if !slices.Contains(s.Voters, id) {
+					s.Voters, s.Names = append(s.Voters, id), append(s.Names, name)
+				}
+			}
+			if len(s.Voters) == 0 {
+				return s, prio.Errorf(prio.Invalid, "Mention the voters after `with`, like `with @ann @bob`.")
+			}
+			if len(s.Voters) > MaxVoters {
+				return s, prio.Errorf(prio.Invalid, "A session takes up to %d named voters.", MaxVoters)
+			}
+		case "for":
+			if i+1 >= len(words) {
+				return s, prio.Errorf(prio.Invalid, "Say how long voting stays open, like `for 24h` (5m to 7d).")
+			}
+			d, err := ParseDuration(words[i+1])
+			if err != nil {
+				return s, err
+			}
+			s.Deadline, i = d, i+2
+		case "quorum":
+			if i+1 >= len(words) {
+				return s, prio.Errorf(prio.Invalid, "Say how many votes reveal the cards, like `quorum 3`.")
+			}
+			q, err := strconv.Atoi(words[i+1])
+			if err != nil || q < 1 || q > MaxVoters {
+				return s, prio.Errorf(prio.Invalid, "`quorum` takes a number from 1 to %d.", MaxVoters)
+			}
+			s.Quorum, i = q, i+2
+		default:
+			return s, prio.Errorf(prio.Invalid, "I don't understand %q. Start a session like `/poker #3 #5 with @ann @bob for 24h quorum 2`.", words[i])
+		}
+	}
+	if s.Quorum > 0 && len(s.Voters) > 0 && s.Quorum > len(s.Voters) {
+		return s, prio.Errorf(prio.Invalid, "A quorum of %d can't be reached by %d voters.", s.Quorum, len(s.Voters))
+	}
+	return s, nil
+}
+
+// ParseDuration reads a voting time: 30m, 2h, 3d, 1h30m; 5 minutes to 7 days.
+func ParseDuration(s string) (time.Duration, error) {
+	raw := strings.ToLower(s)
+	days := time.Duration(0)
+	if i := strings.IndexByte(raw, 'd'); i > 0 {
+		n, err := strconv.Atoi(raw[:i])
+		if err != nil || n < 0 || n > 7 {
+			return 0, badDuration(s)
+		}
+		days, raw = time.Duration(n)*24*time.Hour, raw[i+1:]
+	}
+	d := time.Duration(0)
+	if raw != "" {
+		var err error
+		if d, err = time.ParseDuration(raw); err != nil {
+			return 0, badDuration(s)
+		}
+	}
+	d += days
+	if d < MinDeadline || d > MaxDeadline {
+		return 0, badDuration(s)
+	}
+	return d, nil
+}
+
+func badDuration(s string) error {
+	return prio.Errorf(prio.Invalid, "%q is not a voting time; use 5m to 7d, like `for 30m`, `for 24h` or `for 3d`.", s)
+}
+
+// Agreement says how far apart a criterion's votes are.
+type Agreement string
+
+// The agreement levels.
+const (
+	High   Agreement = "high"
+	Medium Agreement = "medium"
+	Low    Agreement = "low"
+)
+
+// Vote is one person's vote on one criterion: a scale label or Unsure.
+type Vote struct {
+	Voter string
+	Value string
+}
+
+// Result is a criterion's statistics after reveal.
+type Result struct {
+	Votes     []Vote   // as cast, sorted by voter
+	Median    float64  // on the scale; valid when Counted > 0
+	Counted   int      // votes other than Unsure
+	Spread    int      // scale steps between the lowest and highest vote
+	Agreement Agreement
+	Lowest    []string // voters of the lowest value, when agreement is low
+	Highest   []string // voters of the highest value, when agreement is low
+}
+
+// Tally computes a criterion's median, spread and agreement. The median is
+// the middle vote, or for an even count the scale value nearest the mean of
+// the two middle ones (the higher on a tie), so it is always on the scale.
+// Spread is counted in scale steps; agreement is high when the spread is at
+// most a fifth of the scale, medium up to two fifths, low beyond.
+func Tally(c prio.Criterion, votes []Vote) Result {
+	r := Result{Votes: slices.Clone(votes), Agreement: High}
+	slices.SortFunc(r.Votes, func(a, b Vote) int { return strings.Compare(a.Voter, b.Voter) })
+	var idx []int
+	for _, v := range r.Votes {
+		if i := scaleIndex(c, v.Value); i >= 0 {
+			idx = append(idx, i)
+		}
+	}
+	r.Counted = len(idx)
+	if r.Counted == 0 {
+		return r
+	}
+	slices.Sort(idx)
+	lo, hi := idx[0], idx[len(idx)-1]
+	mid := len(idx) / 2
+	if len(idx)%2 == 1 {
+		r.Median = c.Scale[idx[mid]]
+	} else {
+		r.Median = nearest(c.Scale, (c.Scale[idx[mid-1]]+c.Scale[idx[mid]])/2)
+	}
+	r.Spread = hi - lo
+	span := float64(r.Spread) / float64(max(1, len(c.Scale)-1))
+	switch {
+	case span <= 0.2+1e-9:
+		r.Agreement = High
+	case span <= 0.4+1e-9:
+		r.Agreement = Medium
+	default:
+		r.Agreement = Low
+	}
+	if r.Agreement == Low {
+		for _, v := range r.Votes {
+			switch scaleIndex(c, v.Value) {
+			case lo:
+				r.Lowest = append(r.Lowest, v.Voter)
+			case hi:
+				r.Highest = append(r.Highest, v.Voter)
+			}
+		}
+	}
+	return r
+}
+
+// Worst is the lowest agreement among results.
+func Worst(results []Result) Agreement {
+	worst := High
+	for _, r := range results {
+		if r.Counted > 0 && rank(r.Agreement) > rank(worst) {
+			worst = r.Agreement
+		}
+	}
+	return worst
+}
+
+func rank(a Agreement) int { return map[Agreement]int{High: 0, Medium: 1, Low: 2}[a] }
+
+// ValidVote reports whether value is a vote on c's scale, or Unsure.
+func ValidVote(c prio.Criterion, value string) bool {
+	return value == Unsure || scaleIndex(c, value) >= 0
+}
+
+func scaleIndex(c prio.Criterion, label string) int {
+	for i, v := range c.Scale {
+		if c.Label(v) == label {
+			return i
+		}
+	}
+	return -1
+}
+
+func nearest(scale []float64, x float64) float64 {
+	best := scale[0]
+	for _, v := range scale {
+		if math.Abs(v-x) <= math.Abs(best-x) {
+			best = v
+		}
+	}
+	return best
+}
