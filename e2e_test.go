@@ -27,13 +27,15 @@ type harness struct {
 	stop     context.CancelFunc
 	done     chan error
 
+	clock *fakeClock
+
 	ann, bob        string // people
 	product, design string // public channels
 }
 
 func newHarness(t *testing.T, o slackemu.Options) *harness {
 	t.Helper()
-	h := &harness{t: t, redis: redistest.Start(t), logs: &testlog.Buffer{}}
+	h := &harness{t: t, redis: redistest.Start(t), logs: &testlog.Buffer{}, clock: &fakeClock{}}
 	emu, err := slackemu.Start(o)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +61,7 @@ func (h *harness) start() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop, h.done = cancel, make(chan error, 1)
-	go func() { h.done <- run(ctx, cfg, h.logs) }()
+	go func() { h.done <- run(ctx, cfg, h.logs, h.clock.Now) }()
 	h.t.Cleanup(h.shutdown)
 	if err := h.emu.WaitConnections(h.t.Context(), 1); err != nil {
 		h.t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, h.logs)
@@ -278,11 +280,12 @@ func TestOperatorEndpoints(t *testing.T) {
 	if code, _ := h.get("/healthz"); code != http.StatusOK {
 		t.Errorf("/healthz = %d", code)
 	}
+	// Once a command is answered, the bot has seen Slack's hello.
+	h.slash(h.ann, h.product, "/idea", "Metrics")
+	h.message(h.product, "#1 Metrics")
 	if code, body := h.get("/readyz"); code != http.StatusOK {
 		t.Errorf("/readyz = %d %q, want 200 when Redis and Slack are up", code, body)
 	}
-	h.slash(h.ann, h.product, "/idea", "Metrics")
-	h.message(h.product, "#1 Metrics")
 	_, metrics := h.get("/metrics")
 	for _, want := range []string{
 		`priobot_envelopes_total{type="slash_commands"} 1`,
@@ -333,4 +336,23 @@ func TestReconnectAfterDroppedSocket(t *testing.T) {
 	if code, _ := h.get("/readyz"); code != http.StatusOK {
 		t.Errorf("/readyz = %d after reconnecting", code)
 	}
+}
+
+// fakeClock is the bot's clock in tests: real time plus what a test skips.
+type fakeClock struct {
+	mu   sync.Mutex
+	skip time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.skip)
+}
+
+// Advance moves the bot's clock forward.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.skip += d
 }

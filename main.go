@@ -46,14 +46,15 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, os.Stderr); err != nil {
+	if err := run(ctx, cfg, os.Stderr, time.Now); err != nil {
 		fmt.Fprintln(os.Stderr, "priobot:", err)
 		os.Exit(1)
 	}
 }
 
-// run wires priobot together and serves until ctx ends.
-func run(ctx context.Context, cfg Config, logOut io.Writer) error {
+// run wires priobot together and serves until ctx ends. now is the clock
+// of deadlines and schedules (time.Now outside tests).
+func run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time) error {
 	log := cfg.logger(logOut)
 	metrics := bot.NewMetrics()
 
@@ -69,8 +70,11 @@ func run(ctx context.Context, cfg Config, logOut io.Writer) error {
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	}, log, metrics, st)
-	app := commands.New(st, b.Slack(), log, time.Now)
+	app := commands.New(st, b.Slack(), log, now)
 	b.Serve(app.Routes())
+	schedulerCtx, stopScheduler := context.WithCancel(ctx)
+	defer stopScheduler()
+	go app.RunScheduler(schedulerCtx, time.Second)
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -85,6 +89,8 @@ func run(ctx context.Context, cfg Config, logOut io.Writer) error {
 	log.Info("priobot starting", "http", ln.Addr().String(), "slack_api", cfg.APIURL)
 
 	runErr := b.Run(ctx)
+	stopScheduler()
+	app.Close() // finish pending card redraws
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdownCtx)

@@ -317,7 +317,7 @@ func (b *Bot) serveInteraction(ctx context.Context, req *socketmode.Request, cb 
 		}
 		r := commands.Request{
 			Team: cb.Team.ID, Channel: channel, User: cb.User.ID, ChannelName: cb.Channel.Name, UserName: cb.User.Name,
-			TriggerID: cb.TriggerID, ActionID: act.ActionID, Value: act.Value,
+			TriggerID: cb.TriggerID, ActionID: act.ActionID, Value: act.Value, ActionTS: act.ActionTs,
 			MessageTS: cb.Container.MessageTs, ThreadTS: cb.Container.ThreadTs,
 		}
 		reply, _ := b.run(ctx, req, rt, r)
@@ -353,8 +353,17 @@ func viewValues(state *slack.ViewState) map[string]string {
 	for blockID, actions := range state.Values {
 		for _, a := range actions {
 			v := a.Value
-			if a.SelectedOption.Value != "" {
+			switch {
+			case a.SelectedOption.Value != "":
 				v = a.SelectedOption.Value
+			case len(a.SelectedOptions) > 0:
+				values := make([]string, len(a.SelectedOptions))
+				for i, o := range a.SelectedOptions {
+					values[i] = o.Value
+				}
+				v = strings.Join(values, ",")
+			case len(a.SelectedUsers) > 0:
+				v = strings.Join(a.SelectedUsers, ",")
 			}
 			out[blockID] = v
 		}

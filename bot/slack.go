@@ -154,6 +154,16 @@ func (w *webAPI) UploadToDM(ctx context.Context, user, filename, title, comment 
 	})
 }
 
+// Permalink links to a message; "" when Slack would not say.
+func (w *webAPI) Permalink(ctx context.Context, channel, ts string) string {
+	var link string
+	_ = retry(ctx, func() (err error) {
+		link, err = w.client.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+		return err
+	})
+	return link
+}
+
 // PublishHome replaces a user's App Home tab.
 func (w *webAPI) PublishHome(ctx context.Context, user string, blocks []slack.Block) error {
 	return retry(ctx, func() error {

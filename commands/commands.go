@@ -6,10 +6,12 @@ package commands
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
 )
 
@@ -33,6 +35,7 @@ type Request struct {
 	Text                string            // a slash command's text after its subcommand word
 	TriggerID           string            // opens a modal within 3 s
 	ActionID, Value     string            // a click
+	ActionTS            string            // when Slack stamped the click; orders one person's clicks
 	MessageTS, ThreadTS string            // the message a click came from
 	Values              map[string]string // a modal's inputs: block id -> value
 	PrivateMetadata     string            // a modal's private_metadata
@@ -91,6 +94,22 @@ type Store interface {
 	ChangeOwners(ctx context.Context, team, channel string, actor prio.Actor, op string, users []string) ([]string, error)
 	ChannelPrivacy(ctx context.Context, team, channel string) (private, known bool, err error)
 	SetChannelPrivacy(ctx context.Context, team, channel string, private bool) error
+
+	StartSession(ctx context.Context, ps poker.Session) (int64, error)
+	SetSessionTS(ctx context.Context, team, channel string, sid int64, ts string) error
+	SetPokerCardTS(ctx context.Context, team, channel string, sid, n int64, ts string) error
+	Session(ctx context.Context, team, channel string, sid int64) (poker.Session, error)
+	Card(ctx context.Context, ps poker.Session, n int64) (poker.Card, error)
+	Vote(ctx context.Context, ps poker.Session, n int64, round int, voter prio.Actor, criterion, vote, actionTS string, criteria []string, now time.Time) ([]string, string, error)
+	VoterNames(ctx context.Context, team, channel string, sid int64) (map[string]string, error)
+	Reveal(ctx context.Context, team, channel string, sid, n int64, actor prio.Actor, now time.Time) error
+	Decide(ctx context.Context, team, channel string, sid, n int64, round int, actor prio.Actor, action string) (int, error)
+	EndSession(ctx context.Context, ps poker.Session, actor prio.Actor, force bool, now time.Time) (bool, error)
+	DueSessions(ctx context.Context, now time.Time) ([]poker.Ref, error)
+	RevealDue(ctx context.Context, ps poker.Session, now time.Time) ([]int64, error)
+	OpenSessions(ctx context.Context, team string, limit int64) ([]poker.Ref, error)
+	ClaimRender(ctx context.Context, team, channel string, sid, n int64) (bool, error)
+	WouldRank(ctx context.Context, team, channel string, n int64, score float64) (int64, int64, error)
 }
 
 // User is what Slack says of a person.
@@ -111,6 +130,7 @@ type Slack interface {
 	User(ctx context.Context, id string) (User, error)
 	ChannelPrivate(ctx context.Context, channel string) (bool, error)
 	UploadToDM(ctx context.Context, user, filename, title, comment string, content []byte) error
+	Permalink(ctx context.Context, channel, ts string) string
 }
 
 // App is priobot's use cases wired to their dependencies.
@@ -119,11 +139,21 @@ type App struct {
 	slack Slack
 	log   *slog.Logger
 	now   func() time.Time
+
+	bg   sync.WaitGroup // work that outlives a handler: coalesced redraws
+	stop chan struct{}  // closed by Close
+	once sync.Once
 }
 
 // New returns the use cases. now is the clock (time.Now outside tests).
 func New(st Store, sl Slack, log *slog.Logger, now func() time.Time) *App {
-	return &App{store: st, slack: sl, log: log, now: now}
+	return &App{store: st, slack: sl, log: log, now: now, stop: make(chan struct{})}
+}
+
+// Close stops background work after its current step and waits for it.
+func (a *App) Close() {
+	a.once.Do(func() { close(a.stop) })
+	a.bg.Wait()
 }
 
 // Action ids and callback ids: what the bot routes clicks and modals by.
@@ -162,7 +192,19 @@ func (a *App) Routes() []Route {
 		{Kind: Action, Name: actMergeInto, Handle: a.mergeClicked},
 		{Kind: Action, Name: actKeep, Handle: a.keepClicked},
 		{Kind: Action, Name: actPage, Handle: a.pageClicked},
+		{Kind: Slash, Name: "/poker", Usage: "/poker #3 #5 #8 [with @a @b] [for 24h] [quorum 3]", Help: "Score ideas together: hidden votes per criterion in a thread, then reveal. `/poker` alone opens a form.", Handle: a.startPoker},
+		{Kind: Slash, Name: "/poker", Usage: "/poker next 5 [with …] [for …] [quorum …]", Help: "Poker on the 5 oldest ideas awaiting scoring.", Handle: a.startPoker},
+		{Kind: Slash, Name: "/poker", Sub: "help", Usage: "/poker help", Help: "Show how to run priority poker.", Handle: a.help("/poker")},
+		{Kind: Action, Name: actVote, Handle: a.vote},
+		{Kind: Action, Name: actReveal, Handle: a.reveal},
+		{Kind: Action, Name: actAccept, Handle: a.decide},
+		{Kind: Action, Name: actRevote, Handle: a.decide},
+		{Kind: Action, Name: actSkip, Handle: a.decide},
+		{Kind: Action, Name: actEnd, Handle: a.endSession},
+		{Kind: Action, Name: actReason, Handle: a.reasonClicked},
 		{Kind: View, Name: viewNewIdea, Handle: a.submitIdeaForm},
+		{Kind: View, Name: viewPoker, Handle: a.submitPokerForm},
+		{Kind: View, Name: viewReason, Handle: a.submitReason},
 		{Kind: Event, Name: "app_home_opened", Handle: a.home},
 	}
 }

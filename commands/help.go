@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
 )
 
@@ -71,6 +72,45 @@ func (a *App) home(ctx context.Context, r Request) (*Reply, error) {
 		}
 		blocks = append(blocks, slack.NewDividerBlock(), section("%s", strings.Join(lines, "\n")))
 	}
+	if pending := a.pendingVotes(ctx, r.Team, r.User, channels); len(pending) > 0 {
+		blocks = append(blocks, slack.NewDividerBlock(), section("*Your pending votes*\n%s", strings.Join(pending, "\n")))
+	}
 	blocks = append(blocks, slack.NewDividerBlock(), section("*How to use priobot*\n%s", a.helpText()))
 	return nil, a.slack.PublishHome(ctx, r.User, blocks)
+}
+
+// pendingVotes lists, as links, the open poker cards user has not voted on:
+// in sessions that name them as a voter, or that are open to anyone in a
+// channel they submitted ideas to.
+func (a *App) pendingVotes(ctx context.Context, team, user string, channels []string) []string {
+	refs, err := a.store.OpenSessions(ctx, team, 20)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, ref := range refs {
+		ps, err := a.store.Session(ctx, ref.Team, ref.Channel, ref.ID)
+		if err != nil || !ps.CanVote(user) || (len(ps.Voters) == 0 && !slices.Contains(channels, ps.Channel)) {
+			continue
+		}
+		ideas, err := a.store.Ideas(ctx, ps.Team, ps.Channel, ps.Ideas)
+		if err != nil {
+			continue
+		}
+		for _, idea := range ideas {
+			card, err := a.store.Card(ctx, ps, idea.Number)
+			if err != nil || card.State != poker.CardVoting || slices.Contains(card.Voted, user) {
+				continue
+			}
+			label := fmt.Sprintf("#%d %s", idea.Number, esc(truncate(idea.Title, 60)))
+			if link := a.slack.Permalink(ctx, ps.Channel, card.TS); link != "" {
+				label = "<" + link + "|" + label + ">"
+			}
+			out = append(out, label+" in "+channelRef(ps.Channel))
+			if len(out) == 15 {
+				return out
+			}
+		}
+	}
+	return out
 }

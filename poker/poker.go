@@ -161,10 +161,10 @@ type Vote struct {
 
 // Result is a criterion's statistics after reveal.
 type Result struct {
-	Votes     []Vote   // as cast, sorted by voter
-	Median    float64  // on the scale; valid when Counted > 0
-	Counted   int      // votes other than Unsure
-	Spread    int      // scale steps between the lowest and highest vote
+	Votes     []Vote  // as cast, sorted by voter
+	Median    float64 // on the scale; valid when Counted > 0
+	Counted   int     // votes other than Unsure
+	Spread    int     // scale steps between the lowest and highest vote
 	Agreement Agreement
 	Lowest    []string // voters of the lowest value, when agreement is low
 	Highest   []string // voters of the highest value, when agreement is low
@@ -254,4 +254,65 @@ func nearest(scale []float64, x float64) float64 {
 		}
 	}
 	return best
+}
+
+// Session states and card states.
+const (
+	SessionOpen  = "open"
+	SessionEnded = "ended"
+
+	CardVoting   = "voting"
+	CardRevealed = "revealed"
+	CardAccepted = "accepted"
+	CardSkipped  = "skipped"
+)
+
+// Session is one priority-poker session in a channel's thread.
+type Session struct {
+	ID                   int64
+	Team, Channel        string
+	Facilitator, FacName string
+	Voters, VoterNames   []string // expected voters; empty: anyone
+	Deadline             time.Time
+	Quorum               int
+	Created              time.Time
+	TS                   string // the session message, root of the thread
+	Ideas                []int64
+	State                string
+	Framework            string
+}
+
+// Card is one idea's voting card in a session.
+type Card struct {
+	Idea     int64
+	State    string
+	Round    int
+	TS       string
+	Voted    []string                     // who voted on every criterion, sorted
+	Partial  []string                     // who voted on some criteria
+	Votes    map[string]map[string]string // criterion key -> voter -> vote; only once revealed
+	Revealed time.Time
+	Version  int64 // bumped by every vote and state change, for coalesced redraws
+}
+
+// Missing lists the expected voters who have not voted on every criterion.
+func (s Session) Missing(c Card) []string {
+	var out []string
+	for _, v := range s.Voters {
+		if !slices.Contains(c.Voted, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// CanVote reports whether user may vote in s.
+func (s Session) CanVote(user string) bool {
+	return len(s.Voters) == 0 || slices.Contains(s.Voters, user)
+}
+
+// Ref names a session across channels and teams.
+type Ref struct {
+	Team, Channel string
+	ID            int64
 }

@@ -422,3 +422,27 @@ func buttons(blocks []block) []button {
 	}
 	return out
 }
+
+// buttonsUnderLocked lists the buttons of the blocks that follow the last
+// section or context whose rendered text starts with row (all buttons when
+// row is ""). Call with s.mu held.
+func (s *Server) buttonsUnderLocked(blocks []block, row string) []button {
+	if row == "" {
+		return buttons(blocks)
+	}
+	var out []button
+	under := false
+	for _, b := range blocks {
+		if b.Type == "section" || b.Type == "context" || b.Type == "header" {
+			text, _ := s.renderLocked("", []block{b}, false)
+			under = strings.HasPrefix(text, row)
+			if !under {
+				continue
+			}
+		}
+		if under {
+			out = append(out, buttons([]block{b})...)
+		}
+	}
+	return out
+}

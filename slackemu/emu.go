@@ -68,14 +68,15 @@ type Server struct {
 	envelopes map[string]*envelope
 	connSeq   int
 
-	limits    map[string][]time.Duration // method -> Retry-After of the next 429s
-	blocked   map[string]time.Time       // method -> end of its Retry-After
-	tooEarly  int                        // calls made before a Retry-After ran out
-	ackDelay  time.Duration
-	lateAcks  int
-	timeouts  []string // envelope types that were never acked in time
-	closeOnce sync.Once
-	done      chan struct{}
+	limits       map[string][]time.Duration // method -> Retry-After of the next 429s
+	blocked      map[string]time.Time       // method -> end of its Retry-After
+	tooEarly     int                        // calls made before a Retry-After ran out
+	ackDelay     time.Duration
+	lateAcks     int
+	ackLatencies []time.Duration
+	timeouts     []string // envelope types that were never acked in time
+	closeOnce    sync.Once
+	done         chan struct{}
 }
 
 // User is a person in the emulated workspace.

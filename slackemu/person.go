@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -76,6 +78,37 @@ func (s *Server) applyAck(ru *responseURL, ack json.RawMessage) error {
 // Slack sends it: a block_actions payload with the message, container and a
 // response_url. It returns once the bot acked.
 func (s *Server) Click(ctx context.Context, user string, m Message, label string) error {
+	return s.ClickRow(ctx, user, m, "", label)
+}
+
+// ClickForged sends a click on message m with any action id and value, as
+// a tampering client could: for tests that the bot trusts nothing in a payload.
+func (s *Server) ClickForged(ctx context.Context, user string, m Message, actionID, value string) error {
+	return s.click(ctx, user, m, func([]button) (*button, error) {
+		return &button{blockID: "forged", el: element{Type: "button", ActionID: actionID, Value: value, Text: &textObj{Type: "plain_text", Text: "forged"}}}, nil
+	})
+}
+
+// ClickRow presses the button labelled label in the row under the text that
+// starts with row (the section just above the buttons), as a person picks
+// "8" under "Effort" when every row has an 8. An empty row takes the first
+// button with that label.
+func (s *Server) ClickRow(ctx context.Context, user string, m Message, row, label string) error {
+	return s.click(ctx, user, m, func(found []button) (*button, error) {
+		for _, b := range found {
+			if b.el.Text.Text == label {
+				return &b, nil
+			}
+		}
+		labels := make([]string, len(found))
+		for i, b := range found {
+			labels[i] = b.el.Text.Text
+		}
+		return nil, fmt.Errorf("slackemu: no button %q under %q on the message (it has %v)", label, row, labels)
+	}, row)
+}
+
+func (s *Server) click(ctx context.Context, user string, m Message, pick func([]button) (*button, error), row ...string) error {
 	s.mu.Lock()
 	u, err := s.userLocked(user)
 	if err != nil {
@@ -91,16 +124,14 @@ func (s *Server) Click(ctx context.Context, user string, m Message, label string
 		s.mu.Unlock()
 		return fmt.Errorf("slackemu: %s cannot see that ephemeral message", u.Name)
 	}
-	var hit *button
-	for _, b := range buttons(cur.blocks) {
-		if b.el.Text.Text == label {
-			hit = &b
-			break
-		}
+	under := ""
+	if len(row) > 0 {
+		under = row[0]
 	}
-	if hit == nil {
+	hit, err := pick(s.buttonsUnderLocked(cur.blocks, under))
+	if err != nil {
 		s.mu.Unlock()
-		return fmt.Errorf("slackemu: no button %q on the message (it has %v)", label, s.snapshotLocked(cur).Buttons)
+		return err
 	}
 	ru := &responseURL{user: user, channel: c.id, messageTS: cur.ts, threadTS: cur.threadTS}
 	container := map[string]any{"type": "message", "message_ts": cur.ts, "channel_id": c.id, "is_ephemeral": cur.ephemeral}
@@ -121,7 +152,7 @@ func (s *Server) Click(ctx context.Context, user string, m Message, label string
 		"state": map[string]any{"values": map[string]any{}}, "is_enterprise_install": false,
 		"actions": []map[string]any{{
 			"type": "button", "action_id": hit.el.ActionID, "block_id": hit.blockID,
-			"text": map[string]any{"type": "plain_text", "text": label, "emoji": true}, "value": hit.el.Value,
+			"text": map[string]any{"type": "plain_text", "text": hit.el.Text.Text, "emoji": true}, "value": hit.el.Value,
 			"action_ts": s.nextTS(),
 		}},
 	}
@@ -151,14 +182,32 @@ func (s *Server) Submit(ctx context.Context, user string, values map[string]stri
 			continue
 		}
 		val := map[string]any{"type": b.Element.Type}
-		if b.Element.Type == "static_select" {
+		chosen := strings.Split(values[b.BlockID], ",")
+		switch b.Element.Type {
+		case "static_select":
 			val["selected_option"] = nil
 			for _, o := range b.Element.Options {
 				if o.Value == values[b.BlockID] {
 					val["selected_option"] = map[string]any{"text": o.Text, "value": o.Value}
 				}
 			}
-		} else {
+		case "multi_static_select":
+			picked := []map[string]any{}
+			for _, o := range b.Element.Options {
+				if slices.Contains(chosen, o.Value) {
+					picked = append(picked, map[string]any{"text": o.Text, "value": o.Value})
+				}
+			}
+			val["selected_options"] = picked
+		case "multi_users_select":
+			users := []string{}
+			for _, u := range chosen {
+				if u != "" {
+					users = append(users, u)
+				}
+			}
+			val["selected_users"] = users
+		default:
 			val["value"] = values[b.BlockID]
 		}
 		state[b.BlockID] = map[string]any{b.Element.ActionID: val}

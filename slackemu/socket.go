@@ -149,6 +149,14 @@ func (s *Server) receiveAck(id string, payload json.RawMessage) {
 	env.ack <- payload
 }
 
+// AckLatencies lists, per acked envelope, the time from sending it to
+// receiving its ack, in the order acks arrived.
+func (s *Server) AckLatencies() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.ackLatencies)
+}
+
 // Connections counts the open Socket Mode connections that take envelopes.
 func (s *Server) Connections() int {
 	s.mu.Lock()
@@ -253,10 +261,14 @@ func (s *Server) deliver(ctx context.Context, typ string, payload any, acceptsRe
 				break
 			}
 		}
+		sent := time.Now()
 		timer := time.NewTimer(s.opts.AckTimeout)
 		select {
 		case p := <-env.ack:
 			timer.Stop()
+			s.mu.Lock()
+			s.ackLatencies = append(s.ackLatencies, time.Since(sent))
+			s.mu.Unlock()
 			return p, nil
 		case <-timer.C:
 		case <-ctx.Done():

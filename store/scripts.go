@@ -12,6 +12,10 @@ const prelude = `
 local function allowed(owners, actor, admin)
 	return admin == "1" or redis.call("SCARD", owners) == 0 or redis.call("SISMEMBER", owners, actor) == 1
 end
+-- owner is stricter: a named owner or an admin, even when none are named.
+local function owner(owners, actor, admin)
+	return admin == "1" or redis.call("SISMEMBER", owners, actor) == 1
+end
 local function isopen(s)
 	return s == "new" or s == "ranked" or s == "planned" or s == "in-progress"
 end
