@@ -11,6 +11,7 @@ bench: redis-server
 # Every parser's fuzz target, for a bounded time each.
 fuzz:
 	go test -run '^$$' -fuzz FuzzParsers -fuzztime $(or $(FUZZTIME),30s) ./prio/
+	go test -run '^$$' -fuzz FuzzParseStart -fuzztime $(or $(FUZZTIME),30s) ./poker/
 
 build:
 	CGO_ENABLED=0 go build -trimpath -o priobot .

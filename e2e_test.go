@@ -19,7 +19,7 @@ import (
 // harness is priobot running in-process against the Slack emulator and a
 // real redis-server, with a workspace of people and channels.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	emu      *slackemu.Server
 	redis    *redistest.Server
 	httpAddr string
@@ -33,7 +33,7 @@ type harness struct {
 	product, design string // public channels
 }
 
-func newHarness(t *testing.T, o slackemu.Options) *harness {
+func newHarness(t testing.TB, o slackemu.Options) *harness {
 	t.Helper()
 	h := &harness{t: t, redis: redistest.Start(t), logs: &testlog.Buffer{}, clock: &fakeClock{}}
 	emu, err := slackemu.Start(o)
@@ -132,7 +132,7 @@ func (h *harness) get(path string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -17,7 +17,7 @@ type pokerTable struct {
 	carl, dan string
 }
 
-func newPokerTable(t *testing.T, ideas ...string) *pokerTable {
+func newPokerTable(t testing.TB, ideas ...string) *pokerTable {
 	h := newHarness(t, slackemu.Options{})
 	p := &pokerTable{harness: h, carl: h.emu.AddUser("carl", slackemu.UserOptions{}), dan: h.emu.AddUser("dan", slackemu.UserOptions{})}
 	for _, title := range ideas {
@@ -29,7 +29,7 @@ func newPokerTable(t *testing.T, ideas ...string) *pokerTable {
 func mention(id, name string) string { return "<@" + id + "|" + name + ">" }
 
 // start runs /poker as ann and returns the session message.
-func (p *pokerTable) start(args string) slackemu.Message {
+func (p *pokerTable) begin(args string) slackemu.Message {
 	p.t.Helper()
 	p.slash(p.ann, p.product, "/poker", args)
 	p.ephemeral(p.ann, p.product, "Priority poker is on")
@@ -58,7 +58,7 @@ func (p *pokerTable) vote(user string, card slackemu.Message, criterion, value s
 
 func TestPokerFullSession(t *testing.T) {
 	p := newPokerTable(t, "Dark mode", "Export")
-	session := p.start(fmt.Sprintf("#1 #2 with %s %s %s", mention(p.bob, "bob"), mention(p.carl, "carl"), mention(p.dan, "dan")))
+	session := p.begin(fmt.Sprintf("#1 #2 with %s %s %s", mention(p.bob, "bob"), mention(p.carl, "carl"), mention(p.dan, "dan")))
 	if !session.Contains("#1 Dark mode", "#2 Export", "Voters: bob, carl, dan") || len(session.Mentions) != 0 {
 		t.Errorf("session message %q pings %v", session.Text, session.Mentions)
 	}
@@ -118,7 +118,7 @@ func (p *pokerTable) vote2Closed(card slackemu.Message) {
 
 func TestPokerQuorumRevealsAndRevoteStartsARound(t *testing.T) {
 	p := newPokerTable(t, "Dark mode")
-	session := p.start("#1 quorum 2")
+	session := p.begin("#1 quorum 2")
 	card := p.card(session, 1, "Nobody has voted yet")
 	p.vote(p.bob, card, "Value", "1")
 	p.vote(p.bob, card, "Effort", "1")
@@ -152,14 +152,17 @@ func TestPokerQuorumRevealsAndRevoteStartsARound(t *testing.T) {
 
 func TestPokerDeadlineRevealsOnce(t *testing.T) {
 	p := newPokerTable(t, "Dark mode")
-	session := p.start("#1 for 30m")
+	session := p.begin("#1 for 30m")
 	if !session.Contains("voting closes") {
 		t.Errorf("session message lacks the deadline: %q", session.Text)
 	}
 	card := p.card(session, 1, "Nobody has voted yet")
 	p.vote(p.bob, card, "Value", "8")
 	p.vote(p.bob, card, "Effort", "2")
+	// The deadline passes while no bot runs; the next one to start reveals.
+	p.shutdown()
 	p.clock.Advance(31 * time.Minute)
+	p.start()
 	p.card(session, 1, "Value: bob 8", "Would score 4")
 	if err := p.emu.ClickRow(t.Context(), p.carl, card, "Value", "5"); err == nil {
 		t.Fatal("the revealed card still has vote buttons")
@@ -172,7 +175,7 @@ func TestPokerDeadlineRevealsOnce(t *testing.T) {
 
 func TestPokerRefusesWhatItShouldNotTrust(t *testing.T) {
 	p := newPokerTable(t, "Dark mode")
-	session := p.start("#1 with " + mention(p.bob, "bob"))
+	session := p.begin("#1 with " + mention(p.bob, "bob"))
 	card := p.card(session, 1, "Waiting for: bob")
 	tests := []struct {
 		user, action, value, answer string
@@ -204,7 +207,7 @@ func TestPokerRefusesWhatItShouldNotTrust(t *testing.T) {
 
 func TestPokerBurstOf50Voters(t *testing.T) {
 	p := newPokerTable(t, "Dark mode")
-	session := p.start("#1")
+	session := p.begin("#1")
 	card := p.card(session, 1, "Nobody has voted yet")
 	voters := make([]string, 50)
 	for i := range voters {
@@ -262,7 +265,7 @@ func TestPokerBurstOf50Voters(t *testing.T) {
 
 func TestPokerPendingVotesOnAppHome(t *testing.T) {
 	p := newPokerTable(t, "Dark mode")
-	session := p.start("#1 with " + mention(p.bob, "bob"))
+	session := p.begin("#1 with " + mention(p.bob, "bob"))
 	p.card(session, 1, "Waiting for: bob")
 	if err := p.emu.OpenHome(t.Context(), p.bob); err != nil {
 		t.Fatal(err)
@@ -275,4 +278,25 @@ func TestPokerPendingVotesOnAppHome(t *testing.T) {
 	if !strings.Contains(home.Text, "#1 Dark mode in #product") {
 		t.Errorf("home:\n%s", home.Text)
 	}
+}
+
+func TestPokerForm(t *testing.T) {
+	p := newPokerTable(t, "Dark mode", "Export", "Search")
+	p.slash(p.ann, p.product, "/poker", "")
+	if err := p.emu.Wait(t.Context(), func() bool { _, ok := p.emu.Modal(p.ann); return ok }); err != nil {
+		t.Fatal("/poker alone opened no form")
+	}
+	form, _ := p.emu.Modal(p.ann)
+	if form.Title != "Priority poker" {
+		t.Errorf("form = %+v", form)
+	}
+	errs, err := p.emu.Submit(t.Context(), p.ann, map[string]string{"ideas": "1,3", "voters": p.bob + "," + p.carl, "deadline": "1h", "quorum": "5"})
+	if err != nil || !strings.Contains(errs["ideas"], "A quorum of 5 can't be reached by 2 voters") {
+		t.Fatalf("bad quorum: %v %v", errs, err)
+	}
+	if errs, err := p.emu.Submit(t.Context(), p.ann, map[string]string{"ideas": "1,3", "voters": p.bob + "," + p.carl, "deadline": "1h"}); err != nil || errs != nil {
+		t.Fatalf("submit: %v %v", errs, err)
+	}
+	session := p.message(p.product, "Priority poker run by ann on 2 ideas", "#1 Dark mode", "#3 Search", "Voters: bob, carl", "voting closes")
+	p.card(session, 3, "Waiting for: bob, carl")
 }

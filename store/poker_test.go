@@ -1,0 +1,135 @@
+package store_test
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/priobot/priobot/poker"
+	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/store"
+)
+
+func startSession(t *testing.T, s *store.Store, voters []string, quorum int) poker.Session {
+	t.Helper()
+	seed(t, s, "dark mode")
+	ps := poker.Session{Team: "T1", Channel: "C1", Facilitator: "U1", Voters: voters, VoterNames: make([]string, len(voters)),
+		Quorum: quorum, Created: now, Ideas: []int64{1}, State: poker.SessionOpen, Framework: "value-effort"}
+	var err error
+	if ps.ID, err = s.StartSession(t.Context(), ps); err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+var criteria = []string{"value", "effort"}
+
+// 50 voters clicking on one card at once: every vote counts once, the card
+// reveals once, when the last voter completes, and nothing counts after.
+func TestConcurrentVotesRevealOnce(t *testing.T) {
+	s := open(t)
+	voters := make([]string, 50)
+	for i := range voters {
+		voters[i] = fmt.Sprintf("U%03d", i)
+	}
+	ps := startSession(t, s, voters, 0)
+	var (
+		wg       sync.WaitGroup
+		reveals  atomic.Int32
+		clickSeq atomic.Int64
+	)
+	for _, v := range voters {
+		for _, c := range criteria {
+			wg.Go(func() {
+				ts := fmt.Sprintf("1764000000.%06d", clickSeq.Add(1))
+				_, why, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: v, Name: v}, c, "5", ts, criteria, now)
+				if err != nil {
+					t.Error(err)
+				}
+				if why != "" {
+					reveals.Add(1)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if reveals.Load() != 1 {
+		t.Errorf("the card revealed %d times, want once", reveals.Load())
+	}
+	card, err := s.Card(t.Context(), ps, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if card.State != poker.CardRevealed || len(card.Voted) != 50 || len(card.Votes["value"]) != 50 || len(card.Votes["effort"]) != 50 {
+		t.Errorf("card %s with %d complete voters, %d value and %d effort votes", card.State, len(card.Voted), len(card.Votes["value"]), len(card.Votes["effort"]))
+	}
+	if _, _, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U000"}, "value", "8", "1764000001.000000", criteria, now); prio.ErrorCode(err) != prio.Conflict {
+		t.Errorf("a vote after reveal: %v, want Conflict", err)
+	}
+}
+
+func TestVotesStayHiddenUntilReveal(t *testing.T) {
+	s := open(t)
+	ps := startSession(t, s, nil, 0)
+	for _, c := range criteria {
+		if _, _, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U2"}, c, "8", "1764000000.000001", criteria, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	card, _ := s.Card(t.Context(), ps, 1)
+	if card.Votes != nil || fmt.Sprint(card.Voted) != "[U2]" {
+		t.Errorf("before reveal the store shows votes %v (voted %v)", card.Votes, card.Voted)
+	}
+	if err := s.Reveal(t.Context(), "T1", "C1", ps.ID, 1, prio.Actor{ID: "U2"}, now); prio.ErrorCode(err) != prio.Forbidden {
+		t.Errorf("a voter revealed: %v", err)
+	}
+	if err := s.Reveal(t.Context(), "T1", "C1", ps.ID, 1, prio.Actor{ID: "U1"}, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reveal(t.Context(), "T1", "C1", ps.ID, 1, prio.Actor{ID: "U1"}, now); prio.ErrorCode(err) != prio.Conflict {
+		t.Errorf("a second reveal: %v", err)
+	}
+	card, _ = s.Card(t.Context(), ps, 1)
+	if card.Votes["value"]["U2"] != "8" {
+		t.Errorf("after reveal votes = %v", card.Votes)
+	}
+}
+
+func TestDeadlineRevealsOnceAcrossReplicas(t *testing.T) {
+	s := open(t)
+	seed(t, s, "dark mode")
+	ps := poker.Session{Team: "T1", Channel: "C1", Facilitator: "U1", Created: now, Deadline: now.Add(time.Hour),
+		Ideas: []int64{1}, State: poker.SessionOpen, Framework: "value-effort"}
+	var err error
+	if ps.ID, err = s.StartSession(t.Context(), ps); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.DueSessions(t.Context(), now); len(due) != 0 {
+		t.Errorf("due before the deadline: %v", due)
+	}
+	later := now.Add(2 * time.Hour)
+	due, err := s.DueSessions(t.Context(), later)
+	if err != nil || len(due) != 1 || due[0].ID != ps.ID || due[0].Channel != "C1" {
+		t.Fatalf("due = %v, %v", due, err)
+	}
+	var wg sync.WaitGroup
+	var revealed atomic.Int32
+	for range 5 { // five replicas at once
+		wg.Go(func() {
+			cards, err := s.RevealDue(t.Context(), ps, later)
+			if err != nil {
+				t.Error(err)
+			}
+			revealed.Add(int32(len(cards)))
+		})
+	}
+	wg.Wait()
+	if revealed.Load() != 1 {
+		t.Errorf("%d reveals of one card", revealed.Load())
+	}
+	if due, _ := s.DueSessions(t.Context(), later); len(due) != 0 {
+		t.Errorf("still due after its reveal: %v", due)
+	}
+}
