@@ -300,3 +300,16 @@ func TestPokerForm(t *testing.T) {
 	session := p.message(p.product, "Priority poker run by ann on 2 ideas", "#1 Dark mode", "#3 Search", "Voters: bob, carl", "voting closes")
 	p.card(session, 3, "Waiting for: bob, carl")
 }
+
+func TestPokerCardRedrawSurvivesRateLimits(t *testing.T) {
+	p := newPokerTable(t, "Dark mode")
+	session := p.begin("#1 with " + mention(p.bob, "bob") + " " + mention(p.carl, "carl"))
+	card := p.card(session, 1, "Waiting for: bob, carl")
+	p.emu.RateLimit("chat.update", 2, time.Second)
+	p.vote(p.bob, card, "Value", "8")
+	p.vote(p.bob, card, "Effort", "3")
+	p.card(session, 1, "Voted: bob · Waiting for: carl") // delayed by the 429s, not lost
+	if n := p.emu.TooEarly(); n != 0 {
+		t.Errorf("%d chat.update calls ignored Retry-After", n)
+	}
+}
