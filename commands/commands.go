@@ -5,7 +5,9 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -148,6 +150,21 @@ type App struct {
 // New returns the use cases. now is the clock (time.Now outside tests).
 func New(st Store, sl Slack, log *slog.Logger, now func() time.Time) *App {
 	return &App{store: st, slack: sl, log: log, now: now, stop: make(chan struct{})}
+}
+
+// background runs fn beyond the handler that started it, tracked for Close.
+func (a *App) background(what string, fn func()) {
+	a.bg.Go(func() { a.safely(what, fn) })
+}
+
+// safely runs work no handler wraps: a panic in it is logged, not fatal.
+func (a *App) safely(what string, fn func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("background work panicked", "what", what, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	fn()
 }
 
 // Close stops background work after its current step and waits for it.

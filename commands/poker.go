@@ -393,7 +393,7 @@ func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 // replica) claims the card's one-second slot draws it, then looks again when
 // the slot ends and draws once more if votes came in meanwhile.
 func (a *App) redraw(ps poker.Session, n int64) {
-	a.bg.Go(func() {
+	a.background("poker card redraw", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		for {
@@ -653,7 +653,7 @@ func (a *App) RunScheduler(ctx context.Context, tick time.Duration) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
-		a.revealDue(ctx)
+		a.safely("poker deadlines", func() { a.revealDue(ctx) })
 		select {
 		case <-ctx.Done():
 			return
