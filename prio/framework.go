@@ -62,6 +62,16 @@ type Framework struct {
 	Criteria []Criterion
 	Formula  string                                   // for people: "value ÷ effort"
 	score    func(v func(key string) float64) float64 // by criterion Key
+
+	// The priority matrix plots benefit against cost.
+	BenefitLabel, CostLabel string
+	benefit, cost           func(v func(key string) float64) float64
+}
+
+// Axes places a fully scored idea on the priority matrix.
+func (f Framework) Axes(values map[string]float64) (benefit, cost float64) {
+	v := func(key string) float64 { return values[f.Criterion(key).ID] }
+	return f.benefit(v), f.cost(v)
 }
 
 // Score computes an idea's score from its criterion values (by ID). ok is
@@ -111,7 +121,10 @@ var Frameworks = []Framework{
 			{ID: "value-effort:value", Key: "value", Name: "Value", Scale: fibonacci, Higher: true},
 			{ID: "value-effort:effort", Key: "effort", Name: "Effort", Scale: fibonacci},
 		},
-		score: func(v func(string) float64) float64 { return v("value") / v("effort") },
+		score:        func(v func(string) float64) float64 { return v("value") / v("effort") },
+		BenefitLabel: "Value", CostLabel: "Effort",
+		benefit: func(v func(string) float64) float64 { return v("value") },
+		cost:    func(v func(string) float64) float64 { return v("effort") },
 	},
 	{
 		Name: "rice", Title: "RICE", Formula: "reach × impact × confidence ÷ effort",
@@ -121,7 +134,10 @@ var Frameworks = []Framework{
 			{ID: "rice:confidence", Key: "confidence", Name: "Confidence", Scale: []float64{0.5, 0.8, 1}, Higher: true},
 			{ID: "rice:effort", Key: "effort", Name: "Effort", Scale: []float64{0.5, 1, 2, 3, 5, 8}},
 		},
-		score: func(v func(string) float64) float64 { return v("reach") * v("impact") * v("confidence") / v("effort") },
+		score:        func(v func(string) float64) float64 { return v("reach") * v("impact") * v("confidence") / v("effort") },
+		BenefitLabel: "Reach × impact × confidence", CostLabel: "Effort",
+		benefit: func(v func(string) float64) float64 { return v("reach") * v("impact") * v("confidence") },
+		cost:    func(v func(string) float64) float64 { return v("effort") },
 	},
 	{
 		Name: "ice", Title: "ICE", Formula: "impact × confidence × ease",
@@ -130,7 +146,10 @@ var Frameworks = []Framework{
 			{ID: "ice:confidence", Key: "confidence", Name: "Confidence", Scale: oneToTen, Higher: true},
 			{ID: "ice:ease", Key: "ease", Name: "Ease", Scale: oneToTen, Higher: true},
 		},
-		score: func(v func(string) float64) float64 { return v("impact") * v("confidence") * v("ease") },
+		score:        func(v func(string) float64) float64 { return v("impact") * v("confidence") * v("ease") },
+		BenefitLabel: "Impact × confidence", CostLabel: "Difficulty (11 − ease)",
+		benefit: func(v func(string) float64) float64 { return v("impact") * v("confidence") },
+		cost:    func(v func(string) float64) float64 { return 11 - v("ease") },
 	},
 	{
 		Name: "wsjf", Title: "WSJF", Formula: "(value + time + risk) ÷ size",
@@ -140,7 +159,10 @@ var Frameworks = []Framework{
 			{ID: "wsjf:risk", Key: "risk", Name: "Risk reduction", Scale: fibonacci20, Higher: true},
 			{ID: "wsjf:size", Key: "size", Name: "Job size", Scale: fibonacci20},
 		},
-		score: func(v func(string) float64) float64 { return (v("value") + v("time") + v("risk")) / v("size") },
+		score:        func(v func(string) float64) float64 { return (v("value") + v("time") + v("risk")) / v("size") },
+		BenefitLabel: "Value + time + risk", CostLabel: "Job size",
+		benefit: func(v func(string) float64) float64 { return v("value") + v("time") + v("risk") },
+		cost:    func(v func(string) float64) float64 { return v("size") },
 	},
 }
 

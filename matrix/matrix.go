@@ -1,0 +1,122 @@
+// Package matrix draws a backlog's priority matrix: benefit against cost,
+// one labelled point per ranked idea, the four quadrants named. It knows
+// nothing of Slack or Redis.
+package matrix
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Point is one idea on the matrix.
+type Point struct {
+	Label         string // "#12"
+	Benefit, Cost float64
+}
+
+// Size of the picture, in pixels at 96 dpi.
+const (
+	Width  = 900
+	Height = 700
+)
+
+// Render draws points as a PNG. The quadrants split each axis at the middle
+// of the plotted range: quick wins (high benefit, low cost), big bets
+// (high, high), fill-ins (low, low) and money pits (low benefit, high cost).
+func Render(title, benefitLabel, costLabel string, points []Point) ([]byte, error) {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = costLabel + " (cost) →"
+	p.Y.Label.Text = benefitLabel + " (benefit) →"
+	xmin, xmax, ymin, ymax := bounds(points)
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
+	midX, midY := (xmin+xmax)/2, (ymin+ymax)/2
+
+	for _, l := range []plotter.XYs{{{X: midX, Y: ymin}, {X: midX, Y: ymax}}, {{X: xmin, Y: midY}, {X: xmax, Y: midY}}} {
+		line, err := plotter.NewLine(l)
+		if err != nil {
+			return nil, err
+		}
+		line.Color = color.Gray{Y: 160}
+		line.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
+		p.Add(line)
+	}
+	pad := func(lo, hi float64) float64 { return (hi - lo) * 0.03 }
+	quadrants, err := plotter.NewLabels(plotter.XYLabels{
+		XYs: plotter.XYs{
+			{X: xmin + pad(xmin, xmax), Y: ymax - pad(ymin, ymax)}, {X: midX + pad(xmin, xmax), Y: ymax - pad(ymin, ymax)},
+			{X: xmin + pad(xmin, xmax), Y: ymin + pad(ymin, ymax)}, {X: midX + pad(xmin, xmax), Y: ymin + pad(ymin, ymax)},
+		},
+		Labels: []string{"Quick wins", "Big bets", "Fill-ins", "Money pits"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range quadrants.TextStyle {
+		quadrants.TextStyle[i].Color = color.RGBA{R: 90, G: 110, B: 140, A: 255}
+		quadrants.TextStyle[i].Font.Size = vg.Points(14)
+	}
+	p.Add(quadrants)
+
+	if len(points) > 0 {
+		xys := make(plotter.XYs, len(points))
+		labels := make([]string, len(points))
+		for i, pt := range points {
+			xys[i] = plotter.XY{X: pt.Cost, Y: pt.Benefit}
+			labels[i] = pt.Label
+		}
+		scatter, err := plotter.NewScatter(xys)
+		if err != nil {
+			return nil, err
+		}
+		scatter.GlyphStyle = draw.GlyphStyle{Color: color.RGBA{R: 29, G: 59, B: 83, A: 255}, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
+		names, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+		if err != nil {
+			return nil, err
+		}
+		for i := range names.TextStyle {
+			names.TextStyle[i].XAlign = draw.XLeft
+			names.Offset = vg.Point{X: vg.Points(6), Y: vg.Points(2)}
+		}
+		p.Add(scatter, names)
+	}
+	w, err := p.WriterTo(vg.Length(Width)*vg.Inch/96, vg.Length(Height)*vg.Inch/96, "png")
+	if err != nil {
+		return nil, fmt.Errorf("matrix: %w", err)
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("matrix: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// bounds frames the points with a margin; an empty or flat set still gets a frame.
+func bounds(points []Point) (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = math.Inf(1), math.Inf(1)
+	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	for _, p := range points {
+		xmin, xmax = math.Min(xmin, p.Cost), math.Max(xmax, p.Cost)
+		ymin, ymax = math.Min(ymin, p.Benefit), math.Max(ymax, p.Benefit)
+	}
+	if len(points) == 0 {
+		return 0, 1, 0, 1
+	}
+	frame := func(lo, hi float64) (float64, float64) {
+		if hi-lo < 1e-9 {
+			return lo - 1, hi + 1
+		}
+		m := (hi - lo) * 0.12
+		return lo - m, hi + m
+	}
+	xmin, xmax = frame(xmin, xmax)
+	ymin, ymax = frame(ymin, ymax)
+	return xmin, xmax, ymin, ymax
+}
