@@ -70,6 +70,7 @@ type Idea struct {
 	ScoredBy     string // the user who scored it, or who accepted the poker result
 	ScoredByName string
 	ScoredVia    string // "poker" or "owner"
+	Agreement    string // how much the poker session agreed: high, medium or low
 
 	StatusBy     string // who last changed the status
 	StatusByName string

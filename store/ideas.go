@@ -55,8 +55,8 @@ func (s *Store) CreateIdea(ctx context.Context, idea prio.Idea) (prio.Idea, int6
 	idea.Number = n
 	t, c := idea.Team, idea.Channel
 	place, err := createIdea.Run(ctx, s.rdb,
-		[]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c)},
-		n, member(n), idea.Title,
+		[]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c), activityKey(t, c)},
+		n, member(n), idea.Title, idea.Created.UnixMilli(),
 		fNumber, n, fTitle, idea.Title, fDesc, idea.Description, fAuthor, idea.Author, fAuthorName, idea.AuthorName,
 		fStatus, string(idea.Status), fCreated, idea.Created.UnixMilli(), fScore, "", fRev, 0,
 	).Int64()
@@ -264,7 +264,7 @@ func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, ac
 		allowed += string(st) + ","
 	}
 	res, err := setStatus.Run(ctx, s.rdb,
-		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel)},
+		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel)},
 		actor.ID, admin(actor), string(to), reason, now.UnixMilli(), allowed, member(n), n, actor.Name).Slice()
 	if err != nil {
 		return "", "", translate(err)
@@ -281,7 +281,7 @@ func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, ac
 func (s *Store) Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) ([]string, error) {
 	res, err := merge.Run(ctx, s.rdb,
 		[]string{ideaKey(team, channel, from), supportersKey(team, channel, from), ideaKey(team, channel, into), supportersKey(team, channel, into),
-			rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel)},
+			rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel)},
 		actor.ID, admin(actor), now.UnixMilli(), member(from), from, into, actor.Name).Slice()
 	if err != nil {
 		return nil, translate(err)
@@ -357,7 +357,7 @@ func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, act
 			args = append(args, valuePrefix+id, strconv.FormatFloat(v, 'f', -1, 64))
 		}
 		res, err := setScore.Run(ctx, s.rdb,
-			[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), metaKey(team, channel), countsKey(team, channel)},
+			[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), metaKey(team, channel), countsKey(team, channel), activityKey(team, channel)},
 			args...).Slice()
 		if err != nil {
 			return prio.Idea{}, translate(err)
@@ -500,7 +500,7 @@ func decodeIdea(team, channel string, h map[string]string) prio.Idea {
 		Values:   map[string]float64{},
 		ScoredAt: millis(h[fScoredAt]), ScoredBy: h[fScoredBy], ScoredByName: h[fScoredName], ScoredVia: h[fScoredVia],
 		StatusBy: h[fStatusBy], StatusByName: h[fStatusName], StatusAt: millis(h[fStatusAt]), Reason: h[fReason],
-		MergedInto: parseMember(h[fMergedInto]), Rev: parseMember(h[fRev]),
+		MergedInto: parseMember(h[fMergedInto]), Rev: parseMember(h[fRev]), Agreement: h["agreement"],
 	}
 	if h[fScore] != "" {
 		idea.Score, _ = strconv.ParseFloat(h[fScore], 64)

@@ -57,6 +57,10 @@ func ownersKey(team, channel string) string { return backlogTag(team, channel) +
 // countsKey (HASH status -> count) counts a backlog's ideas by status.
 func countsKey(team, channel string) string { return backlogTag(team, channel) + "counts" }
 
+// activityKey (ZSET "new:<n>"|"scored:<n>"|"status:<n>" scored by unix ms)
+// remembers the latest of each kind of change to each idea, for summaries.
+func activityKey(team, channel string) string { return backlogTag(team, channel) + "activity" }
+
 // member is an idea's number as a sorted-set member: zero-padded, so equal
 // scores order oldest first.
 func member(n int64) string { return fmt.Sprintf("%012d", n) }

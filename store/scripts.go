@@ -54,17 +54,19 @@ end
 // KEYS[2] -> priobot:{T:C}:awaiting   (ZSET)
 // KEYS[3] -> priobot:{T:C}:titles     (HASH)
 // KEYS[4] -> priobot:{T:C}:counts     (HASH)
-// ARGV[1] -> the idea's number; ARGV[2] -> its member; ARGV[3] -> title
-// ARGV[4..] -> field, value pairs for the hash
+// KEYS[5] -> priobot:{T:C}:activity   (ZSET)
+// ARGV[1] -> the idea's number; ARGV[2] -> its member; ARGV[3] -> title;
+// ARGV[4] -> now (unix ms); ARGV[5..] -> field, value pairs for the hash
 // Output: the idea's 1-based place in the queue, or 0 when the number was taken.
 var createIdea = redis.NewScript(`
 if redis.call("EXISTS", KEYS[1]) == 1 then
 	return 0
 end
-redis.call("HSET", KEYS[1], unpack(ARGV, 4))
+redis.call("HSET", KEYS[1], unpack(ARGV, 5))
 redis.call("ZADD", KEYS[2], ARGV[1], ARGV[2])
 redis.call("HSET", KEYS[3], ARGV[1], ARGV[3])
 redis.call("HINCRBY", KEYS[4], "new", 1)
+redis.call("ZADD", KEYS[5], ARGV[4], "new:" .. ARGV[1])
 return redis.call("ZRANK", KEYS[2], ARGV[2]) + 1
 `)
 
@@ -72,7 +74,7 @@ return redis.call("ZRANK", KEYS[2], ARGV[2]) + 1
 // current status allows it, re-filing it in the ranking or the queue.
 //
 // KEYS[1] -> idea (HASH), KEYS[2] -> ranked (ZSET), KEYS[3] -> awaiting (ZSET),
-// KEYS[4] -> owners (SET), KEYS[5] -> counts (HASH)
+// KEYS[4] -> owners (SET), KEYS[5] -> counts (HASH), KEYS[6] -> activity (ZSET)
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> target
 // status or "reopen", ARGV[4] -> reason, ARGV[5] -> now (unix ms),
 // ARGV[6] -> ",from,statuses,", ARGV[7] -> member, ARGV[8] -> number,
@@ -90,6 +92,7 @@ redis.call("HSET", KEYS[1], "status", to, "status_by", ARGV[1], "status_by_name"
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 place(KEYS[2], KEYS[3], ARGV[7], ARGV[8], to, score)
 count(KEYS[5], cur, to)
+redis.call("ZADD", KEYS[6], ARGV[5], "status:" .. ARGV[8])
 return {"ok", cur, to}
 `)
 
@@ -98,7 +101,7 @@ return {"ok", cur, to}
 //
 // KEYS[1] -> source idea, KEYS[2] -> source supporters, KEYS[3] -> target idea,
 // KEYS[4] -> target supporters, KEYS[5] -> ranked, KEYS[6] -> awaiting,
-// KEYS[7] -> owners, KEYS[8] -> counts
+// KEYS[7] -> owners, KEYS[8] -> counts, KEYS[9] -> activity
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now (unix ms),
 // ARGV[4] -> source member, ARGV[5] -> source number, ARGV[6] -> target number,
 // ARGV[7] -> actor's name
@@ -125,6 +128,7 @@ redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[3], "rev", 1)
 place(KEYS[5], KEYS[6], ARGV[4], ARGV[5], "merged", "")
 count(KEYS[8], from, "merged")
+redis.call("ZADD", KEYS[9], ARGV[3], "status:" .. ARGV[5])
 local out = {"ok", from}
 for _, u in ipairs(moved) do table.insert(out, u) end
 return out
@@ -156,7 +160,7 @@ return {result, redis.call("SCARD", KEYS[2])}
 // with and the idea has not changed since it was read.
 //
 // KEYS[1] -> idea, KEYS[2] -> ranked, KEYS[3] -> awaiting, KEYS[4] -> owners,
-// KEYS[5] -> meta, KEYS[6] -> counts
+// KEYS[5] -> meta, KEYS[6] -> counts, KEYS[7] -> activity
 // ARGV[1] -> actor, ARGV[2] -> "1" if allowed regardless of owners (admin, or
 // a poker result), ARGV[3] -> framework, ARGV[4] -> default framework,
 // ARGV[5] -> the idea's rev when read, ARGV[6] -> score ("" when incomplete),
@@ -178,6 +182,7 @@ redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[5], "rev", 1)
 place(KEYS[2], KEYS[3], ARGV[9], ARGV[10], to, ARGV[6])
 count(KEYS[6], cur, to)
+if ARGV[6] ~= "" then redis.call("ZADD", KEYS[7], ARGV[8], "scored:" .. ARGV[10]) end
 return {"ok", cur, to}
 `)
 
