@@ -24,6 +24,8 @@ type Config struct {
 	LogLevel        string        `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 	LogFormat       string        `envconfig:"LOG_FORMAT" default:"text" desc:"text or json"`
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"10s" desc:"How long a shutdown waits for in-flight handlers"`
+	SchedulerTick   time.Duration `envconfig:"SCHEDULER_TICK" default:"5s" desc:"How often poker deadlines and weekly summaries are checked"`
+	SummaryPace     time.Duration `envconfig:"SUMMARY_PACE" default:"250ms" desc:"Least time between two scheduled summaries (Slack rate limits)"`
 }
 
 // loadConfig reads the environment and returns every problem with it, one
@@ -64,6 +66,9 @@ func loadConfig() (Config, []string) {
 	}
 	if c.ShutdownTimeout <= 0 {
 		problems = append(problems, "SHUTDOWN_TIMEOUT must be positive, such as 10s.")
+	}
+	if c.SchedulerTick <= 0 || c.SummaryPace < 0 {
+		problems = append(problems, "SCHEDULER_TICK must be positive and SUMMARY_PACE not negative, such as 5s and 250ms.")
 	}
 	return c, problems
 }

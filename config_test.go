@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -125,7 +126,7 @@ func TestHelpListsEveryVariable(t *testing.T) {
 }
 
 func TestLoadConfigDefaults(t *testing.T) {
-	for _, k := range []string{"SLACK_API_URL", "REDIS_URL", "HTTP_ADDR", "LOG_LEVEL", "LOG_FORMAT", "SHUTDOWN_TIMEOUT"} {
+	for _, k := range []string{"SLACK_API_URL", "REDIS_URL", "HTTP_ADDR", "LOG_LEVEL", "LOG_FORMAT", "SHUTDOWN_TIMEOUT", "SCHEDULER_TICK", "SUMMARY_PACE"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
@@ -137,8 +138,9 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(problems)
 	}
 	want := Config{BotToken: secretBot, AppToken: secretApp, APIURL: "https://slack-gov.com/api/",
-		RedisURL: "redis://localhost:6379/0", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text", ShutdownTimeout: cfg.ShutdownTimeout}
-	if diff := cmp.Diff(want, cfg); diff != "" || cfg.ShutdownTimeout <= 0 {
+		RedisURL: "redis://localhost:6379/0", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text",
+		ShutdownTimeout: 10 * time.Second, SchedulerTick: 5 * time.Second, SummaryPace: 250 * time.Millisecond}
+	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("defaults mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -28,6 +28,7 @@ type harness struct {
 	done     chan error
 
 	clock *fakeClock
+	pace  time.Duration // between scheduled summaries
 
 	ann, bob        string // people
 	product, design string // public channels
@@ -57,7 +58,7 @@ func (h *harness) start() {
 	cfg := Config{
 		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: h.emu.APIURL(),
 		RedisURL: h.redis.URL(), HTTPAddr: h.httpAddr, LogLevel: "debug", LogFormat: "text",
-		ShutdownTimeout: 5 * time.Second,
+		ShutdownTimeout: 5 * time.Second, SchedulerTick: 50 * time.Millisecond, SummaryPace: h.pace,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop, h.done = cancel, make(chan error, 1)
@@ -68,15 +69,37 @@ func (h *harness) start() {
 	}
 }
 
+// startReplica runs one more bot on the same Slack and Redis, until the test ends.
+func (h *harness) startReplica() {
+	h.t.Helper()
+	cfg := Config{
+		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: h.emu.APIURL(),
+		RedisURL: h.redis.URL(), HTTPAddr: freeAddr(h.t), LogLevel: "info", LogFormat: "text",
+		ShutdownTimeout: 5 * time.Second, SchedulerTick: 50 * time.Millisecond, SummaryPace: h.pace,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cfg, h.logs, h.clock.Now) }()
+	h.t.Cleanup(func() { cancel(); <-done })
+	if err := h.emu.WaitConnections(h.t.Context(), 2); err != nil {
+		h.t.Fatalf("replica did not connect: %v", err)
+	}
+}
+
 // shutdown stops the bot as SIGTERM would and returns run's error.
 func (h *harness) shutdown() {
 	if h.stop == nil {
 		return
 	}
+	before := h.emu.Connections()
 	h.stop()
 	h.stop = nil
 	if err := <-h.done; err != nil {
 		h.t.Errorf("run returned %v", err)
+	}
+	// Slack sees the socket go before anything is sent to a new one.
+	if err := h.emu.Wait(context.Background(), func() bool { return h.emu.Connections() < before }); err != nil {
+		h.t.Errorf("the bot's socket stayed open after shutdown")
 	}
 	if strings.Contains(h.logs.String(), slackemu.BotToken) || strings.Contains(h.logs.String(), slackemu.AppToken) {
 		h.t.Error("a token appears in the logs")

@@ -74,7 +74,8 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 	b.Serve(app.Routes())
 	schedulerCtx, stopScheduler := context.WithCancel(ctx)
 	defer stopScheduler()
-	go app.RunScheduler(schedulerCtx, time.Second)
+	go app.RunScheduler(schedulerCtx, cfg.SchedulerTick)
+	go app.Summaries(schedulerCtx, cfg.SchedulerTick, cfg.SummaryPace)
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

@@ -145,9 +145,14 @@ func (w *webAPI) UploadToDM(ctx context.Context, user, filename, title, comment 
 	if err != nil {
 		return err
 	}
+	return w.Upload(ctx, channel, "", filename, title, comment, content)
+}
+
+// Upload shares a file in a channel, or in a thread of it.
+func (w *webAPI) Upload(ctx context.Context, channel, threadTS, filename, title, comment string, content []byte) error {
 	return retry(ctx, func() error {
 		_, err := w.client.UploadFileContext(ctx, slack.UploadFileParameters{
-			Filename: filename, Title: title, InitialComment: comment, Channel: channel,
+			Filename: filename, Title: title, InitialComment: comment, Channel: channel, ThreadTimestamp: threadTS,
 			Reader: bytes.NewReader(content), FileSize: len(content),
 		})
 		return err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/weekly"
 )
 
 // Kind says what in Slack reaches a route.
@@ -112,6 +113,17 @@ type Store interface {
 	OpenSessions(ctx context.Context, team string, limit int64) ([]poker.Ref, error)
 	ClaimRender(ctx context.Context, team, channel string, sid, n int64) (bool, error)
 	WouldRank(ctx context.Context, team, channel string, n int64, score float64) (int64, int64, error)
+	NoteAgreement(ctx context.Context, team, channel string, n int64, agreement string) error
+
+	SetSchedule(ctx context.Context, team, channel string, actor prio.Actor, schedule string, next time.Time) error
+	Schedule(ctx context.Context, team, channel string) (string, time.Time, error)
+	DueSummaries(ctx context.Context, now time.Time, limit int64) ([]weekly.Due, error)
+	Reschedule(ctx context.Context, d weekly.Due, next time.Time) error
+	ClaimSummary(ctx context.Context, team, channel, week string) (bool, error)
+	NoteSkipped(ctx context.Context, team, channel, week string) error
+	TakeSkipped(ctx context.Context, team, channel string) (string, error)
+	Snapshot(ctx context.Context, team, channel, week string, ranking []int64) (map[int64]int64, error)
+	Activity(ctx context.Context, team, channel string, since time.Time) (submitted, scored, moved []int64, err error)
 }
 
 // User is what Slack says of a person.
@@ -132,6 +144,7 @@ type Slack interface {
 	User(ctx context.Context, id string) (User, error)
 	ChannelPrivate(ctx context.Context, channel string) (bool, error)
 	UploadToDM(ctx context.Context, user, filename, title, comment string, content []byte) error
+	Upload(ctx context.Context, channel, threadTS, filename, title, comment string, content []byte) error
 	Permalink(ctx context.Context, channel, ts string) string
 }
 
@@ -203,6 +216,9 @@ func (a *App) Routes() []Route {
 		{Kind: Slash, Name: "/backlog", Sub: "score", Usage: "/backlog score #12 value=8 effort=3", Help: "Score an idea on the backlog's criteria (owners).", Handle: a.score},
 		{Kind: Slash, Name: "/backlog", Sub: "framework", Usage: "/backlog framework [value-effort|rice|ice|wsjf]", Help: "Show or switch the scoring framework; switching re-ranks (owners).", Handle: a.framework},
 		{Kind: Slash, Name: "/backlog", Sub: "owners", Usage: "/backlog owners [add|remove @a @b]", Help: "Show or change who manages this backlog; with none, anyone may.", Handle: a.owners},
+		{Kind: Slash, Name: "/backlog", Sub: "schedule", Usage: "/backlog schedule [<weekday> <HH:MM> [Area/City] | off]", Help: "Show, set or stop this channel's weekly summary (owners set it).", Handle: a.schedule},
+		{Kind: Slash, Name: "/backlog", Sub: "summary", Usage: "/backlog summary", Help: "Post this week's summary now, with the priority matrix.", Handle: a.summaryNow},
+		{Kind: Slash, Name: "/backlog", Sub: "matrix", Usage: "/backlog matrix", Help: "Post the priority matrix: benefit against cost.", Handle: a.matrixNow},
 		{Kind: Slash, Name: "/backlog", Sub: "help", Usage: "/backlog help", Help: "Show every backlog command.", Handle: a.help("/backlog")},
 		{Kind: Action, Name: actSupport, Handle: a.support},
 		{Kind: Action, Name: actWhere, Handle: a.whereClicked},
@@ -219,6 +235,7 @@ func (a *App) Routes() []Route {
 		{Kind: Action, Name: actSkip, Handle: a.decide},
 		{Kind: Action, Name: actEnd, Handle: a.endSession},
 		{Kind: Action, Name: actReason, Handle: a.reasonClicked},
+		{Kind: Action, Name: actSummaryPoker, Handle: a.summaryPoker},
 		{Kind: View, Name: viewNewIdea, Handle: a.submitIdeaForm},
 		{Kind: View, Name: viewPoker, Handle: a.submitPokerForm},
 		{Kind: View, Name: viewReason, Handle: a.submitReason},

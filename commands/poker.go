@@ -516,6 +516,7 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 		if _, err := a.store.SetScore(ctx, r.Team, r.Channel, n, facilitator, values, "poker", a.now()); err != nil {
 			return nil, err
 		}
+		_ = a.store.NoteAgreement(ctx, r.Team, r.Channel, n, string(poker.Worst(tallies(fw, card))))
 		a.refreshCard(ctx, r.Team, r.Channel, n)
 		idea, pos, err := a.store.Where(ctx, r.Team, r.Channel, n)
 		if err == nil && !pos.Queue && pos.Place > 0 {

@@ -293,11 +293,15 @@ func (s *Server) Timeouts() []string {
 	return append([]string(nil), s.timeouts...)
 }
 
-// Wait blocks until cond (called without locks held) is true, ctx ends, or
-// 10 s pass; it re-checks cond after every change in the emulator.
+// Wait blocks until cond (called without locks held) is true, or ctx ends
+// (after 10 s when ctx has no deadline); it re-checks cond after every
+// change in the emulator.
 func (s *Server) Wait(ctx context.Context, cond func() bool) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+	}
 	for {
 		s.mu.Lock()
 		ch := s.changed

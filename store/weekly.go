@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/weekly"
 )
 
 // Weekly-summary keys.
@@ -116,19 +117,13 @@ func (s *Store) Schedule(ctx context.Context, team, channel string) (string, tim
 	return sched.Val(), at, nil
 }
 
-// Due is a summary whose run time has come.
-type Due struct {
-	Team, Channel string
-	At            time.Time
-}
-
 // DueSummaries lists, in every team, the summaries due at now, oldest first.
-func (s *Store) DueSummaries(ctx context.Context, now time.Time, limit int64) ([]Due, error) {
+func (s *Store) DueSummaries(ctx context.Context, now time.Time, limit int64) ([]weekly.Due, error) {
 	teams, err := s.rdb.SMembers(ctx, teamsKey()).Result()
 	if err != nil {
 		return nil, translate(err)
 	}
-	var out []Due
+	var out []weekly.Due
 	for _, t := range teams {
 		due, err := s.rdb.ZRangeByScoreWithScores(ctx, summariesDueKey(t), &redis.ZRangeBy{
 			Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10), Count: limit}).Result()
@@ -136,7 +131,7 @@ func (s *Store) DueSummaries(ctx context.Context, now time.Time, limit int64) ([
 			return nil, translate(err)
 		}
 		for _, z := range due {
-			out = append(out, Due{Team: t, Channel: z.Member.(string), At: time.UnixMilli(int64(z.Score)).UTC()})
+			out = append(out, weekly.Due{Team: t, Channel: z.Member.(string), At: time.UnixMilli(int64(z.Score)).UTC()})
 		}
 	}
 	return out, nil
@@ -144,7 +139,7 @@ func (s *Store) DueSummaries(ctx context.Context, now time.Time, limit int64) ([
 
 // Reschedule moves a due summary to its next run, unless it was turned off
 // meanwhile, or another replica moved it already (at must still match).
-func (s *Store) Reschedule(ctx context.Context, d Due, next time.Time) error {
+func (s *Store) Reschedule(ctx context.Context, d weekly.Due, next time.Time) error {
 	cur, err := s.rdb.ZScore(ctx, summariesDueKey(d.Team), d.Channel).Result()
 	if err == redis.Nil || (err == nil && int64(cur) != d.At.UnixMilli()) {
 		return nil

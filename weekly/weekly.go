@@ -138,3 +138,9 @@ func (s Schedule) Late(due, now time.Time, grace time.Duration) (post, late bool
 	}
 	return false, false
 }
+
+// Due is a channel's summary whose run time has come.
+type Due struct {
+	Team, Channel string
+	At            time.Time
+}
