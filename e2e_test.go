@@ -55,11 +55,7 @@ func newHarness(t testing.TB, o slackemu.Options) *harness {
 func (h *harness) start() {
 	h.t.Helper()
 	h.httpAddr = freeAddr(h.t)
-	cfg := Config{
-		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: h.emu.APIURL(),
-		RedisURL: h.redis.URL(), HTTPAddr: h.httpAddr, LogLevel: "debug", LogFormat: "text",
-		ShutdownTimeout: 5 * time.Second, SchedulerTick: 50 * time.Millisecond, SummaryPace: h.pace,
-	}
+	cfg := h.config(h.httpAddr)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop, h.done = cancel, make(chan error, 1)
 	go func() { h.done <- run(ctx, cfg, h.logs, h.clock.Now) }()
@@ -69,14 +65,19 @@ func (h *harness) start() {
 	}
 }
 
+// config is a bot's configuration against the harness's Slack and Redis.
+func (h *harness) config(httpAddr string) Config {
+	return Config{
+		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: h.emu.APIURL(),
+		RedisURL: h.redis.URL(), HTTPAddr: httpAddr, LogLevel: "debug", LogFormat: "text",
+		ShutdownTimeout: 5 * time.Second, SchedulerTick: 50 * time.Millisecond, SummaryPace: h.pace,
+	}
+}
+
 // startReplica runs one more bot on the same Slack and Redis, until the test ends.
 func (h *harness) startReplica() {
 	h.t.Helper()
-	cfg := Config{
-		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: h.emu.APIURL(),
-		RedisURL: h.redis.URL(), HTTPAddr: freeAddr(h.t), LogLevel: "info", LogFormat: "text",
-		ShutdownTimeout: 5 * time.Second, SchedulerTick: 50 * time.Millisecond, SummaryPace: h.pace,
-	}
+	cfg := h.config(freeAddr(h.t))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, cfg, h.logs, h.clock.Now) }()
