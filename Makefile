@@ -1,8 +1,11 @@
 # `make test` is the one test command: README and CI both run it.
 .PHONY: test build lint bench fuzz redis-server
 
+# The Redis-backed packages run twice: on one redis-server, then on a
+# three-master Redis Cluster (no CROSSSLOT anywhere).
 test: redis-server
 	go test -race -count=1 ./...
+	PRIOBOT_TEST_REDIS=cluster go test -race -count=1 . ./bot ./store
 
 # Benchmarks with real Redis; figures are reported in the README.
 bench: redis-server

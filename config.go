@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
+
+	"github.com/priobot/priobot/store"
 )
 
 // Config is priobot's configuration, read from the environment.
@@ -52,8 +54,8 @@ func loadConfig() (Config, []string) {
 	} else if !strings.HasSuffix(c.APIURL, "/") {
 		c.APIURL += "/"
 	}
-	if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-		problems = append(problems, "REDIS_URL must look like redis://host:6379/0 or rediss://host:6380/0.")
+	if _, err := store.ParseURL(c.RedisURL); err != nil {
+		problems = append(problems, err.Error()+".")
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		problems = append(problems, fmt.Sprintf("HTTP_ADDR must be host:port or :port, not %q.", c.HTTPAddr))

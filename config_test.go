@@ -61,7 +61,7 @@ func TestConfigProblemsOneLineEachExit2(t *testing.T) {
 			"SLACK_BOT_TOKEN must start with xoxb-"}},
 		{"everything else wrong", map[string]string{"SLACK_BOT_TOKEN": secretBot, "SLACK_APP_TOKEN": secretApp,
 			"SLACK_API_URL": "ftp://x", "REDIS_URL": "mysql://db", "HTTP_ADDR": "8080", "LOG_LEVEL": "loud", "LOG_FORMAT": "xml"}, []string{
-			"SLACK_API_URL must be an http(s) URL", "REDIS_URL must look like", "HTTP_ADDR must be host:port",
+			"SLACK_API_URL must be an http(s) URL", "REDIS_URL mysql://db: the scheme must be redis or rediss", "HTTP_ADDR must be host:port",
 			"LOG_LEVEL must be debug, info, warn or error", "LOG_FORMAT must be text or json"}},
 	}
 	for _, tt := range tests {

@@ -21,7 +21,7 @@ import (
 type harness struct {
 	t        testing.TB
 	emu      *slackemu.Server
-	redis    *redistest.Server
+	redis    *redistest.Redis
 	httpAddr string
 	logs     *testlog.Buffer
 	stop     context.CancelFunc

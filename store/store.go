@@ -5,11 +5,13 @@ package store
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -39,25 +41,19 @@ type Options struct {
 	OnError func(error)
 }
 
-// Open connects to the Redis at rawURL (redis:// or rediss://) and checks it
-// answers PING. The error names the address without its password.
+// Open connects to the Redis at rawURL and checks it answers PING. The
+// error names the address without its password. See ParseURL for the forms.
 func Open(ctx context.Context, rawURL string, o Options) (*Store, error) {
-	opt, err := redis.ParseURL(rawURL)
+	opt, err := ParseURL(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL %s: %w", redact(rawURL), err)
+		return nil, err
 	}
-	rdb := redis.NewUniversalClient(&redis.UniversalOptions{
-		Addrs:      []string{opt.Addr},
-		Username:   opt.Username,
-		Password:   opt.Password,
-		DB:         opt.DB,
-		TLSConfig:  opt.TLSConfig,
-		ClientName: "priobot",
-		// Plain Redis and Valkey know neither CLIENT SETINFO (before 7.2)
-		// nor maintenance notifications; asking only adds error replies.
-		DisableIdentity:          true,
-		MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
-	})
+	opt.ClientName = "priobot"
+	// Plain Redis and Valkey know neither CLIENT SETINFO (before 7.2) nor
+	// maintenance notifications; asking only adds error replies.
+	opt.DisableIdentity = true
+	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	rdb := redis.NewUniversalClient(opt)
 	if o.OnError != nil {
 		rdb.AddHook(errorHook(o.OnError))
 	}
@@ -68,6 +64,66 @@ func Open(ctx context.Context, rawURL string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("can't reach Redis at %s: %w", redact(rawURL), err)
 	}
 	return s, nil
+}
+
+// ParseURL reads REDIS_URL:
+//
+//	redis://[user:password@]host:port[/db]            one server (rediss:// for TLS)
+//	redis://[user:password@]h1:p1,h2:p2,h3:p3         a Redis Cluster, by any of its nodes
+//	redis://[user:password@]h1:p1,h2:p2?master=name   Sentinel: the sentinels and the master's name
+func ParseURL(rawURL string) (*redis.UniversalOptions, error) {
+	bad := func(why string) error {
+		return fmt.Errorf("REDIS_URL %s: %s; use redis://host:6379/0, rediss://…, redis://h1:7000,h2:7001,h3:7002 (cluster) or …?master=name (Sentinel)", redact(rawURL), why)
+	}
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok || (scheme != "redis" && scheme != "rediss") {
+		return nil, bad("the scheme must be redis or rediss")
+	}
+	rest, query, _ := strings.Cut(rest, "?")
+	var user, pass string
+	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		info := rest[:at]
+		rest = rest[at+1:]
+		u, p, hasPass := strings.Cut(info, ":")
+		if !hasPass {
+			u, p = "", u
+		}
+		var err error
+		if user, err = url.PathUnescape(u); err != nil {
+			return nil, bad("the user name is not URL-encoded")
+		}
+		if pass, err = url.PathUnescape(p); err != nil {
+			return nil, bad("the password is not URL-encoded")
+		}
+	}
+	hosts, dbText, _ := strings.Cut(rest, "/")
+	opt := &redis.UniversalOptions{Username: user, Password: pass}
+	for _, h := range strings.Split(hosts, ",") {
+		if _, port, err := net.SplitHostPort(h); err != nil || port == "" {
+			return nil, bad(fmt.Sprintf("%q is not host:port", h))
+		}
+		opt.Addrs = append(opt.Addrs, h)
+	}
+	if dbText != "" {
+		db, err := strconv.Atoi(dbText)
+		if err != nil || db < 0 {
+			return nil, bad("the database must be a number")
+		}
+		if len(opt.Addrs) > 1 && db != 0 {
+			return nil, bad("a cluster has only database 0")
+		}
+		opt.DB = db
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, bad("the query is malformed")
+	}
+	opt.MasterName = q.Get("master")
+	if scheme == "rediss" {
+		host, _, _ := net.SplitHostPort(opt.Addrs[0])
+		opt.TLSConfig = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	}
+	return opt, nil
 }
 
 // Ping checks that Redis answers.
@@ -87,11 +143,23 @@ func (s *Store) FirstDelivery(ctx context.Context, team, eventID string) (bool, 
 
 // redact drops the password from a Redis URL for messages and logs.
 func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparseable URL)"
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return "(a malformed URL)"
 	}
-	return u.Redacted()
+	hostEnd := strings.IndexAny(rest, "/?")
+	if hostEnd < 0 {
+		hostEnd = len(rest)
+	}
+	at := strings.LastIndexByte(rest[:hostEnd], '@')
+	if at < 0 {
+		return raw
+	}
+	user, _, hasPass := strings.Cut(rest[:at], ":")
+	if !hasPass {
+		user = "" // redis://password@host: the lone part is the password
+	}
+	return scheme + "://" + user + ":xxxxx" + rest[at:]
 }
 
 // unavailableError wraps a connectivity failure: the user is told the

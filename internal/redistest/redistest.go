@@ -14,29 +14,92 @@ import (
 	"time"
 )
 
+// Redis is what tests talk to: one redis-server, or a Redis Cluster of
+// three masters when PRIOBOT_TEST_REDIS=cluster.
+type Redis struct {
+	nodes []*Server
+}
+
+// URL is the Redis in REDIS_URL form (several addresses for a cluster).
+func (r *Redis) URL() string {
+	if len(r.nodes) == 1 {
+		return r.nodes[0].URL()
+	}
+	addrs := make([]string, len(r.nodes))
+	for i, n := range r.nodes {
+		addrs[i] = n.Addr
+	}
+	return "redis://" + strings.Join(addrs, ",")
+}
+
+// Stop kills every node, as an outage would.
+func (r *Redis) Stop() {
+	for _, n := range r.nodes {
+		n.Stop()
+	}
+}
+
 // Server is a running redis-server.
 type Server struct {
-	Addr string // host:port
-	dir  string
-	cmd  *exec.Cmd
+	Addr      string // host:port
+	dir       string
+	cmd       *exec.Cmd
+	extra     []string
+	clusterOK chan struct{} // closed when the node logs that its cluster is ok
 }
 
 // URL is the server's address in REDIS_URL form.
 func (s *Server) URL() string { return "redis://" + s.Addr + "/0" }
 
-// Start runs a redis-server for the duration of t. Without a redis-server on
-// PATH it skips t, or fails it when CI=true, so CI can never pass by skipping.
-func Start(t testing.TB) *Server {
+// Start runs Redis for the duration of t: a single redis-server, or with
+// PRIOBOT_TEST_REDIS=cluster a three-master Redis Cluster on loopback.
+// Without redis-server on PATH it skips t, or fails it when CI=true, so CI
+// can never pass by skipping.
+func Start(t testing.TB) *Redis {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
+	bin := lookup(t, "redis-server")
+	if os.Getenv("PRIOBOT_TEST_REDIS") != "cluster" {
+		return &Redis{nodes: []*Server{startServer(t, bin)}}
+	}
+	cli := lookup(t, "redis-cli")
+	r := &Redis{}
+	for range 3 {
+		r.nodes = append(r.nodes, startServer(t, bin, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"))
+	}
+	args := []string{"--cluster", "create"}
+	for _, n := range r.nodes {
+		args = append(args, n.Addr)
+	}
+	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
+		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
+	}
+	// Every node must say the cluster is up before a test talks to it.
+	for _, n := range r.nodes {
+		select {
+		case <-n.clusterOK:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("cluster node %s not ok after 10s", n.Addr)
+		}
+	}
+	return r
+}
+
+func lookup(t testing.TB, name string) string {
+	bin, err := exec.LookPath(name)
 	if err != nil {
-		msg := "redis-server not found on PATH: install it (apt-get install redis-server) or run `make test`, which does"
+		msg := name + " not found on PATH: install it (apt-get install redis-server) or run `make test`, which does"
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)
 	}
-	s := &Server{dir: t.TempDir()}
+	return bin
+}
+
+func startServer(t testing.TB, bin string, extra ...string) *Server {
+	t.Helper()
+	s := &Server{dir: t.TempDir(), extra: extra, clusterOK: make(chan struct{})}
 	var lastErr error
 	for range 5 { // a free port can be taken between our probe and redis binding it
 		if lastErr = s.start(bin); lastErr == nil {
@@ -54,10 +117,11 @@ func (s *Server) start(bin string) error {
 		return err
 	}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	cmd := exec.Command(bin,
+	args := append([]string{
 		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 		"--dir", s.dir, "--save", "", "--appendonly", "no",
-		"--daemonize", "no", "--logfile", "", "--loglevel", "notice")
+		"--daemonize", "no", "--logfile", "", "--loglevel", "notice"}, s.extra...)
+	cmd := exec.Command(bin, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -76,7 +140,12 @@ func (s *Server) start(bin string) error {
 			log = append(log, line)
 			if strings.Contains(line, "Ready to accept connections") {
 				ready <- nil
+				ok := false
 				for sc.Scan() { // keep draining so the server never blocks on its log
+					if !ok && strings.Contains(sc.Text(), "Cluster state changed: ok") {
+						ok = true
+						close(s.clusterOK)
+					}
 				}
 				return
 			}
