@@ -36,7 +36,13 @@ type harness struct {
 
 func newHarness(t testing.TB, o slackemu.Options) *harness {
 	t.Helper()
-	h := &harness{t: t, redis: redistest.Start(t), logs: &testlog.Buffer{}, clock: &fakeClock{}}
+	return newHarnessWith(t, o)
+}
+
+// newHarnessWith is newHarness with options for its Redis.
+func newHarnessWith(t testing.TB, o slackemu.Options, redis ...redistest.Option) *harness {
+	t.Helper()
+	h := &harness{t: t, redis: redistest.Start(t, redis...), logs: &testlog.Buffer{}, clock: &fakeClock{}}
 	emu, err := slackemu.Start(o)
 	if err != nil {
 		t.Fatal(err)
@@ -154,6 +160,21 @@ func (h *harness) get(path string) (int, string) {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body)
+}
+
+// waitReady waits until /readyz says the bot can serve again, probing it
+// as an orchestrator's readiness check does: the bot's Redis client redials
+// in the background (about once a second), which no event announces.
+func (h *harness) waitReady() {
+	h.t.Helper()
+	probe := time.NewTicker(10 * time.Millisecond)
+	defer probe.Stop()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); <-probe.C {
+		if code, _ := h.get("/readyz"); code == http.StatusOK {
+			return
+		}
+	}
+	h.t.Fatal("the bot never became ready again")
 }
 
 func freeAddr(t testing.TB) string {

@@ -39,6 +39,42 @@ func (r *Redis) Stop() {
 	}
 }
 
+// Restart starts every stopped node again on its port and data directory
+// (with AOF on, what was acknowledged comes back), and waits until it serves.
+func (r *Redis) Restart(t testing.TB) {
+	t.Helper()
+	bin := lookup(t, "redis-server")
+	for _, n := range r.nodes {
+		n.clusterOK = make(chan struct{})
+		if err := n.start(bin); err != nil {
+			t.Fatalf("redis-server did not restart: %v", err)
+		}
+	}
+	if len(r.nodes) > 1 {
+		r.waitCluster(t)
+	}
+}
+
+func (r *Redis) waitCluster(t testing.TB) {
+	t.Helper()
+	for _, n := range r.nodes {
+		select {
+		case <-n.clusterOK:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("cluster node %s not ok after 10s", n.Addr)
+		}
+	}
+}
+
+// Option tunes the servers Start runs.
+type Option func(*[]string)
+
+// AOF turns on the append-only file, synced on every write, so a restart
+// keeps everything Redis acknowledged.
+func AOF() Option {
+	return func(args *[]string) { *args = append(*args, "--appendonly", "yes", "--appendfsync", "always") }
+}
+
 // Server is a running redis-server.
 type Server struct {
 	Addr      string // host:port
@@ -55,16 +91,20 @@ func (s *Server) URL() string { return "redis://" + s.Addr + "/0" }
 // PRIOBOT_TEST_REDIS=cluster a three-master Redis Cluster on loopback.
 // Without redis-server on PATH it skips t, or fails it when CI=true, so CI
 // can never pass by skipping.
-func Start(t testing.TB) *Redis {
+func Start(t testing.TB, opts ...Option) *Redis {
 	t.Helper()
 	bin := lookup(t, "redis-server")
+	var extra []string
+	for _, o := range opts {
+		o(&extra)
+	}
 	if os.Getenv("PRIOBOT_TEST_REDIS") != "cluster" {
-		return &Redis{nodes: []*Server{startServer(t, bin)}}
+		return &Redis{nodes: []*Server{startServer(t, bin, extra...)}}
 	}
 	cli := lookup(t, "redis-cli")
 	r := &Redis{}
 	for range 3 {
-		r.nodes = append(r.nodes, startServer(t, bin, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"))
+		r.nodes = append(r.nodes, startServer(t, bin, append(extra, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000")...))
 	}
 	args := []string{"--cluster", "create"}
 	for _, n := range r.nodes {
@@ -75,13 +115,7 @@ func Start(t testing.TB) *Redis {
 		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
 	}
 	// Every node must say the cluster is up before a test talks to it.
-	for _, n := range r.nodes {
-		select {
-		case <-n.clusterOK:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("cluster node %s not ok after 10s", n.Addr)
-		}
-	}
+	r.waitCluster(t)
 	return r
 }
 
@@ -116,10 +150,14 @@ func (s *Server) start(bin string) error {
 	if err != nil {
 		return err
 	}
+	if s.Addr != "" { // a restart keeps its address
+		_, p, _ := net.SplitHostPort(s.Addr)
+		port, _ = strconv.Atoi(p)
+	}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	args := append([]string{
 		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--dir", s.dir, "--save", "", "--appendonly", "no",
+		"--dir", s.dir, "--save", "",
 		"--daemonize", "no", "--logfile", "", "--loglevel", "notice"}, s.extra...)
 	cmd := exec.Command(bin, args...)
 	out, err := cmd.StdoutPipe()
