@@ -96,7 +96,7 @@ type Position struct {
 // an idea awaiting scoring (its Number is assigned by the store).
 func NewIdea(team, channel, author, title, description string, now time.Time) (Idea, error) {
 	title = clean(title)
-	description = strings.TrimSpace(description)
+	description = cleanLines(description)
 	switch n := utf8.RuneCountInString(title); {
 	case n == 0:
 		return Idea{}, Errorf(Invalid, "An idea needs a title, e.g. `/idea Dark mode | for late-night work`.")
@@ -113,12 +113,28 @@ func NewIdea(team, channel, author, title, description string, now time.Time) (I
 	}, nil
 }
 
-// clean trims a one-line text and folds its runs of white space and control
-// characters into single spaces, so a title cannot break a listing's layout.
+// clean trims a one-line text and folds its runs of white space, control
+// characters and bidirectional overrides into single spaces, so a title can
+// neither break a listing's layout nor show text reversed to spoof another.
 func clean(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r)
+		return unicode.IsSpace(r) || unicode.IsControl(r) || isBidiControl(r)
 	}), " ")
+}
+
+// cleanLines is clean for text of several lines: line breaks stay.
+func cleanLines(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = clean(l)
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// isBidiControl reports the invisible characters that reorder text: the
+// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+func isBidiControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // Actor is who asks for a change. Name is for display (Slack's user name);
