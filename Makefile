@@ -15,6 +15,8 @@ bench: redis-server
 fuzz:
 	go test -run '^$$' -fuzz FuzzParsers -fuzztime $(or $(FUZZTIME),30s) ./prio/
 	go test -run '^$$' -fuzz FuzzParseStart -fuzztime $(or $(FUZZTIME),30s) ./poker/
+	go test -run '^$$' -fuzz FuzzParse -fuzztime $(or $(FUZZTIME),30s) ./weekly/
+	go test -run '^$$' -fuzz FuzzActionValues -fuzztime $(or $(FUZZTIME),30s) ./commands/
 
 build:
 	CGO_ENABLED=0 go build -trimpath -o priobot .

@@ -199,11 +199,9 @@ func (a *App) support(ctx context.Context, r Request) (*Reply, error) {
 
 // mergeClicked serves **Merge into #7** on the look-alike prompt.
 func (a *App) mergeClicked(ctx context.Context, r Request) (*Reply, error) {
-	fromText, intoText, ok := strings.Cut(r.Value, ">")
-	from, err1 := prio.ParseRef(fromText)
-	into, err2 := prio.ParseRef(intoText)
-	if !ok || err1 != nil || err2 != nil {
-		return nil, prio.Errorf(prio.Invalid, "That button is broken; use `/backlog merge #12 into #7`.")
+	from, into, err := mergeValue(r.Value)
+	if err != nil {
+		return nil, err
 	}
 	reply, err := a.doMerge(ctx, r, from, into)
 	if err != nil {
@@ -211,6 +209,17 @@ func (a *App) mergeClicked(ctx context.Context, r Request) (*Reply, error) {
 	}
 	reply.Replace = true
 	return reply, nil
+}
+
+// mergeValue reads the value of a **Merge into** button: "<from>><into>".
+func mergeValue(v string) (from, into int64, err error) {
+	fromText, intoText, ok := strings.Cut(v, ">")
+	from, err1 := prio.ParseRef(fromText)
+	into, err2 := prio.ParseRef(intoText)
+	if !ok || err1 != nil || err2 != nil || from == into {
+		return 0, 0, prio.Errorf(prio.Invalid, "That button is broken; use `/backlog merge #12 into #7`.")
+	}
+	return from, into, nil
 }
 
 // keepClicked serves **Keep mine**: nothing changes; the prompt goes.

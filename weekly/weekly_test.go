@@ -143,3 +143,22 @@ func TestLate(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: any schedule text gives a schedule or a usage error.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{"monday 09:00 Europe/Berlin", "sun 23:59", "x 1:1 ../../etc/passwd", "fri 9:00 UTC"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sched, err := weekly.Parse(s, "UTC")
+		if err != nil {
+			if prio.ErrorCode(err) != prio.Invalid {
+				t.Fatalf("Parse(%q): %v is not a usage error", s, err)
+			}
+			return
+		}
+		if next := sched.Next(time.Now()); !next.After(time.Now()) {
+			t.Fatalf("Parse(%q): next run %s is not ahead", s, next)
+		}
+	})
+}
