@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"math/rand/v2"
+	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -83,7 +85,9 @@ func TestWhereIsOneRoundTrip(t *testing.T) {
 func BenchmarkWhere(b *testing.B) {
 	s, c := openCounted(b)
 	const ideas = 100_000
+	empty := usedMemory(b, s)
 	seedRanked(b, s, "T1", "C1", ideas)
+	perIdea := float64(usedMemory(b, s)-empty) / ideas
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 4))
 	before := c.n.Load()
@@ -97,6 +101,55 @@ func BenchmarkWhere(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(c.n.Load()-before)/float64(b.N), "roundtrips/op")
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+	b.ReportMetric(rssMB(), "rss-MB")
+	b.ReportMetric(perIdea, "redis-bytes/idea")
+}
+
+// usedMemory is Redis's used_memory (summed over a cluster's nodes).
+func usedMemory(tb testing.TB, s *Store) int64 {
+	var total int64
+	add := func(info string) {
+		for _, line := range strings.Split(info, "\r\n") {
+			if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				total += n
+			}
+		}
+	}
+	ctx := context.Background()
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		err := cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error {
+			info, err := n.Info(ctx, "memory").Result()
+			add(info)
+			return err
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return total
+	}
+	info, err := s.rdb.Info(ctx, "memory").Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	add(info)
+	return total
+}
+
+// rssMB is this process's resident memory: the store, its client and the
+// benchmark, which is what a bot holds of Redis work (ideas stay in Redis).
+func rssMB() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
 }
 
 // cpuTime is the CPU time this process (not redis-server) has used.
