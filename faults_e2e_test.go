@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/priobot/priobot/internal/redistest"
 	"github.com/priobot/priobot/slackemu"
@@ -35,4 +37,20 @@ func TestRedisOutageDuringASession(t *testing.T) {
 	p.card(session, 1, "Value: bob 8 · carl 5", "Effort: bob 3 · carl 2") // bob's votes survived
 	p.slash(p.ann, p.product, "/idea", "After the outage")
 	p.message(p.product, "#2 After the outage") // numbering went on where it was
+}
+
+// A 429 on views.publish delays the home tab; it is not lost.
+func TestHomeTabWaitsOutRateLimits(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.idea(h.ann, h.product, "Dark mode")
+	h.emu.RateLimit("views.publish", 1, time.Second)
+	if err := h.emu.OpenHome(t.Context(), h.ann); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.emu.Wait(t.Context(), func() bool { v, ok := h.emu.Home(h.ann); return ok && strings.Contains(v.Text, "#1 Dark mode") }); err != nil {
+		t.Fatal("the home tab never came after a 429")
+	}
+	if n := h.emu.TooEarly(); n != 0 {
+		t.Errorf("%d calls ignored Retry-After", n)
+	}
 }
