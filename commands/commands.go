@@ -158,6 +158,13 @@ type App struct {
 	bg   sync.WaitGroup // work that outlives a handler: coalesced redraws
 	stop chan struct{}  // closed by Close
 	once sync.Once
+
+	// sessions caches what never changes in a poker session once started
+	// (framework, ideas, voters), so a vote costs one Redis round trip.
+	sessions sync.Map // "team:channel:sid" -> poker.Session
+	// drawing remembers when this process last claimed a card's redraw
+	// slot: within a second it need not ask Redis again.
+	drawing sync.Map // "team:channel:sid:idea" -> time.Time
 }
 
 // New returns the use cases. now is the clock (time.Now outside tests).

@@ -349,7 +349,7 @@ func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil || !ok {
 		return nil, prio.Errorf(prio.Invalid, "That button doesn't belong to a poker card.")
 	}
-	ps, err := a.store.Session(ctx, r.Team, r.Channel, sid)
+	ps, err := a.session(ctx, r.Team, r.Channel, sid)
 	if err != nil {
 		return nil, err
 	}
@@ -389,10 +389,30 @@ func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 	return ephemeral(text + " You can change it until the card is revealed."), nil
 }
 
+// session reads a poker session for a vote. What a vote needs of it never
+// changes after the start, so it is cached; its state is checked by the
+// vote's script.
+func (a *App) session(ctx context.Context, team, channel string, sid int64) (poker.Session, error) {
+	key := fmt.Sprintf("%s:%s:%d", team, channel, sid)
+	if ps, ok := a.sessions.Load(key); ok {
+		return ps.(poker.Session), nil
+	}
+	ps, err := a.store.Session(ctx, team, channel, sid)
+	if err == nil {
+		a.sessions.Store(key, ps)
+	}
+	return ps, err
+}
+
 // redraw updates a card after a vote, coalesced: whoever (goroutine or
 // replica) claims the card's one-second slot draws it, then looks again when
 // the slot ends and draws once more if votes came in meanwhile.
 func (a *App) redraw(ps poker.Session, n int64) {
+	key := fmt.Sprintf("%s:%s:%d:%d", ps.Team, ps.Channel, ps.ID, n)
+	if last, ok := a.drawing.Load(key); ok && time.Since(last.(time.Time)) < redrawEvery {
+		return // this process holds the slot and will look again when it ends
+	}
+	a.drawing.Store(key, time.Now())
 	a.background("poker card redraw", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -401,6 +421,7 @@ func (a *App) redraw(ps poker.Session, n int64) {
 			if err != nil || !claimed {
 				return // another drawer holds the slot and will look again
 			}
+			a.drawing.Store(key, time.Now())
 			drawn, err := a.drawCard(ctx, ps, n)
 			if err != nil {
 				a.log.WarnContext(ctx, "poker card not redrawn", "session", ps.ID, "idea", n, "err", err)
