@@ -69,7 +69,11 @@ func New(o Options, log *slog.Logger, m *Metrics, dedupe Deduper) *Bot {
 	if o.ShutdownTimeout == 0 {
 		o.ShutdownTimeout = 10 * time.Second
 	}
-	httpClient := &http.Client{Timeout: 15 * time.Second, Transport: countingTransport{next: http.DefaultTransport, m: m}}
+	// Many replies go to one host at once (slack.com, or response URLs on
+	// hooks.slack.com): keep enough idle connections not to redial for each.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	httpClient := &http.Client{Timeout: 15 * time.Second, Transport: countingTransport{next: transport, m: m}}
 	client := slack.New(o.BotToken,
 		slack.OptionAPIURL(o.APIURL),
 		slack.OptionAppLevelToken(o.AppToken),
