@@ -54,3 +54,22 @@ func TestHomeTabWaitsOutRateLimits(t *testing.T) {
 		t.Errorf("%d calls ignored Retry-After", n)
 	}
 }
+
+// Every envelope arrives twice: each action still has one effect.
+func TestDuplicateDeliveriesHaveOneEffect(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.emu.Duplicate(true)
+	card := h.idea(h.ann, h.product, "Dark mode")
+	h.slash(h.ann, h.product, "/backlog", "")
+	h.ephemeral(h.ann, h.product, "Backlog of #product: 1 awaiting scoring") // one idea, not two
+	h.click(h.bob, card, "Me too")
+	h.ephemeral(h.bob, h.product, "You support #1 now (1 supporter)")
+	h.slash(h.bob, h.product, "/backlog", "#1")
+	h.ephemeral(h.bob, h.product, "#1 Dark mode is 1st of 1") // still supported: the toggle ran once
+	if m := h.message(h.product, "#1 Dark mode"); !m.Contains("1 supporter") {
+		t.Errorf("card %q lost its supporter to a duplicate click", m.Text)
+	}
+	if n := len(h.emu.Messages(h.product)); n != 1 {
+		t.Errorf("%d messages in the channel, want the one idea card", n)
+	}
+}

@@ -229,6 +229,30 @@ func (b *Bot) run(ctx context.Context, req *socketmode.Request, rt commands.Rout
 	return reply, false
 }
 
+// first reports whether this is the first delivery of a person's action,
+// known by its trigger_id: a second delivery of the same envelope must have
+// no second effect (a second idea, a toggle undone). Idempotent routes skip
+// the check and its round trip. If Redis cannot tell, the action runs.
+func (b *Bot) first(ctx context.Context, req *socketmode.Request, rt commands.Route, team, triggerID string) bool {
+	if rt.Idempotent || triggerID == "" {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(ctx, dedupeBudget)
+	defer cancel()
+	first, err := b.dedupe.FirstDelivery(ctx, team, "trigger:"+triggerID)
+	if err != nil {
+		return true // the handler will meet the same Redis and say so
+	}
+	if !first {
+		b.log.Info("duplicate delivery ignored", "type", req.Type, "envelope_id", req.EnvelopeID, "retry_attempt", req.RetryAttempt)
+	}
+	return first
+}
+
+// dedupeBudget bounds the duplicate check, so a Redis outage leaves time
+// for the handler to say so within Slack's deadline.
+const dedupeBudget = 300 * time.Millisecond
+
 // maxAck is the largest ack Slack takes (slack-go refuses 20 KB and more).
 const maxAck = 20_000
 
@@ -245,21 +269,34 @@ func (b *Bot) serveCommand(ctx context.Context, req *socketmode.Request, cmd sla
 		b.ack(req, map[string]any{"text": fmt.Sprintf("I don't know %s. Try `/backlog help`.", cmd.Command)})
 		return
 	}
+
 	r := commands.Request{
 		Team: cmd.TeamID, Channel: cmd.ChannelID, User: cmd.UserID,
 		ChannelName: cmd.ChannelName, UserName: cmd.UserName,
 		Text: unescape(text), TriggerID: cmd.TriggerID,
 	}
-	done := make(chan *commands.Reply, 1)
+	type result struct {
+		reply     *commands.Reply
+		duplicate bool
+	}
+	done := make(chan result, 1)
 	go func() {
+		if !b.first(ctx, req, rt, cmd.TeamID, cmd.TriggerID) {
+			done <- result{duplicate: true}
+			return
+		}
 		reply, _ := b.run(ctx, req, rt, r)
-		done <- reply
+		done <- result{reply: reply}
 	}()
 	timer := time.NewTimer(b.opts.AckBudget)
 	defer timer.Stop()
 	select {
-	case reply := <-done:
-		if reply == nil {
+	case res := <-done:
+		reply := res.reply
+		switch {
+		case res.duplicate:
+			return // the first delivery acks, with the reply
+		case reply == nil:
 			b.ack(req, nil)
 			return
 		}
@@ -271,7 +308,9 @@ func (b *Bot) serveCommand(ctx context.Context, req *socketmode.Request, cmd sla
 		b.reply(ctx, req, cmd.ResponseURL, reply)
 	case <-timer.C:
 		b.ack(req, nil)
-		b.reply(ctx, req, cmd.ResponseURL, <-done)
+		if res := <-done; !res.duplicate {
+			b.reply(ctx, req, cmd.ResponseURL, res.reply)
+		}
 	}
 }
 
@@ -317,6 +356,9 @@ func (b *Bot) serveInteraction(ctx context.Context, req *socketmode.Request, cb 
 		rt, ok := b.router.action(act.ActionID)
 		if !ok {
 			b.log.Warn("no route for action", "action_id", act.ActionID)
+			return
+		}
+		if !b.first(ctx, req, rt, cb.Team.ID, cb.TriggerID) {
 			return
 		}
 		r := commands.Request{

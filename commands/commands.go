@@ -72,6 +72,10 @@ type Route struct {
 	Usage  string // for Slash: how to type it
 	Help   string // for Slash: what it does
 	Handle Handler
+	// Idempotent routes may run twice for one action with no second effect,
+	// so the bot need not de-duplicate their deliveries (a vote: the same
+	// click stores the same vote).
+	Idempotent bool
 }
 
 // Store is the state the use cases need; store.Store implements it.
@@ -235,7 +239,7 @@ func (a *App) Routes() []Route {
 		{Kind: Slash, Name: "/poker", Usage: "/poker #3 #5 #8 [with @a @b] [for 24h] [quorum 3]", Help: "Score ideas together: hidden votes per criterion in a thread, then reveal. `/poker` alone opens a form.", Handle: a.startPoker},
 		{Kind: Slash, Name: "/poker", Usage: "/poker next 5 [with …] [for …] [quorum …]", Help: "Poker on the 5 oldest ideas awaiting scoring.", Handle: a.startPoker},
 		{Kind: Slash, Name: "/poker", Sub: "help", Usage: "/poker help", Help: "Show how to run priority poker.", Handle: a.help("/poker")},
-		{Kind: Action, Name: actVote, Handle: a.vote},
+		{Kind: Action, Name: actVote, Handle: a.vote, Idempotent: true},
 		{Kind: Action, Name: actReveal, Handle: a.reveal},
 		{Kind: Action, Name: actAccept, Handle: a.decide},
 		{Kind: Action, Name: actRevote, Handle: a.decide},

@@ -72,6 +72,7 @@ type Server struct {
 	blocked      map[string]time.Time       // method -> end of its Retry-After
 	tooEarly     int                        // calls made before a Retry-After ran out
 	ackDelay     time.Duration
+	duplicate    bool // deliver every envelope twice
 	lateAcks     int
 	ackLatencies []time.Duration
 	timeouts     []string // envelope types that were never acked in time

@@ -157,6 +157,14 @@ func (s *Server) AckLatencies() []time.Duration {
 	return slices.Clone(s.ackLatencies)
 }
 
+// Duplicate makes every envelope from now on arrive twice, with the same
+// envelope id, as a flaky network or a retrying Slack might deliver it.
+func (s *Server) Duplicate(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.duplicate = on
+}
+
 // Connections counts the open Socket Mode connections that take envelopes.
 func (s *Server) Connections() int {
 	s.mu.Lock()
@@ -258,6 +266,12 @@ func (s *Server) deliver(ctx context.Context, typ string, payload any, acceptsRe
 				return nil, err
 			}
 			if c.sendEnvelope(msg) == nil {
+				s.mu.Lock()
+				twice := s.duplicate
+				s.mu.Unlock()
+				if twice {
+					_ = c.sendEnvelope(msg)
+				}
 				break
 			}
 		}
