@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,4 +75,43 @@ func TestDuplicateDeliveriesHaveOneEffect(t *testing.T) {
 	if n := len(h.emu.Messages(h.product)); n != 1 {
 		t.Errorf("%d messages in the channel, want the one idea card", n)
 	}
+}
+
+// The socket drops again and again during a burst of votes: envelopes the
+// bot had not acked are delivered again, and every vote counts once.
+func TestSocketDropsDuringAVoteBurst(t *testing.T) {
+	p := newPokerTable(t, "Dark mode")
+	session := p.begin("#1")
+	card := p.card(session, 1, "Nobody has voted yet")
+	voters := make([]string, 30)
+	for i := range voters {
+		voters[i] = p.emu.AddUser(fmt.Sprintf("v%02d", i), slackemu.UserOptions{})
+	}
+	var wg sync.WaitGroup
+	var clicks atomic.Int32
+	for _, v := range voters {
+		wg.Go(func() {
+			for _, row := range []string{"Value", "Effort"} {
+				if err := p.emu.ClickRow(t.Context(), v, card, row, "5"); err != nil {
+					t.Error(err)
+				}
+				if clicks.Add(1)%20 == 0 { // every 20th click, the network fails
+					p.emu.DropConnections()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := p.emu.Timeouts(); len(got) != 0 {
+		t.Errorf("%d clicks were lost to dropped sockets", len(got))
+	}
+	p.click(p.ann, card, "Reveal")
+	revealed := p.card(session, 1, "→ median 5")
+	vote := regexp.MustCompile(`v\d\d 5`)
+	for _, line := range strings.Split(revealed.Text, "\n") {
+		if (strings.HasPrefix(line, "Value:") || strings.HasPrefix(line, "Effort:")) && len(vote.FindAllString(line, -1)) != len(voters) {
+			t.Errorf("%d votes, want %d:\n%s", len(vote.FindAllString(line, -1)), len(voters), line)
+		}
+	}
+	t.Logf("%d envelopes redelivered after a dropped socket", p.emu.Redelivered())
 }

@@ -73,6 +73,7 @@ type Server struct {
 	tooEarly     int                        // calls made before a Retry-After ran out
 	ackDelay     time.Duration
 	duplicate    bool // deliver every envelope twice
+	redelivered  int
 	lateAcks     int
 	ackLatencies []time.Duration
 	timeouts     []string // envelope types that were never acked in time

@@ -22,8 +22,9 @@ var ErrTimeout = errors.New("operation_timeout: the app did not acknowledge with
 type conn struct {
 	id       int
 	ws       *websocket.Conn
-	wmu      sync.Mutex  // gorilla allows one writer at a time
-	draining atomic.Bool // sent a disconnect: gets no new envelopes
+	wmu      sync.Mutex    // gorilla allows one writer at a time
+	draining atomic.Bool   // sent a disconnect: gets no new envelopes
+	closed   chan struct{} // closed when the socket is gone
 }
 
 func (c *conn) write(v any) error {
@@ -76,7 +77,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.connSeq++
-	c := &conn{id: s.connSeq, ws: ws}
+	c := &conn{id: s.connSeq, ws: ws, closed: make(chan struct{})}
 	s.conns[c.id] = c
 	n := len(s.conns)
 	s.mu.Unlock()
@@ -91,6 +92,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	go s.ping(c, stop)
 	defer func() {
 		close(stop)
+		close(c.closed)
 		_ = ws.Close()
 		s.mu.Lock()
 		delete(s.conns, c.id)
@@ -241,6 +243,63 @@ func (s *Server) pickConn(ctx context.Context) (*conn, error) {
 	}
 }
 
+// maxRedeliveries bounds how often one envelope is sent again because its
+// socket went away before the ack.
+const maxRedeliveries = 3
+
+// send writes an envelope and waits for its ack until AckTimeout. When the
+// socket it went out on closes first, the envelope goes out again on
+// another one, with retry_attempt counting up, as Slack redelivers.
+func (s *Server) send(ctx context.Context, env *envelope, msg map[string]any) (acked bool, payload json.RawMessage, err error) {
+	timer := time.NewTimer(s.opts.AckTimeout)
+	defer timer.Stop()
+	sent := time.Now()
+	for redelivery := 0; ; redelivery++ {
+		var c *conn
+		for {
+			if c, err = s.pickConn(ctx); err != nil {
+				return false, nil, err
+			}
+			if c.sendEnvelope(msg) == nil {
+				break
+			}
+		}
+		s.mu.Lock()
+		twice := s.duplicate
+		s.mu.Unlock()
+		if twice {
+			_ = c.sendEnvelope(msg)
+		}
+		var lost <-chan struct{}
+		if redelivery < maxRedeliveries {
+			lost = c.closed
+		}
+		select {
+		case p := <-env.ack:
+			s.mu.Lock()
+			s.ackLatencies = append(s.ackLatencies, time.Since(sent))
+			s.mu.Unlock()
+			return true, p, nil
+		case <-lost:
+			msg["retry_attempt"], msg["retry_reason"] = redelivery+1, "connection_lost"
+			s.mu.Lock()
+			s.redelivered++
+			s.mu.Unlock()
+		case <-timer.C:
+			return false, nil, nil
+		case <-ctx.Done():
+			return false, nil, ctx.Err()
+		}
+	}
+}
+
+// Redelivered counts envelopes sent again because their socket went away.
+func (s *Server) Redelivered() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.redelivered
+}
+
 // deliver sends an envelope and waits for its ack payload. Events that are
 // not acked in time are redelivered with retry_attempt, as Slack does; a
 // slash command or click that is not acked fails with ErrTimeout.
@@ -260,34 +319,12 @@ func (s *Server) deliver(ctx context.Context, typ string, payload any, acceptsRe
 				msg["retry_reason"] = "timeout"
 			}
 		}
-		for {
-			c, err := s.pickConn(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if c.sendEnvelope(msg) == nil {
-				s.mu.Lock()
-				twice := s.duplicate
-				s.mu.Unlock()
-				if twice {
-					_ = c.sendEnvelope(msg)
-				}
-				break
-			}
+		acked, p, err := s.send(ctx, env, msg)
+		if err != nil {
+			return nil, err
 		}
-		sent := time.Now()
-		timer := time.NewTimer(s.opts.AckTimeout)
-		select {
-		case p := <-env.ack:
-			timer.Stop()
-			s.mu.Lock()
-			s.ackLatencies = append(s.ackLatencies, time.Since(sent))
-			s.mu.Unlock()
+		if acked {
 			return p, nil
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, ctx.Err()
 		}
 		s.mu.Lock()
 		delete(s.envelopes, env.id)
