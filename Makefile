@@ -1,5 +1,5 @@
 # `make test` is the one test command: README and CI both run it.
-.PHONY: test build lint bench fuzz redis-server
+.PHONY: test build lint bench fuzz loadtest redis-server
 
 # The Redis-backed packages run twice: on one redis-server, then on a
 # three-master Redis Cluster (no CROSSSLOT anywhere).
@@ -10,6 +10,10 @@ test: redis-server
 # Benchmarks with real Redis; figures are reported in the README.
 bench: redis-server
 	go test -run '^$$' -bench . -benchtime $(or $(BENCHTIME),2s) ./...
+
+# The real binary under load through the emulator, with real Redis; prints a table.
+loadtest: redis-server
+	go run ./cmd/loadtest $(LOADTEST)
 
 # Every parser's fuzz target, for a bounded time each.
 fuzz:

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -225,30 +224,17 @@ func TestPokerBurstOf50Voters(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	// Thirty names and the count of the rest: 50 voted.
 	if err := p.emu.Wait(t.Context(), func() bool {
 		m, ok := slackemu.Last(p.emu.Thread(p.product, session.TS), "#1 ")
-		return ok && strings.Count(m.Text, ", v")+1 == 50 && m.Contains("Voted: v00")
+		return ok && m.Contains("Voted: v00, v01", "v29 and 20 more")
 	}); err != nil {
 		m, _ := slackemu.Last(p.emu.Thread(p.product, session.TS), "#1 ")
 		t.Fatalf("the card never showed all 50 voters:\n%s", m.Text)
 	}
 	p.click(p.ann, card, "Reveal")
-	revealed := p.card(session, 1, "→ median", "Effort:")
-	votes := regexp.MustCompile(`v\d\d (\d+)`)
-	counts := map[string]map[string]int{}
-	for _, line := range strings.Split(revealed.Text, "\n") {
-		criterion, _, _ := strings.Cut(line, ":")
-		for _, m := range votes.FindAllStringSubmatch(line, -1) {
-			if counts[criterion] == nil {
-				counts[criterion] = map[string]int{}
-			}
-			counts[criterion][m[1]]++
-		}
-	}
-	want := map[string]map[string]int{"Value": {"5": 25, "8": 25}, "Effort": {"3": 50}} // each voter's last click
-	if fmt.Sprint(counts) != fmt.Sprint(want) {
-		t.Errorf("revealed votes %v, want %v", counts, want)
-	}
+	// A crowd's votes show as counts per value; each voter's last click counted.
+	p.card(session, 1, "Value: 5 ×25 · 8 ×25 → median", "Effort: 3 ×50 → median 3")
 	updates := 0
 	for _, c := range p.emu.Calls("chat.update") {
 		if c.Params["ts"] == card.TS {

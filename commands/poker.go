@@ -193,13 +193,7 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 		}
 		return "someone"
 	}
-	nameAll := func(users []string) string {
-		out := make([]string, len(users))
-		for i, u := range users {
-			out[i] = name(u)
-		}
-		return strings.Join(out, ", ")
-	}
+	nameAll := func(users []string) string { return nameList(users, name) }
 	text := plainText(head)
 	switch card.State {
 	case poker.CardVoting:
@@ -230,11 +224,7 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 		results := tallies(fw, card)
 		for i, c := range fw.Criteria {
 			r := results[i]
-			var votes []string
-			for _, v := range r.Votes {
-				votes = append(votes, name(v.Voter)+" "+v.Value)
-			}
-			line := fmt.Sprintf("*%s*: %s", c.Name, strings.Join(votes, " · "))
+			line := fmt.Sprintf("*%s*: %s", c.Name, voteList(r.Votes, name))
 			if r.Counted > 0 {
 				line += fmt.Sprintf(" → median %s · spread %s · %s agreement", c.Label(r.Median), plural(int64(r.Spread), "step"), r.Agreement)
 			} else {
@@ -250,6 +240,65 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 		text += " — " + card.State
 	}
 	return Message{Text: text, Blocks: blocks}
+}
+
+// shownNames is how many people a card names in a list before it counts
+// the rest: a card must fit Slack's 3,000 characters a section whatever the crowd.
+const shownNames = 30
+
+// nameList writes "ann, bob, … and 12 more", within shownNames names and
+// 1,200 characters (names are escaped, so may be long).
+func nameList(users []string, name func(string) string) string {
+	var b strings.Builder
+	shown := 0
+	for _, u := range users {
+		n := name(u)
+		if shown == shownNames || b.Len()+len(n) > 1200 {
+			break
+		}
+		if shown > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(n)
+		shown++
+	}
+	if rest := len(users) - shown; rest > 0 {
+		fmt.Fprintf(&b, " and %d more", rest)
+	}
+	return b.String()
+}
+
+// voteList writes each vote ("ann 8 · bob 5"), or for a crowd how many
+// gave each value ("8 ×210 · 5 ×150").
+func voteList(votes []poker.Vote, name func(string) string) string {
+	if len(votes) <= shownNames {
+		out := make([]string, len(votes))
+		for i, v := range votes {
+			out[i] = name(v.Voter) + " " + v.Value
+		}
+		if text := strings.Join(out, " · "); len(text) <= 2000 {
+			return text
+		}
+	}
+	counts := map[string]int{}
+	var values []string
+	for _, v := range votes {
+		if counts[v.Value] == 0 {
+			values = append(values, v.Value)
+		}
+		counts[v.Value]++
+	}
+	slices.SortFunc(values, func(a, b string) int {
+		if counts[a] != counts[b] {
+			return counts[b] - counts[a]
+		}
+		return strings.Compare(a, b)
+	})
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = fmt.Sprintf("%s ×%d", v, counts[v])
+	}
+	return strings.Join(out, " · ")
 }
 
 // tallies computes each criterion's statistics, in framework order.

@@ -1,10 +1,13 @@
 package commands
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
 )
 
@@ -68,4 +71,24 @@ func FuzzActionValues(f *testing.F) {
 			t.Fatalf("mergeValue(%q): %v", v, err)
 		}
 	})
+}
+
+func TestCrowdsFitACard(t *testing.T) {
+	long := func(string) string { return strings.Repeat("&amp;", 80) } // the longest names Slack allows, escaped
+	var users []string
+	var votes []poker.Vote
+	for i := range 500 {
+		u := fmt.Sprintf("U%04d", i)
+		users = append(users, u)
+		votes = append(votes, poker.Vote{Voter: u, Value: []string{"3", "5", "8", "13"}[i%4]})
+	}
+	if got := nameList(users, long); len(got) > 1300 || !strings.HasSuffix(got, "more") {
+		t.Errorf("500 names: %d characters, ending %q", len(got), got[max(0, len(got)-20):])
+	}
+	if got := voteList(votes, long); got != "3 ×125 · 5 ×125 · 8 ×125 · 13 ×125" && len(got) > 100 {
+		t.Errorf("500 votes: %q", got)
+	}
+	if got := voteList(votes[:2], func(u string) string { return u }); got != "U0000 3 · U0001 5" {
+		t.Errorf("two votes: %q", got)
+	}
 }

@@ -76,7 +76,9 @@ func openSessionsKey(team string) string { return teamTag(team) + "poker:open" }
 // Output: {"ok", voters complete, "" or why it revealed ("all"|"quorum"),
 // the voter's own votes by criterion ("" for none)…} or a refusal:
 // "missing", "closed", "stale" (an older round's button), "not_voter".
-var castVote = redis.NewScript(`
+var castVote = redis.NewScript(castVoteSource)
+
+const castVoteSource = `
 local st = redis.call("HGET", KEYS[1], "state")
 if not st then return {"missing"} end
 local cs = redis.call("HGET", KEYS[2], "state")
@@ -122,7 +124,7 @@ for i = 9, #ARGV do
 	table.insert(out, (string.gsub(v, "|.*", "")))
 end
 return out
-`)
+`
 
 // revealCard reveals a voting card for its facilitator, a backlog owner or
 // a workspace admin (with no owners set, not for anyone: the facilitator runs it).
@@ -556,3 +558,7 @@ func (s *Store) WouldRank(ctx context.Context, team, channel string, n int64, sc
 	}
 	return place, of, nil
 }
+
+// VoteScript is the Lua source of a vote, for tools that measure it raw
+// (redis-benchmark) beside the bot.
+func VoteScript() string { return castVoteSource }
