@@ -376,15 +376,33 @@ func (b *Bot) serveInteraction(ctx context.Context, req *socketmode.Request, cb 
 		}
 		r := commands.Request{Team: cb.Team.ID, User: cb.User.ID, UserName: cb.User.Name, TriggerID: cb.TriggerID,
 			Values: viewValues(cb.View.State), PrivateMetadata: cb.View.PrivateMetadata}
-		reply, failed := b.run(ctx, req, rt, r)
-		switch {
-		case failed && len(r.Values) > 0:
-			// An error for the whole form: show it on the first input.
-			b.ack(req, map[string]any{"response_action": "errors", "errors": map[string]string{firstKey(r.Values): unescape(reply.Text)}})
-		case reply != nil && reply.ViewErrors != nil:
-			b.ack(req, map[string]any{"response_action": "errors", "errors": reply.ViewErrors})
-		default:
+		type result struct {
+			reply  *commands.Reply
+			failed bool
+		}
+		done := make(chan result, 1)
+		go func() {
+			reply, failed := b.run(ctx, req, rt, r)
+			done <- result{reply, failed}
+		}()
+		timer := time.NewTimer(b.opts.AckBudget)
+		defer timer.Stop()
+		select {
+		case res := <-done:
+			switch {
+			case res.failed && len(r.Values) > 0:
+				// An error for the whole form: show it on the first input.
+				b.ack(req, map[string]any{"response_action": "errors", "errors": map[string]string{firstKey(r.Values): unescape(res.reply.Text)}})
+			case res.reply != nil && res.reply.ViewErrors != nil:
+				b.ack(req, map[string]any{"response_action": "errors", "errors": res.reply.ViewErrors})
+			default:
+				b.ack(req, nil)
+			}
+		case <-timer.C:
+			// Slow work (a session with many cards): close the form in
+			// time and let it finish; it reports in the channel.
 			b.ack(req, nil)
+			<-done
 		}
 	default:
 		b.ack(req, nil)

@@ -564,15 +564,13 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	var values map[string]float64
-	if action == "accept" {
-		var ok bool
-		if values, ok = medians(fw, tallies(fw, card)); !ok || card.State != poker.CardRevealed {
-			if card.State != poker.CardRevealed {
-				return nil, prio.Errorf(prio.Conflict, "Voting on #%d is closed.", n)
-			}
-			return nil, prio.Errorf(prio.Conflict, "A criterion of #%d has no numeric votes; re-vote or skip it.", n)
-		}
+	results := tallies(fw, card)
+	values, complete := medians(fw, results)
+	if action == "accept" && card.State != poker.CardRevealed {
+		return nil, prio.Errorf(prio.Conflict, "Voting on #%d is closed.", n)
+	}
+	if action == "accept" && !complete {
+		return nil, prio.Errorf(prio.Conflict, "A criterion of #%d has no numeric votes; re-vote or skip it.", n)
 	}
 	err = a.manage(ctx, r, func(actor prio.Actor) error {
 		_, err := a.store.Decide(ctx, r.Team, r.Channel, sid, n, round, actor, action)
@@ -586,7 +584,7 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 		if _, err := a.store.SetScore(ctx, r.Team, r.Channel, n, facilitator, values, "poker", a.now()); err != nil {
 			return nil, err
 		}
-		_ = a.store.NoteAgreement(ctx, r.Team, r.Channel, n, string(poker.Worst(tallies(fw, card))))
+		_ = a.store.NoteAgreement(ctx, r.Team, r.Channel, n, string(poker.Worst(results)))
 		a.refreshCard(ctx, r.Team, r.Channel, n)
 		idea, pos, err := a.store.Where(ctx, r.Team, r.Channel, n)
 		if err == nil && !pos.Queue && pos.Place > 0 {
