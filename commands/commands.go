@@ -123,7 +123,9 @@ type Store interface {
 	Schedule(ctx context.Context, team, channel string) (string, time.Time, error)
 	DueSummaries(ctx context.Context, now time.Time, limit int64) ([]weekly.Due, error)
 	Reschedule(ctx context.Context, d weekly.Due, next time.Time) error
-	ClaimSummary(ctx context.Context, team, channel, week string) (bool, error)
+	ClaimSummary(ctx context.Context, team, channel, week string, now time.Time) (weekly.Claim, error)
+	MarkSummaryDone(ctx context.Context, team, channel, week string) error
+	ReleaseSummary(ctx context.Context, team, channel, week string, now time.Time) error
 	NoteSkipped(ctx context.Context, team, channel, week string) error
 	TakeSkipped(ctx context.Context, team, channel string) (string, error)
 	Snapshot(ctx context.Context, team, channel, week string, ranking []int64) (map[int64]int64, error)

@@ -339,22 +339,36 @@ func (a *App) postDue(ctx context.Context, pace time.Duration) {
 		}
 		now := a.now()
 		week := s.Week(d.At)
-		post, late := s.Late(d.At, now, lateGrace)
-		claimed, err := a.store.ClaimSummary(ctx, d.Team, d.Channel, week)
-		if err != nil {
+		claim, err := a.store.ClaimSummary(ctx, d.Team, d.Channel, week, now)
+		if err != nil || claim == weekly.ClaimHeld {
+			continue // another replica is on it; it reschedules when done
+		}
+		next := s.Next(now)
+		if claim == weekly.ClaimDone {
+			_ = a.store.Reschedule(ctx, d, next) // its poster stopped before rescheduling
 			continue
 		}
-		if claimed && !post {
+		post, late := s.Late(d.At, now, lateGrace)
+		if post {
+			if err := a.postSummary(ctx, d.Team, d.Channel, week, late); err != nil {
+				// Give the claim back: the next tick tries again (late, or skips the week).
+				a.log.ErrorContext(ctx, "weekly summary not posted", "team", d.Team, "channel", d.Channel, "week", week, "err", err)
+				_ = a.store.ReleaseSummary(ctx, d.Team, d.Channel, week, now)
+				continue
+			}
+		} else {
 			_ = a.store.NoteSkipped(ctx, d.Team, d.Channel, week)
 		}
-		if err := a.store.Reschedule(ctx, d, s.Next(now)); err != nil {
-			a.log.WarnContext(ctx, "weekly summary not rescheduled", "channel", d.Channel, "err", err)
-		}
-		if !claimed || !post {
+		// Done only now: a replica that dies before this leaves the claim
+		// to go stale, and another posts the summary instead.
+		if err := a.store.MarkSummaryDone(ctx, d.Team, d.Channel, week); err != nil {
 			continue
 		}
-		if err := a.postSummary(ctx, d.Team, d.Channel, week, late); err != nil {
-			a.log.ErrorContext(ctx, "weekly summary not posted", "team", d.Team, "channel", d.Channel, "week", week, "err", err)
+		if err := a.store.Reschedule(ctx, d, next); err != nil {
+			a.log.WarnContext(ctx, "weekly summary not rescheduled", "channel", d.Channel, "err", err)
+		}
+		if !post {
+			continue
 		}
 		select {
 		case <-time.After(pace):

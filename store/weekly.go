@@ -18,8 +18,8 @@ import (
 // scheduled summaries: the scheduler reads only what is due.
 func summariesDueKey(team string) string { return teamTag(team) + "weekly:due" }
 
-// postedKey (STRING, expires) marks a channel's summary of one ISO week as
-// claimed: whoever sets it posts, nobody else, whatever restarts.
+// postedKey (STRING, expires) marks a channel's summary of one ISO week:
+// "posting:<unix ms>" while one replica posts it, "done" once it did.
 func postedKey(team, channel, week string) string {
 	return backlogTag(team, channel) + "weekly:posted:" + week
 }
@@ -150,11 +150,53 @@ func (s *Store) Reschedule(ctx context.Context, d weekly.Due, next time.Time) er
 	return translate(s.rdb.ZAddXX(ctx, summariesDueKey(d.Team), redis.Z{Score: float64(next.UnixMilli()), Member: d.Channel}).Err())
 }
 
-// ClaimSummary claims a channel's summary of an ISO week: true for exactly
-// one caller, however many replicas and restarts ask.
-func (s *Store) ClaimSummary(ctx context.Context, team, channel, week string) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, postedKey(team, channel, week), 1, claimMemory).Result()
-	return ok, translate(err)
+// claimSummary claims a week's summary for one poster.
+//
+// KEYS[1] -> the week's marker (STRING)
+// ARGV[1] -> now (unix ms), ARGV[2] -> after how long a claim is stale
+// (its poster died), ARGV[3] -> how long the marker is kept (ms)
+// Output: 1 claimed (post it), 0 another poster holds it, 2 already done.
+var claimSummary = redis.NewScript(`
+local v = redis.call("GET", KEYS[1])
+if v == "done" then return 2 end
+if v and tonumber(ARGV[1]) - tonumber(string.sub(v, 9)) <= tonumber(ARGV[2]) then return 0 end
+redis.call("SET", KEYS[1], "posting:" .. ARGV[1], "PX", ARGV[3])
+return 1
+`)
+
+// releaseSummary gives a claim back after a failed post, if it is still ours.
+//
+// KEYS[1] -> the week's marker; ARGV[1] -> the claim's value
+// Output: 1 released, 0 not ours.
+var releaseSummary = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
+return 0
+`)
+
+// summaryClaimStale is how long a claim protects a summary being posted:
+// a replica that died meanwhile leaves it to another after that.
+const summaryClaimStale = 10 * time.Minute
+
+// ClaimSummary claims a channel's summary of an ISO week: exactly one
+// poster at a time, however many replicas ask, and never twice once done.
+// A claim older than ten minutes (its poster died) can be taken over.
+func (s *Store) ClaimSummary(ctx context.Context, team, channel, week string, now time.Time) (weekly.Claim, error) {
+	res, err := claimSummary.Run(ctx, s.rdb, []string{postedKey(team, channel, week)},
+		now.UnixMilli(), summaryClaimStale.Milliseconds(), claimMemory.Milliseconds()).Int()
+	if err != nil {
+		return weekly.ClaimHeld, translate(err)
+	}
+	return map[int]weekly.Claim{0: weekly.ClaimHeld, 1: weekly.ClaimMine, 2: weekly.ClaimDone}[res], nil
+}
+
+// MarkSummaryDone records that a week's summary was posted (or skipped).
+func (s *Store) MarkSummaryDone(ctx context.Context, team, channel, week string) error {
+	return translate(s.rdb.SetArgs(ctx, postedKey(team, channel, week), "done", redis.SetArgs{KeepTTL: true}).Err())
+}
+
+// ReleaseSummary gives up a claim taken at now, so the next tick tries again.
+func (s *Store) ReleaseSummary(ctx context.Context, team, channel, week string, now time.Time) error {
+	return translate(releaseSummary.Run(ctx, s.rdb, []string{postedKey(team, channel, week)}, "posting:"+strconv.FormatInt(now.UnixMilli(), 10)).Err())
 }
 
 // NoteSkipped remembers that a week's summary was skipped, for the next one to say.

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/weekly"
 )
 
 func TestScheduleDueClaimOnce(t *testing.T) {
@@ -34,7 +35,7 @@ func TestScheduleDueClaimOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 5 {
 		wg.Go(func() {
-			if ok, err := s.ClaimSummary(ctx, "T1", "C1", "2026-W48"); err == nil && ok {
+			if c, err := s.ClaimSummary(ctx, "T1", "C1", "2026-W48", next); err == nil && c == weekly.ClaimMine {
 				wins.Add(1)
 			}
 		})
@@ -42,6 +43,29 @@ func TestScheduleDueClaimOnce(t *testing.T) {
 	wg.Wait()
 	if wins.Load() != 1 {
 		t.Errorf("%d replicas claimed the same week's summary", wins.Load())
+	}
+	// The poster died: after ten minutes another may take over; once done, nobody.
+	if c, _ := s.ClaimSummary(ctx, "T1", "C1", "2026-W48", next.Add(9*time.Minute)); c != weekly.ClaimHeld {
+		t.Errorf("a fresh claim was taken over: %v", c)
+	}
+	if c, _ := s.ClaimSummary(ctx, "T1", "C1", "2026-W48", next.Add(11*time.Minute)); c != weekly.ClaimMine {
+		t.Errorf("a stale claim was not taken over: %v", c)
+	}
+	if err := s.MarkSummaryDone(ctx, "T1", "C1", "2026-W48"); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.ClaimSummary(ctx, "T1", "C1", "2026-W48", next.Add(time.Hour)); c != weekly.ClaimDone {
+		t.Errorf("a posted summary was claimed again: %v", c)
+	}
+	// A failed post gives the claim back at once.
+	if c, _ := s.ClaimSummary(ctx, "T1", "C1", "2026-W49", next); c != weekly.ClaimMine {
+		t.Fatal("no claim")
+	}
+	if err := s.ReleaseSummary(ctx, "T1", "C1", "2026-W49", next); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.ClaimSummary(ctx, "T1", "C1", "2026-W49", next.Add(time.Second)); c != weekly.ClaimMine {
+		t.Errorf("a released claim was not free: %v", c)
 	}
 	later := next.Add(7 * 24 * time.Hour)
 	if err := s.Reschedule(ctx, due[0], later); err != nil {

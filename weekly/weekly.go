@@ -144,3 +144,13 @@ type Due struct {
 	Team, Channel string
 	At            time.Time
 }
+
+// Claim is the outcome of claiming a week's summary across replicas.
+type Claim int
+
+// The outcomes.
+const (
+	ClaimHeld Claim = iota // another poster holds it
+	ClaimMine              // post it, then mark it done, or give the claim back
+	ClaimDone              // it was posted (or skipped) already
+)
