@@ -364,7 +364,6 @@ func (b *Bot) serveInteraction(ctx context.Context, req *socketmode.Request, cb 
 		r := commands.Request{
 			Team: cb.Team.ID, Channel: channel, User: cb.User.ID, ChannelName: cb.Channel.Name, UserName: cb.User.Name,
 			TriggerID: cb.TriggerID, ActionID: act.ActionID, Value: act.Value, ActionTS: act.ActionTs,
-			MessageTS: cb.Container.MessageTs, ThreadTS: cb.Container.ThreadTs,
 		}
 		reply, _ := b.run(ctx, req, rt, r)
 		b.reply(ctx, req, cb.ResponseURL, reply)

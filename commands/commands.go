@@ -39,7 +39,6 @@ type Request struct {
 	TriggerID           string            // opens a modal within 3 s
 	ActionID, Value     string            // a click
 	ActionTS            string            // when Slack stamped the click; orders one person's clicks
-	MessageTS, ThreadTS string            // the message a click came from
 	Values              map[string]string // a modal's inputs: block id -> value
 	PrivateMetadata     string            // a modal's private_metadata
 }

@@ -74,7 +74,6 @@ type Server struct {
 	ackDelay     time.Duration
 	duplicate    bool // deliver every envelope twice
 	redelivered  int
-	lateAcks     int
 	ackLatencies []time.Duration
 	timeouts     []string // envelope types that were never acked in time
 	closeOnce    sync.Once

@@ -144,8 +144,7 @@ func (s *Server) receiveAck(id string, payload json.RawMessage) {
 	defer s.mu.Unlock()
 	env, ok := s.envelopes[id]
 	if !ok {
-		s.lateAcks++
-		return
+		return // a late or second ack
 	}
 	delete(s.envelopes, id)
 	env.ack <- payload
