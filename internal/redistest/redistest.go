@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,6 +137,7 @@ func startServer(t testing.TB, bin string, extra ...string) *Server {
 	s := &Server{dir: t.TempDir(), extra: extra, clusterOK: make(chan struct{})}
 	var lastErr error
 	for range 5 { // a free port can be taken between our probe and redis binding it
+		s.Addr = "" // each try probes a new port
 		if lastErr = s.start(bin); lastErr == nil {
 			t.Cleanup(s.Stop)
 			return s
@@ -146,7 +148,7 @@ func startServer(t testing.TB, bin string, extra ...string) *Server {
 }
 
 func (s *Server) start(bin string) error {
-	port, err := freePort()
+	port, err := freePort(slices.Contains(s.extra, "--cluster-enabled"))
 	if err != nil {
 		return err
 	}
@@ -215,11 +217,28 @@ func (s *Server) Stop() {
 	s.cmd = nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+// freePort finds a free loopback port; for a cluster node, one whose bus
+// port (port + 10000) is free too.
+func freePort(cluster bool) (int, error) {
+	for range 50 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if !cluster {
+			return port, nil
+		}
+		if port+10000 > 65535 {
+			continue
+		}
+		bus, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port+10000)))
+		if err != nil {
+			continue
+		}
+		bus.Close()
+		return port, nil
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, fmt.Errorf("no free port pair for a cluster node")
 }
