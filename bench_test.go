@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -20,11 +19,7 @@ type pokerLoad struct {
 func newPokerLoad(b *testing.B, voters int) *pokerLoad {
 	p := newPokerTable(b, "Dark mode")
 	session := p.begin("#1")
-	l := &pokerLoad{pokerTable: p, card: p.card(session, 1, "Nobody has voted yet"), people: make([]string, voters)}
-	for i := range l.people {
-		l.people[i] = p.emu.AddUser(fmt.Sprintf("v%03d", i), slackemu.UserOptions{})
-	}
-	return l
+	return &pokerLoad{pokerTable: p, card: p.card(session, 1, "Nobody has voted yet"), people: p.crowd(voters)}
 }
 
 var scale = []string{"1", "2", "3", "5", "8", "13"}

@@ -83,10 +83,7 @@ func TestSocketDropsDuringAVoteBurst(t *testing.T) {
 	p := newPokerTable(t, "Dark mode")
 	session := p.begin("#1")
 	card := p.card(session, 1, "Nobody has voted yet")
-	voters := make([]string, 30)
-	for i := range voters {
-		voters[i] = p.emu.AddUser(fmt.Sprintf("v%02d", i), slackemu.UserOptions{})
-	}
+	voters := p.crowd(30)
 	var wg sync.WaitGroup
 	var clicks atomic.Int32
 	for _, v := range voters {

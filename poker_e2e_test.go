@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,16 @@ func newPokerTable(t testing.TB, ideas ...string) *pokerTable {
 		h.idea(h.ann, h.product, title)
 	}
 	return p
+}
+
+// crowd adds n people, named v0, v1… (zero-padded to n's width).
+func (p *pokerTable) crowd(n int) []string {
+	width := len(strconv.Itoa(n - 1))
+	people := make([]string, n)
+	for i := range people {
+		people[i] = p.emu.AddUser(fmt.Sprintf("v%0*d", width, i), slackemu.UserOptions{})
+	}
+	return people
 }
 
 func mention(id, name string) string { return "<@" + id + "|" + name + ">" }
@@ -208,10 +219,7 @@ func TestPokerBurstOf50Voters(t *testing.T) {
 	p := newPokerTable(t, "Dark mode")
 	session := p.begin("#1")
 	card := p.card(session, 1, "Nobody has voted yet")
-	voters := make([]string, 50)
-	for i := range voters {
-		voters[i] = p.emu.AddUser(fmt.Sprintf("v%02d", i), slackemu.UserOptions{})
-	}
+	voters := p.crowd(50)
 	var wg sync.WaitGroup
 	for i, v := range voters {
 		wg.Go(func() {

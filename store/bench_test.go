@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/priobot/priobot/internal/procstat"
 	"github.com/priobot/priobot/internal/redistest"
 )
 
@@ -101,7 +101,7 @@ func BenchmarkWhere(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(c.n.Load()-before)/float64(b.N), "roundtrips/op")
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
-	b.ReportMetric(rssMB(), "rss-MB")
+	b.ReportMetric(procstat.RSSMB("self"), "rss-MB") // the store and its client: ideas stay in Redis
 	b.ReportMetric(perIdea, "redis-bytes/idea")
 }
 
@@ -134,22 +134,6 @@ func usedMemory(tb testing.TB, s *Store) int64 {
 	}
 	add(info)
 	return total
-}
-
-// rssMB is this process's resident memory: the store, its client and the
-// benchmark, which is what a bot holds of Redis work (ideas stay in Redis).
-func rssMB() float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			return kb / 1024
-		}
-	}
-	return 0
 }
 
 // cpuTime is the CPU time this process (not redis-server) has used.

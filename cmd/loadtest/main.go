@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/priobot/priobot/internal/procstat"
 	"github.com/priobot/priobot/slackemu"
 	"github.com/priobot/priobot/store"
 )
@@ -183,7 +184,7 @@ func run(ctx context.Context, o options) error {
 	}
 	add(fmt.Sprintf("/backlog #N among %d ideas, 32 at once", o.stored), fmt.Sprintf("%.0f/s, ack %s", lookups/time.Since(start).Seconds(), latencies(emu.AckLatencies()[from:])))
 	add("Redis memory per stored idea", fmt.Sprintf("%.0f bytes", float64(memAfter-memBefore)/float64(o.stored)))
-	add("bot RSS", fmt.Sprintf("%.1f MB", rss(bot.Process.Pid)))
+	add("bot RSS", fmt.Sprintf("%.1f MB", procstat.RSSMB(strconv.Itoa(bot.Process.Pid))))
 
 	raw, err := rawVotes(ctx, redisAddr)
 	if err != nil {
@@ -377,18 +378,4 @@ func rawVotes(ctx context.Context, addr string) (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("redis-benchmark said %q", text)
-}
-
-func rss(pid int) float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			return kb / 1024
-		}
-	}
-	return 0
 }
