@@ -28,6 +28,8 @@ type Config struct {
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"10s" desc:"How long a shutdown waits for in-flight handlers"`
 	SchedulerTick   time.Duration `envconfig:"SCHEDULER_TICK" default:"5s" desc:"How often poker deadlines and weekly summaries are checked"`
 	SummaryPace     time.Duration `envconfig:"SUMMARY_PACE" default:"250ms" desc:"Least time between two scheduled summaries (Slack rate limits)"`
+	Connections     int           `envconfig:"SOCKET_CONNECTIONS" default:"2" desc:"Socket Mode connections per process, 1 to 10 (Slack allows 10 per app across all replicas)"`
+	MaxHandlers     int           `envconfig:"MAX_HANDLERS" default:"64" desc:"Envelopes served at once per process; more wait their turn on the socket"`
 }
 
 // loadConfig reads the environment and returns every problem with it, one
@@ -71,6 +73,12 @@ func loadConfig() (Config, []string) {
 	}
 	if c.SchedulerTick <= 0 || c.SummaryPace < 0 {
 		problems = append(problems, "SCHEDULER_TICK must be positive and SUMMARY_PACE not negative, such as 5s and 250ms.")
+	}
+	if c.Connections < 1 || c.Connections > 10 {
+		problems = append(problems, fmt.Sprintf("SOCKET_CONNECTIONS must be 1 to 10 (Slack's limit per app), not %d.", c.Connections))
+	}
+	if c.MaxHandlers < 1 {
+		problems = append(problems, fmt.Sprintf("MAX_HANDLERS must be at least 1, not %d.", c.MaxHandlers))
 	}
 	return c, problems
 }

@@ -60,9 +60,11 @@ func TestConfigProblemsOneLineEachExit2(t *testing.T) {
 		{"user token", map[string]string{"SLACK_BOT_TOKEN": "xoxp-user-secret", "SLACK_APP_TOKEN": secretApp}, []string{
 			"SLACK_BOT_TOKEN must start with xoxb-"}},
 		{"everything else wrong", map[string]string{"SLACK_BOT_TOKEN": secretBot, "SLACK_APP_TOKEN": secretApp,
-			"SLACK_API_URL": "ftp://x", "REDIS_URL": "mysql://db", "HTTP_ADDR": "8080", "LOG_LEVEL": "loud", "LOG_FORMAT": "xml"}, []string{
+			"SLACK_API_URL": "ftp://x", "REDIS_URL": "mysql://db", "HTTP_ADDR": "8080", "LOG_LEVEL": "loud", "LOG_FORMAT": "xml",
+			"SOCKET_CONNECTIONS": "11", "MAX_HANDLERS": "0"}, []string{
 			"SLACK_API_URL must be an http(s) URL", "REDIS_URL mysql://db: the scheme must be redis or rediss", "HTTP_ADDR must be host:port",
-			"LOG_LEVEL must be debug, info, warn or error", "LOG_FORMAT must be text or json"}},
+			"LOG_LEVEL must be debug, info, warn or error", "LOG_FORMAT must be text or json", "SOCKET_CONNECTIONS must be 1 to 10",
+			"MAX_HANDLERS must be at least 1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,7 +128,7 @@ func TestHelpListsEveryVariable(t *testing.T) {
 }
 
 func TestLoadConfigDefaults(t *testing.T) {
-	for _, k := range []string{"SLACK_API_URL", "REDIS_URL", "HTTP_ADDR", "LOG_LEVEL", "LOG_FORMAT", "SHUTDOWN_TIMEOUT", "SCHEDULER_TICK", "SUMMARY_PACE"} {
+	for _, k := range []string{"SLACK_API_URL", "REDIS_URL", "HTTP_ADDR", "LOG_LEVEL", "LOG_FORMAT", "SHUTDOWN_TIMEOUT", "SCHEDULER_TICK", "SUMMARY_PACE", "SOCKET_CONNECTIONS", "MAX_HANDLERS"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
@@ -139,7 +141,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	}
 	want := Config{BotToken: secretBot, AppToken: secretApp, APIURL: "https://slack-gov.com/api/",
 		RedisURL: "redis://localhost:6379/0", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text",
-		ShutdownTimeout: 10 * time.Second, SchedulerTick: 5 * time.Second, SummaryPace: 250 * time.Millisecond}
+		ShutdownTimeout: 10 * time.Second, SchedulerTick: 5 * time.Second, SummaryPace: 250 * time.Millisecond, Connections: 2, MaxHandlers: 64}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("defaults mismatch (-want +got):\n%s", diff)
 	}

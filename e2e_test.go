@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +30,8 @@ type harness struct {
 
 	clock *fakeClock
 	pace  time.Duration // between scheduled summaries
+
+	replicas atomic.Int32 // more bots running (startReplica)
 
 	ann, bob        string // people
 	product, design string // public channels
@@ -66,10 +69,13 @@ func (h *harness) start() {
 	h.stop, h.done = cancel, make(chan error, 1)
 	go func() { h.done <- run(ctx, cfg, h.logs, h.clock.Now) }()
 	h.t.Cleanup(h.shutdown)
-	if err := h.emu.WaitConnections(h.t.Context(), 1); err != nil {
+	if err := h.emu.WaitConnections(h.t.Context(), sockets); err != nil {
 		h.t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, h.logs)
 	}
 }
+
+// sockets is how many Socket Mode connections each bot process opens.
+const sockets = 2
 
 // config is a bot's configuration against the harness's Slack and Redis.
 func (h *harness) config(httpAddr string) Config {
@@ -77,6 +83,7 @@ func (h *harness) config(httpAddr string) Config {
 		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: h.emu.APIURL(),
 		RedisURL: h.redis.URL(), HTTPAddr: httpAddr, LogLevel: "debug", LogFormat: "text",
 		ShutdownTimeout: 5 * time.Second, SchedulerTick: 50 * time.Millisecond, SummaryPace: h.pace,
+		Connections: sockets, MaxHandlers: 64,
 	}
 }
 
@@ -86,9 +93,11 @@ func (h *harness) startReplica() {
 	cfg := h.config(freeAddr(h.t))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	before := h.emu.Connections()
 	go func() { done <- run(ctx, cfg, h.logs, h.clock.Now) }()
-	h.t.Cleanup(func() { cancel(); <-done })
-	if err := h.emu.WaitConnections(h.t.Context(), 2); err != nil {
+	h.replicas.Add(1)
+	h.t.Cleanup(func() { cancel(); <-done; h.replicas.Add(-1) })
+	if err := h.emu.WaitConnections(h.t.Context(), before+sockets); err != nil {
 		h.t.Fatalf("replica did not connect: %v", err)
 	}
 }
@@ -98,15 +107,15 @@ func (h *harness) shutdown() {
 	if h.stop == nil {
 		return
 	}
-	before := h.emu.Connections()
 	h.stop()
 	h.stop = nil
 	if err := <-h.done; err != nil {
 		h.t.Errorf("run returned %v", err)
 	}
-	// Slack sees the socket go before anything is sent to a new one.
-	if err := h.emu.Wait(context.Background(), func() bool { return h.emu.Connections() < before }); err != nil {
-		h.t.Errorf("the bot's socket stayed open after shutdown")
+	// Slack sees the sockets go before anything is sent to a new one:
+	// only the replicas' remain.
+	if err := h.emu.Wait(context.Background(), func() bool { return h.emu.Connections() <= int(h.replicas.Load())*sockets }); err != nil {
+		h.t.Errorf("the bot's sockets stayed open after shutdown")
 	}
 	if strings.Contains(h.logs.String(), slackemu.BotToken) || strings.Contains(h.logs.String(), slackemu.AppToken) {
 		h.t.Error("a token appears in the logs")

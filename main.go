@@ -68,7 +68,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 
 	b := bot.New(bot.Options{
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
-		ShutdownTimeout: cfg.ShutdownTimeout,
+		ShutdownTimeout: cfg.ShutdownTimeout, Connections: cfg.Connections, MaxHandlers: cfg.MaxHandlers,
 	}, log, metrics, st)
 	app := commands.New(st, b.Slack(), log, now)
 	b.Serve(app.Routes())

@@ -70,7 +70,7 @@ func TestThreeReplicas(t *testing.T) {
 	p := newPokerTable(t, "Dark mode")
 	p.startReplica()
 	p.startReplica()
-	if err := p.emu.WaitConnections(t.Context(), 3); err != nil {
+	if err := p.emu.WaitConnections(t.Context(), 3*sockets); err != nil {
 		t.Fatal(err)
 	}
 	session := p.begin(fmt.Sprintf("#1 with %s %s %s", mention(p.bob, "bob"), mention(p.carl, "carl"), mention(p.dan, "dan")))

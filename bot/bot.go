@@ -35,6 +35,15 @@ type Options struct {
 	HandlerTimeout time.Duration
 	// ShutdownTimeout bounds how long Run waits for in-flight handlers.
 	ShutdownTimeout time.Duration
+	// Connections is how many Socket Mode connections the bot keeps open
+	// (default 1; Slack allows 10 per app, across all replicas). Slack
+	// spreads envelopes over them: each decodes its envelopes on its own
+	// goroutine, and when Slack refreshes one the others keep serving.
+	Connections int
+	// MaxHandlers bounds the envelopes served at once (default 64). More
+	// wait on the socket: under a burst, acks slow down a little instead
+	// of work piling up behind early acks until memory runs out.
+	MaxHandlers int
 }
 
 // Deduper remembers Events API event ids, so a redelivered event has no
@@ -49,12 +58,19 @@ type Bot struct {
 	log     *slog.Logger
 	metrics *Metrics
 	api     *webAPI
-	sm      *socketmode.Client
+	conns   []*socketmode.Client
+	up      []atomic.Bool // per connection: connected to Slack
 	router  *router
 	dedupe  Deduper
 
-	connected atomic.Bool
-	inflight  sync.WaitGroup
+	inflight sync.WaitGroup
+	slots    chan struct{} // one per envelope being served, up to MaxHandlers
+}
+
+// envelope is a request with the connection it came on, where its ack goes.
+type envelope struct {
+	*socketmode.Request
+	conn *socketmode.Client
 }
 
 // New builds a Bot. Call Slack to hand its Web API to the use cases, then
@@ -69,6 +85,12 @@ func New(o Options, log *slog.Logger, m *Metrics, dedupe Deduper) *Bot {
 	if o.ShutdownTimeout == 0 {
 		o.ShutdownTimeout = 10 * time.Second
 	}
+	if o.Connections < 1 {
+		o.Connections = 1
+	}
+	if o.MaxHandlers < 1 {
+		o.MaxHandlers = 64
+	}
 	// Many replies go to one host at once (slack.com, or response URLs on
 	// hooks.slack.com): keep enough idle connections not to redial for each.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
@@ -79,12 +101,17 @@ func New(o Options, log *slog.Logger, m *Metrics, dedupe Deduper) *Bot {
 		slack.OptionAppLevelToken(o.AppToken),
 		slack.OptionHTTPClient(httpClient),
 	)
-	return &Bot{
+	b := &Bot{
 		opts: o, log: log, metrics: m, dedupe: dedupe,
 		api:    &webAPI{client: client, http: httpClient},
-		sm:     socketmode.New(client),
+		up:     make([]atomic.Bool, o.Connections),
+		slots:  make(chan struct{}, o.MaxHandlers),
 		router: newRouter(nil),
 	}
+	for range o.Connections {
+		b.conns = append(b.conns, socketmode.New(client))
+	}
+	return b
 }
 
 // Slack is the bot's rate-limit-aware Web API, for the use cases.
@@ -93,8 +120,15 @@ func (b *Bot) Slack() commands.Slack { return b.api }
 // Serve sets the routes the bot answers.
 func (b *Bot) Serve(routes []commands.Route) { b.router = newRouter(routes) }
 
-// Ready reports whether the Socket Mode connection is up.
-func (b *Bot) Ready() bool { return b.connected.Load() }
+// Ready reports whether a Socket Mode connection is up.
+func (b *Bot) Ready() bool {
+	for i := range b.up {
+		if b.up[i].Load() {
+			return true
+		}
+	}
+	return false
+}
 
 // Run connects to Slack and serves envelopes until ctx ends, then stops
 // taking new ones and waits (up to ShutdownTimeout) for in-flight handlers,
@@ -105,27 +139,43 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	sockCtx, stopSocket := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSocket()
-	fatal := make(chan error, 1)
-	go func() { fatal <- b.connect(sockCtx) }()
+	recvCtx, stopReceiving := context.WithCancel(ctx)
+	defer stopReceiving()
+	fatal := make(chan error, len(b.conns))
+	var receivers sync.WaitGroup
+	for i := range b.conns {
+		go func() { fatal <- b.connect(sockCtx, i) }()
+		receivers.Go(func() { b.receive(recvCtx, i) })
+	}
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-fatal:
+	}
+	// No envelope is taken once draining starts.
+	stopReceiving()
+	receivers.Wait()
+	b.drain()
+	return err
+}
+
+// receive dispatches the events of connection i until ctx ends.
+func (b *Bot) receive(ctx context.Context, i int) {
 	for {
 		select {
 		case <-ctx.Done():
-			b.drain()
-			return nil
-		case err := <-fatal:
-			b.drain()
-			return err
-		case ev := <-b.sm.Events:
-			b.dispatch(ctx, ev)
+			return
+		case ev := <-b.conns[i].Events:
+			b.dispatch(ctx, i, ev)
 		}
 	}
 }
 
-// connect keeps the Socket Mode client running; slack-go reconnects by
+// connect keeps Socket Mode connection i running; slack-go reconnects by
 // itself and returns only on fatal auth errors, which end the bot.
-func (b *Bot) connect(ctx context.Context) error {
-	err := b.sm.RunContext(ctx)
-	b.connected.Store(false)
+func (b *Bot) connect(ctx context.Context, i int) error {
+	err := b.conns[i].RunContext(ctx)
+	b.up[i].Store(false)
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -142,17 +192,19 @@ func (b *Bot) drain() {
 	}
 }
 
-// dispatch handles one event from the Socket Mode client. It never blocks:
-// envelopes are served in their own goroutines so the Events channel drains.
-func (b *Bot) dispatch(ctx context.Context, ev socketmode.Event) {
+// dispatch handles one event from a Socket Mode connection. Envelopes are
+// served in their own goroutines; it blocks only while MaxHandlers are
+// busy, or until ctx ends (the envelope is then left unacked, for Slack to
+// redeliver or report).
+func (b *Bot) dispatch(ctx context.Context, i int, ev socketmode.Event) {
 	switch ev.Type {
 	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
-		b.connected.Store(true)
+		b.up[i].Store(true)
 		if ev.Type == socketmode.EventTypeConnected {
-			b.log.Info("socket mode connected")
+			b.log.Info("socket mode connected", "connection", i+1, "of", len(b.conns))
 		}
 	case socketmode.EventTypeConnecting, socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
-		b.connected.Store(false)
+		b.up[i].Store(false)
 		if ev.Type != socketmode.EventTypeConnecting {
 			b.log.Warn("socket mode connection problem", "event", string(ev.Type))
 		}
@@ -160,43 +212,47 @@ func (b *Bot) dispatch(ctx context.Context, ev socketmode.Event) {
 		if ev.Request == nil {
 			return
 		}
+		select {
+		case b.slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
 		b.metrics.envelopes.WithLabelValues(string(ev.Type)).Inc()
 		b.inflight.Add(1)
 		go func() {
-			defer b.inflight.Done()
-			b.serve(ctx, ev)
+			defer func() { <-b.slots; b.inflight.Done() }()
+			b.serve(ctx, envelope{ev.Request, b.conns[i]}, ev.Data)
 		}()
 	}
 }
 
 // serve routes one envelope, acks it and delivers the reply.
-func (b *Bot) serve(ctx context.Context, ev socketmode.Event) {
+func (b *Bot) serve(ctx context.Context, req envelope, data any) {
 	start := time.Now()
-	typ := string(ev.Type)
-	defer b.metrics.observe(typ, start)
+	defer b.metrics.observe(req.Type, start)
 	// Handlers finish their work even when shutdown begins.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.opts.HandlerTimeout)
 	defer cancel()
 
-	switch data := ev.Data.(type) {
+	switch data := data.(type) {
 	case slack.SlashCommand:
-		b.serveCommand(ctx, ev.Request, data)
+		b.serveCommand(ctx, req, data)
 	case slack.InteractionCallback:
-		b.serveInteraction(ctx, ev.Request, data)
+		b.serveInteraction(ctx, req, data)
 	case slackevents.EventsAPIEvent:
-		b.ack(ev.Request, nil)
-		b.serveEvent(ctx, ev.Request, data)
+		b.ack(req, nil)
+		b.serveEvent(ctx, req, data)
 	default:
-		b.ack(ev.Request, nil)
+		b.ack(req, nil)
 	}
 }
 
-func (b *Bot) ack(req *socketmode.Request, payload any) {
+func (b *Bot) ack(req envelope, payload any) {
 	var err error
 	if payload == nil {
-		err = b.sm.Ack(*req)
+		err = req.conn.Ack(*req.Request)
 	} else {
-		err = b.sm.Ack(*req, payload)
+		err = req.conn.Ack(*req.Request, payload)
 	}
 	if err != nil {
 		b.log.Error("ack failed", "envelope_id", req.EnvelopeID, "type", req.Type, "err", err)
@@ -206,7 +262,7 @@ func (b *Bot) ack(req *socketmode.Request, payload any) {
 // run calls a handler, turning a panic into an apology and an error into
 // the sentence the user should read (failed is then true). Internal errors
 // are logged here, once.
-func (b *Bot) run(ctx context.Context, req *socketmode.Request, rt commands.Route, r commands.Request) (reply *commands.Reply, failed bool) {
+func (b *Bot) run(ctx context.Context, req envelope, rt commands.Route, r commands.Request) (reply *commands.Reply, failed bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("handler panicked", "type", req.Type, "envelope_id", req.EnvelopeID, "route", rt.Name,
@@ -233,7 +289,7 @@ func (b *Bot) run(ctx context.Context, req *socketmode.Request, rt commands.Rout
 // known by its trigger_id: a second delivery of the same envelope must have
 // no second effect (a second idea, a toggle undone). Idempotent routes skip
 // the check and its round trip. If Redis cannot tell, the action runs.
-func (b *Bot) first(ctx context.Context, req *socketmode.Request, rt commands.Route, team, triggerID string) bool {
+func (b *Bot) first(ctx context.Context, req envelope, rt commands.Route, team, triggerID string) bool {
 	if rt.Idempotent || triggerID == "" {
 		return true
 	}
@@ -259,7 +315,7 @@ const maxAck = 20_000
 // serveCommand answers a slash command. The reply rides on the ack when it
 // is ready within AckBudget; otherwise the ack goes out empty and the reply
 // follows through the response_url.
-func (b *Bot) serveCommand(ctx context.Context, req *socketmode.Request, cmd slack.SlashCommand) {
+func (b *Bot) serveCommand(ctx context.Context, req envelope, cmd slack.SlashCommand) {
 	if !validIDs(cmd.TeamID, cmd.ChannelID, cmd.UserID) {
 		b.ack(req, map[string]any{"text": "That request didn't look like it came from Slack, so I ignored it."})
 		return
@@ -327,7 +383,7 @@ func fits(p responsePayload) bool {
 }
 
 // reply sends a handler's reply through a response_url.
-func (b *Bot) reply(ctx context.Context, req *socketmode.Request, url string, reply *commands.Reply) {
+func (b *Bot) reply(ctx context.Context, req envelope, url string, reply *commands.Reply) {
 	if reply == nil || url == "" {
 		return
 	}
@@ -338,7 +394,7 @@ func (b *Bot) reply(ctx context.Context, req *socketmode.Request, url string, re
 
 // serveInteraction answers a click (ack first, reply through the
 // response_url) or a modal submission (the ack carries its errors).
-func (b *Bot) serveInteraction(ctx context.Context, req *socketmode.Request, cb slack.InteractionCallback) {
+func (b *Bot) serveInteraction(ctx context.Context, req envelope, cb slack.InteractionCallback) {
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
 		b.ack(req, nil)
@@ -444,7 +500,7 @@ func firstKey(m map[string]string) string {
 }
 
 // serveEvent runs an Events API event once, however often Slack delivers it.
-func (b *Bot) serveEvent(ctx context.Context, req *socketmode.Request, ev slackevents.EventsAPIEvent) {
+func (b *Bot) serveEvent(ctx context.Context, req envelope, ev slackevents.EventsAPIEvent) {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok || !validIDs(ev.TeamID) {
 		return

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +26,8 @@ type fixture struct {
 	stop         context.CancelFunc
 	done         chan error
 	release      chan struct{} // lets the /slow handler finish
+
+	running, most atomic.Int32 // /slow handlers running now, and at most
 }
 
 func newFixture(t *testing.T, o bot.Options) *fixture {
@@ -58,6 +61,10 @@ func newFixture(t *testing.T, o bot.Options) *fixture {
 			return nil, context.DeadlineExceeded
 		}},
 		{Kind: commands.Slash, Name: "/slow", Handle: func(context.Context, commands.Request) (*commands.Reply, error) {
+			n := f.running.Add(1)
+			defer f.running.Add(-1)
+			for m := f.most.Load(); n > m && !f.most.CompareAndSwap(m, n); m = f.most.Load() {
+			}
 			<-f.release
 			return &commands.Reply{Message: commands.Message{Text: "done at last"}, InChannel: true}, nil
 		}},
@@ -66,7 +73,7 @@ func newFixture(t *testing.T, o bot.Options) *fixture {
 	f.stop, f.done = cancel, make(chan error, 1)
 	go func() { f.done <- b.Run(ctx) }()
 	t.Cleanup(func() { f.shutdown(t) })
-	if err := emu.WaitConnections(t.Context(), 1); err != nil {
+	if err := emu.WaitConnections(t.Context(), max(o.Connections, 1)); err != nil {
 		t.Fatalf("bot did not connect: %v\n%s", err, f.logs)
 	}
 	return f
@@ -181,5 +188,32 @@ func TestConcurrentCommandsAreAllAnswered(t *testing.T) {
 	wg.Wait()
 	if n := len(f.emu.Ephemerals(f.ann, f.channel)); n != 60 {
 		t.Errorf("%d of 60 commands answered", n)
+	}
+}
+
+// A burst beyond MaxHandlers waits on the sockets for its turn, then is
+// served in full: memory stays bounded however fast envelopes come.
+func TestBurstBeyondMaxHandlersWaitsItsTurn(t *testing.T) {
+	f := newFixture(t, bot.Options{AckBudget: 20 * time.Millisecond, MaxHandlers: 3, Connections: 2})
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			if err := f.emu.SlashCommand(t.Context(), f.ann, f.channel, "/slow", ""); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	// Three run (and are acked once their ack budget is spent); seven wait
+	// unacked, which they could not if every envelope got its handler.
+	if err := f.emu.Wait(t.Context(), func() bool { return f.running.Load() == 3 && f.emu.Unacked() == 7 }); err != nil {
+		t.Fatalf("want 3 handlers running and 7 envelopes waiting, have %d running and %d waiting", f.running.Load(), f.emu.Unacked())
+	}
+	close(f.release)
+	wg.Wait()
+	if err := f.emu.Wait(t.Context(), func() bool { return len(f.emu.Messages(f.channel)) == 10 }); err != nil {
+		t.Fatalf("%d of 10 commands answered", len(f.emu.Messages(f.channel)))
+	}
+	if got := f.most.Load(); got != 3 {
+		t.Errorf("at most %d handlers ran at once, want 3", got)
 	}
 }

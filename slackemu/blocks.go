@@ -395,9 +395,9 @@ func (r *renderer) entity(e string) string {
 	return unescape(target)
 }
 
-func unescape(s string) string {
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
-}
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
+func unescape(s string) string { return unescaper.Replace(s) }
 
 // buttons lists the buttons in blocks with the block that holds each.
 type button struct {
@@ -423,26 +423,29 @@ func buttons(blocks []block) []button {
 	return out
 }
 
-// buttonsUnderLocked lists the buttons of the blocks that follow the last
-// section or context whose rendered text starts with row (all buttons when
-// row is ""). Call with s.mu held.
-func (s *Server) buttonsUnderLocked(blocks []block, row string) []button {
-	if row == "" {
-		return buttons(blocks)
+// placed is a button with the rendered text of the section, context or
+// header above it: the row a person reads it in.
+type placed struct {
+	button
+	row string
+}
+
+// placedLocked lists m's buttons with their rows, worked out once per
+// version of the message. Call with s.mu held.
+func (s *Server) placedLocked(m *msg) []placed {
+	if m.placed != nil {
+		return m.placed
 	}
-	var out []button
-	under := false
-	for _, b := range blocks {
+	out := []placed{}
+	row := ""
+	for _, b := range m.blocks {
 		if b.Type == "section" || b.Type == "context" || b.Type == "header" {
-			text, _ := s.renderLocked("", []block{b}, false)
-			under = strings.HasPrefix(text, row)
-			if !under {
-				continue
-			}
+			row, _ = s.renderLocked("", []block{b}, false)
 		}
-		if under {
-			out = append(out, buttons([]block{b})...)
+		for _, btn := range buttons([]block{b}) {
+			out = append(out, placed{btn, row})
 		}
 	}
+	m.placed = out
 	return out
 }

@@ -75,9 +75,11 @@ type Server struct {
 	duplicate    bool // deliver every envelope twice
 	redelivered  int
 	ackLatencies []time.Duration
-	timeouts     []string // envelope types that were never acked in time
-	closeOnce    sync.Once
-	done         chan struct{}
+	// per response_url, from the click or command to its first use
+	replyLatencies []time.Duration
+	timeouts       []string // envelope types that were never acked in time
+	closeOnce      sync.Once
+	done           chan struct{}
 }
 
 // User is a person in the emulated workspace.

@@ -17,6 +17,17 @@ type msg struct {
 	forUser               string // ephemeral: the one person who sees it
 	files                 []string
 	edits                 int
+
+	// Worked out on the first click and kept until the blocks change:
+	// a burst of clicks on one card parses and renders it once.
+	placed  []placed
+	payload json.RawMessage // the message as a click payload carries it
+}
+
+// setContent replaces what a message says (chat.update, response_url).
+func (m *msg) setContent(text string, raw json.RawMessage, blocks []block) {
+	m.text, m.raw, m.blocks = text, raw, blocks
+	m.placed, m.payload = nil, nil
 }
 
 // Message is what a person sees of one message.

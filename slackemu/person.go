@@ -52,7 +52,7 @@ func (s *Server) SlashCommand(ctx context.Context, user, channel, command, text 
 		"response_url": s.newResponseURLLocked(ru), "trigger_id": s.newTriggerLocked(user),
 	}
 	s.mu.Unlock()
-	ack, err := s.deliver(ctx, "slash_commands", payload, true)
+	ack, err := s.deliver(ctx, "slash_commands", mustJSON(payload), true)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) Click(ctx context.Context, user string, m Message, label string
 // ClickForged sends a click on message m with any action id and value, as
 // a tampering client could: for tests that the bot trusts nothing in a payload.
 func (s *Server) ClickForged(ctx context.Context, user string, m Message, actionID, value string) error {
-	return s.click(ctx, user, m, func([]button) (*button, error) {
+	return s.click(ctx, user, m, func([]placed) (*button, error) {
 		return &button{blockID: "forged", el: element{Type: "button", ActionID: actionID, Value: value, Text: &textObj{Type: "plain_text", Text: "forged"}}}, nil
 	})
 }
@@ -94,21 +94,74 @@ func (s *Server) ClickForged(ctx context.Context, user string, m Message, action
 // "8" under "Effort" when every row has an 8. An empty row takes the first
 // button with that label.
 func (s *Server) ClickRow(ctx context.Context, user string, m Message, row, label string) error {
-	return s.click(ctx, user, m, func(found []button) (*button, error) {
-		for _, b := range found {
-			if b.el.Text.Text == label {
-				return &b, nil
+	return s.click(ctx, user, m, func(all []placed) (*button, error) {
+		var labels []string
+		for _, b := range all {
+			if !strings.HasPrefix(b.row, row) {
+				continue
 			}
-		}
-		labels := make([]string, len(found))
-		for i, b := range found {
-			labels[i] = b.el.Text.Text
+			if b.el.Text.Text == label {
+				return &b.button, nil
+			}
+			labels = append(labels, b.el.Text.Text)
 		}
 		return nil, fmt.Errorf("slackemu: no button %q under %q on the message (it has %v)", label, row, labels)
-	}, row)
+	})
 }
 
-func (s *Server) click(ctx context.Context, user string, m Message, pick func([]button) (*button, error), row ...string) error {
+// A block_actions payload as Slack sends it, less the message, which is
+// spliced in as the emulator keeps it encoded (msg.payload).
+type (
+	clickPayload struct {
+		Type                string         `json:"type"`
+		Team                teamRef        `json:"team"`
+		User                userRef        `json:"user"`
+		APIAppID            string         `json:"api_app_id"`
+		Token               string         `json:"token"`
+		Container           clickContainer `json:"container"`
+		TriggerID           string         `json:"trigger_id"`
+		Channel             channelRef     `json:"channel"`
+		ResponseURL         string         `json:"response_url"`
+		State               map[string]any `json:"state"`
+		IsEnterpriseInstall bool           `json:"is_enterprise_install"`
+		Actions             []clickAction  `json:"actions"`
+	}
+	teamRef struct {
+		ID     string `json:"id"`
+		Domain string `json:"domain"`
+	}
+	userRef struct {
+		ID       string `json:"id"`
+		Username string `json:"username"`
+		Name     string `json:"name"`
+		TeamID   string `json:"team_id"`
+	}
+	channelRef struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	clickContainer struct {
+		Type        string `json:"type"`
+		MessageTS   string `json:"message_ts"`
+		ChannelID   string `json:"channel_id"`
+		IsEphemeral bool   `json:"is_ephemeral"`
+		ThreadTS    string `json:"thread_ts,omitempty"`
+	}
+	clickAction struct {
+		Type     string `json:"type"`
+		ActionID string `json:"action_id"`
+		BlockID  string `json:"block_id"`
+		Text     struct {
+			Type  string `json:"type"`
+			Text  string `json:"text"`
+			Emoji bool   `json:"emoji"`
+		} `json:"text"`
+		Value    string `json:"value"`
+		ActionTS string `json:"action_ts"`
+	}
+)
+
+func (s *Server) click(ctx context.Context, user string, m Message, pick func([]placed) (*button, error)) error {
 	s.mu.Lock()
 	u, err := s.userLocked(user)
 	if err != nil {
@@ -124,40 +177,35 @@ func (s *Server) click(ctx context.Context, user string, m Message, pick func([]
 		s.mu.Unlock()
 		return fmt.Errorf("slackemu: %s cannot see that ephemeral message", u.Name)
 	}
-	under := ""
-	if len(row) > 0 {
-		under = row[0]
-	}
-	hit, err := pick(s.buttonsUnderLocked(cur.blocks, under))
+	hit, err := pick(s.placedLocked(cur))
 	if err != nil {
 		s.mu.Unlock()
 		return err
 	}
 	ru := &responseURL{user: user, channel: c.id, messageTS: cur.ts, threadTS: cur.threadTS}
-	container := map[string]any{"type": "message", "message_ts": cur.ts, "channel_id": c.id, "is_ephemeral": cur.ephemeral}
-	message := map[string]any{"type": "message", "ts": cur.ts, "text": cur.text, "blocks": cur.raw, "user": cur.user}
-	if cur.user == BotUserID {
-		message["bot_id"] = BotID
+	p := clickPayload{
+		Type: "block_actions", Team: teamRef{u.Team, "emulated"}, User: userRef{u.ID, u.Name, u.Name, u.Team},
+		APIAppID: AppID, Token: "legacy-verification-token",
+		Container: clickContainer{Type: "message", MessageTS: cur.ts, ChannelID: c.id, IsEphemeral: cur.ephemeral, ThreadTS: cur.threadTS},
+		TriggerID: s.newTriggerLocked(user), Channel: channelRef{c.id, c.name}, ResponseURL: s.newResponseURLLocked(ru),
+		State:   map[string]any{"values": map[string]any{}},
+		Actions: []clickAction{{Type: "button", ActionID: hit.el.ActionID, BlockID: hit.blockID, Value: hit.el.Value, ActionTS: s.nextTS()}},
 	}
-	if cur.threadTS != "" {
-		container["thread_ts"] = cur.threadTS
-		message["thread_ts"] = cur.threadTS
+	p.Actions[0].Text.Type, p.Actions[0].Text.Text, p.Actions[0].Text.Emoji = "plain_text", hit.el.Text.Text, true
+	if cur.payload == nil {
+		message := map[string]any{"type": "message", "ts": cur.ts, "text": cur.text, "blocks": cur.raw, "user": cur.user}
+		if cur.user == BotUserID {
+			message["bot_id"] = BotID
+		}
+		if cur.threadTS != "" {
+			message["thread_ts"] = cur.threadTS
+		}
+		cur.payload = mustJSON(message)
 	}
-	payload := map[string]any{
-		"type": "block_actions", "team": map[string]any{"id": u.Team, "domain": "emulated"},
-		"user":       map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": u.Team},
-		"api_app_id": AppID, "token": "legacy-verification-token", "container": container,
-		"trigger_id": s.newTriggerLocked(user), "channel": map[string]any{"id": c.id, "name": c.name},
-		"message": message, "response_url": s.newResponseURLLocked(ru),
-		"state": map[string]any{"values": map[string]any{}}, "is_enterprise_install": false,
-		"actions": []map[string]any{{
-			"type": "button", "action_id": hit.el.ActionID, "block_id": hit.blockID,
-			"text": map[string]any{"type": "plain_text", "text": hit.el.Text.Text, "emoji": true}, "value": hit.el.Value,
-			"action_ts": s.nextTS(),
-		}},
-	}
+	body := mustJSON(p)
+	body = append(append(append(body[:len(body)-1], `,"message":`...), cur.payload...), '}')
 	s.mu.Unlock()
-	_, err = s.deliver(ctx, "interactive", payload, true)
+	_, err = s.deliver(ctx, "interactive", body, true)
 	return err
 }
 
@@ -221,7 +269,7 @@ func (s *Server) Submit(ctx context.Context, user string, values map[string]stri
 		"is_enterprise_install": false,
 	}
 	s.mu.Unlock()
-	ack, err := s.deliver(ctx, "interactive", payload, true)
+	ack, err := s.deliver(ctx, "interactive", mustJSON(payload), true)
 	if err != nil {
 		return nil, err
 	}
@@ -258,6 +306,6 @@ func (s *Server) OpenHome(ctx context.Context, user string) error {
 		"event": map[string]any{"type": "app_home_opened", "user": user, "channel": im.id, "tab": "home", "event_ts": eventTS},
 	}
 	s.mu.Unlock()
-	_, err = s.deliver(ctx, "events_api", payload, false)
+	_, err = s.deliver(ctx, "events_api", mustJSON(payload), false)
 	return err
 }

@@ -14,6 +14,7 @@ type responseURL struct {
 	messageTS     string // for a click: the message it came from
 	threadTS      string
 	uses          int
+	issued        time.Time // when the command or click that carried it was made
 	expires       time.Time
 }
 
@@ -29,7 +30,8 @@ type responsePayload struct {
 // newResponseURLLocked registers a response_url. Call with s.mu held.
 func (s *Server) newResponseURLLocked(r *responseURL) string {
 	id := s.nextID("R")
-	r.expires = time.Now().Add(30 * time.Minute)
+	r.issued = time.Now()
+	r.expires = r.issued.Add(30 * time.Minute)
 	s.replies[id] = r
 	return s.base + "/respond/" + id
 }
@@ -61,6 +63,9 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ru.uses++
+	if ru.uses == 1 {
+		s.replyLatencies = append(s.replyLatencies, time.Since(ru.issued))
+	}
 	if err := s.respondLocked(ru, p); err != nil {
 		var be blocksError
 		if errorsAs(err, &be) {
@@ -94,7 +99,7 @@ func (s *Server) respondLocked(ru *responseURL, p responsePayload) error {
 		if err != nil {
 			return err
 		}
-		orig.text, orig.raw, orig.blocks = p.Text, p.Blocks, blocks
+		orig.setContent(p.Text, p.Blocks, blocks)
 		orig.edits++
 		return nil
 	}

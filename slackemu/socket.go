@@ -42,18 +42,40 @@ var errDraining = errors.New("connection is draining")
 
 // sendEnvelope writes an envelope unless the connection was asked to go:
 // like Slack, nothing follows a disconnect message on its socket.
-func (c *conn) sendEnvelope(v any) error {
+func (c *conn) sendEnvelope(data []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if c.draining.Load() {
 		return errDraining
 	}
-	return c.writeLocked(v)
+	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return c.ws.WriteMessage(websocket.TextMessage, data)
 }
 
 type envelope struct {
 	id  string
 	ack chan json.RawMessage // buffered 1
+}
+
+// outgoing is an envelope as it goes over the socket.
+type outgoing struct {
+	EnvelopeID             string `json:"envelope_id"`
+	Type                   string `json:"type"`
+	AcceptsResponsePayload bool   `json:"accepts_response_payload"`
+	RetryAttempt           *int   `json:"retry_attempt,omitempty"`
+	RetryReason            string `json:"retry_reason,omitempty"`
+	payload                json.RawMessage
+}
+
+// encode writes the envelope with its payload spliced in as is: a payload
+// is encoded once, however often it is sent.
+func (o outgoing) encode() []byte {
+	head := mustJSON(o)
+	out := make([]byte, 0, len(head)+len(o.payload)+12)
+	out = append(out, head[:len(head)-1]...)
+	out = append(out, `,"payload":`...)
+	out = append(out, o.payload...)
+	return append(out, '}')
 }
 
 var upgrader = websocket.Upgrader{
@@ -148,6 +170,7 @@ func (s *Server) receiveAck(id string, payload json.RawMessage) {
 	}
 	delete(s.envelopes, id)
 	env.ack <- payload
+	s.changedLocked()
 }
 
 // AckLatencies lists, per acked envelope, the time from sending it to
@@ -156,6 +179,22 @@ func (s *Server) AckLatencies() []time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.ackLatencies)
+}
+
+// Unacked counts the envelopes sent and waiting for their ack.
+func (s *Server) Unacked() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.envelopes)
+}
+
+// ReplyLatencies lists, per response_url used, the time from the slash
+// command or click that carried it to its first reply: how long a person
+// waits for the app's answer, in the order replies arrived.
+func (s *Server) ReplyLatencies() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.replyLatencies)
 }
 
 // Duplicate makes every envelope from now on arrive twice, with the same
@@ -249,17 +288,18 @@ const maxRedeliveries = 3
 // send writes an envelope and waits for its ack until AckTimeout. When the
 // socket it went out on closes first, the envelope goes out again on
 // another one, with retry_attempt counting up, as Slack redelivers.
-func (s *Server) send(ctx context.Context, env *envelope, msg map[string]any) (acked bool, payload json.RawMessage, err error) {
+func (s *Server) send(ctx context.Context, env *envelope, out outgoing) (acked bool, payload json.RawMessage, err error) {
 	timer := time.NewTimer(s.opts.AckTimeout)
 	defer timer.Stop()
 	sent := time.Now()
 	for redelivery := 0; ; redelivery++ {
+		data := out.encode()
 		var c *conn
 		for {
 			if c, err = s.pickConn(ctx); err != nil {
 				return false, nil, err
 			}
-			if c.sendEnvelope(msg) == nil {
+			if c.sendEnvelope(data) == nil {
 				break
 			}
 		}
@@ -267,7 +307,7 @@ func (s *Server) send(ctx context.Context, env *envelope, msg map[string]any) (a
 		twice := s.duplicate
 		s.mu.Unlock()
 		if twice {
-			_ = c.sendEnvelope(msg)
+			_ = c.sendEnvelope(data)
 		}
 		var lost <-chan struct{}
 		if redelivery < maxRedeliveries {
@@ -280,7 +320,8 @@ func (s *Server) send(ctx context.Context, env *envelope, msg map[string]any) (a
 			s.mu.Unlock()
 			return true, p, nil
 		case <-lost:
-			msg["retry_attempt"], msg["retry_reason"] = redelivery+1, "connection_lost"
+			attempt := redelivery + 1
+			out.RetryAttempt, out.RetryReason = &attempt, "connection_lost"
 			s.mu.Lock()
 			s.redelivered++
 			s.mu.Unlock()
@@ -302,23 +343,23 @@ func (s *Server) Redelivered() int {
 // deliver sends an envelope and waits for its ack payload. Events that are
 // not acked in time are redelivered with retry_attempt, as Slack does; a
 // slash command or click that is not acked fails with ErrTimeout.
-func (s *Server) deliver(ctx context.Context, typ string, payload any, acceptsResponse bool) (json.RawMessage, error) {
-	body := mustJSON(payload)
+func (s *Server) deliver(ctx context.Context, typ string, body json.RawMessage, acceptsResponse bool) (json.RawMessage, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for attempt := 0; ; attempt++ {
 		s.mu.Lock()
 		env := &envelope{id: s.nextID("env-"), ack: make(chan json.RawMessage, 1)}
 		s.envelopes[env.id] = env
+		s.changedLocked()
 		s.mu.Unlock()
-		msg := map[string]any{"envelope_id": env.id, "type": typ, "payload": body, "accepts_response_payload": acceptsResponse}
+		out := outgoing{EnvelopeID: env.id, Type: typ, AcceptsResponsePayload: acceptsResponse, payload: body}
 		if typ == "events_api" {
-			msg["retry_attempt"] = attempt
+			out.RetryAttempt = &attempt
 			if attempt > 0 {
-				msg["retry_reason"] = "timeout"
+				out.RetryReason = "timeout"
 			}
 		}
-		acked, p, err := s.send(ctx, env, msg)
+		acked, p, err := s.send(ctx, env, out)
 		if err != nil {
 			return nil, err
 		}

@@ -235,7 +235,8 @@ func (s *Server) update(p params) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	old.text, old.raw, old.blocks, old.linkNames = m.text, m.raw, m.blocks, m.linkNames
+	old.setContent(m.text, m.raw, m.blocks)
+	old.linkNames = m.linkNames
 	old.edits++
 	return map[string]any{"channel": c.id, "ts": old.ts, "text": old.text}, nil
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,7 @@ func main() {
 	flag.IntVar(&o.cards, "cards", 4, "poker cards they vote on (each voter votes on every criterion of every card)")
 	flag.IntVar(&o.ideas, "ideas", 1000, "ideas submitted concurrently before the vote")
 	flag.IntVar(&o.stored, "stored", 100_000, "ideas stored in Redis for the memory and lookup figures")
+	flag.IntVar(&o.sockets, "sockets", 2, "Socket Mode connections the bot opens (SOCKET_CONNECTIONS)")
 	flag.StringVar(&o.bot, "bot", "", "priobot binary (default: go build it)")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
@@ -45,8 +47,8 @@ func main() {
 }
 
 type options struct {
-	voters, cards, ideas, stored int
-	bot                          string
+	voters, cards, ideas, stored, sockets int
+	bot                                   string
 }
 
 func run(ctx context.Context, o options) error {
@@ -61,7 +63,7 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	}
-	redisAddr, stopRedis, err := startRedis(ctx, dir)
+	redisAddr, redisPID, stopRedis, err := startRedis(ctx, dir)
 	if err != nil {
 		return err
 	}
@@ -77,13 +79,14 @@ func run(ctx context.Context, o options) error {
 	}
 	bot := exec.CommandContext(ctx, o.bot)
 	bot.Env = append(os.Environ(), "SLACK_BOT_TOKEN="+slackemu.BotToken, "SLACK_APP_TOKEN="+slackemu.AppToken,
-		"SLACK_API_URL="+emu.APIURL(), "REDIS_URL=redis://"+redisAddr+"/0", "HTTP_ADDR="+httpAddr, "LOG_LEVEL=warn")
+		"SLACK_API_URL="+emu.APIURL(), "REDIS_URL=redis://"+redisAddr+"/0", "HTTP_ADDR="+httpAddr, "LOG_LEVEL=warn",
+		"SOCKET_CONNECTIONS="+strconv.Itoa(o.sockets))
 	bot.Stderr = os.Stderr
 	if err := bot.Start(); err != nil {
 		return err
 	}
 	defer func() { _ = bot.Process.Signal(os.Interrupt); _ = bot.Wait() }()
-	if err := emu.WaitConnections(ctx, 1); err != nil {
+	if err := emu.WaitConnections(ctx, o.sockets); err != nil {
 		return fmt.Errorf("the bot did not connect: %w", err)
 	}
 	channel := emu.AddChannel("product", slackemu.ChannelOptions{})
@@ -128,7 +131,9 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	cpu := cpuMeter(strconv.Itoa(bot.Process.Pid), "self", redisPID)
 	from = len(emu.AckLatencies())
+	replies := len(emu.ReplyLatencies())
 	start = time.Now()
 	votes := o.voters * o.cards * 2
 	if err := parallel(o.voters, o.voters, func(i int) error {
@@ -143,15 +148,27 @@ func run(ctx context.Context, o options) error {
 	}); err != nil {
 		return err
 	}
+	// A vote is done when its voter reads the confirmation: the bot acks
+	// first and works after, so acks alone would count work not yet done.
+	acked := time.Since(start)
+	if err := emu.Wait(ctx, func() bool { return len(emu.ReplyLatencies())-replies >= votes }); err != nil {
+		return fmt.Errorf("%d of %d votes confirmed: %w", len(emu.ReplyLatencies())-replies, votes, err)
+	}
 	elapsed := time.Since(start)
+	used := cpu()
 	after, err := commandCalls(ctx, redisAddr)
 	if err != nil {
 		return err
 	}
 	ours := float64(votes) / elapsed.Seconds()
-	add(fmt.Sprintf("%d voters × %d cards × 2 criteria", o.voters, o.cards), fmt.Sprintf("%.0f votes/s, ack %s", ours, latencies(emu.AckLatencies()[from:])))
+	add(fmt.Sprintf("%d voters × %d cards × 2 criteria, each voter clicking as soon as the last click is acked", o.voters, o.cards),
+		fmt.Sprintf("%.0f votes/s confirmed (all acked after %.1f s, all confirmed after %.1f s); ack %s; click to confirmation %s",
+			ours, acked.Seconds(), elapsed.Seconds(), latencies(emu.AckLatencies()[from:]), latencies(emu.ReplyLatencies()[replies:])))
 	add("Redis per vote (INFO commandstats)", fmt.Sprintf("%.2f EVALSHA round trips; %.1f commands counting those run inside scripts and card redraws",
 		float64(after["evalsha"]-before["evalsha"])/float64(votes), float64(after["total"]-before["total"])/float64(votes)))
+	perVote := func(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d.Microseconds())/float64(votes)) }
+	add("CPU per vote: bot, emulator (with the 500 voters), redis-server", fmt.Sprintf("%s, %s, %s; all three used %.0f%% of the machine's %d cores",
+		perVote(used[0]), perVote(used[1]), perVote(used[2]), 100*(used[0]+used[1]+used[2]).Seconds()/elapsed.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU()))
 	updates := map[string]int{}
 	for _, c := range emu.Calls("chat.update") {
 		updates[c.Params["ts"]]++
@@ -161,6 +178,29 @@ func run(ctx context.Context, o options) error {
 		perCard = append(perCard, strconv.Itoa(updates[card.TS]))
 	}
 	add("chat.update calls per card during the vote", strings.Join(perCard, ", ")+fmt.Sprintf(" (the vote took %.1f s)", elapsed.Seconds()))
+
+	// The same voters at a person's pace: each clicks once a second, the
+	// clicks spread evenly (an open loop of o.voters clicks a second).
+	const seconds = 4
+	from, replies = len(emu.AckLatencies()), len(emu.ReplyLatencies())
+	if err := parallel(o.voters, o.voters, func(i int) error {
+		next := start.Add(elapsed + time.Duration(i)*time.Second/time.Duration(o.voters))
+		for k := range seconds {
+			time.Sleep(time.Until(next.Add(time.Duration(k) * time.Second)))
+			card := cards[k%len(cards)]
+			if err := emu.ClickRow(ctx, people[i], card, []string{"Value", "Effort"}[k%2], []string{"1", "2", "13"}[(i+k)%3]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := emu.Wait(ctx, func() bool { return len(emu.ReplyLatencies())-replies >= o.voters*seconds }); err != nil {
+		return fmt.Errorf("open-loop votes not all confirmed: %w", err)
+	}
+	add(fmt.Sprintf("%d voters each clicking once a second (open loop, %d s)", o.voters, seconds),
+		fmt.Sprintf("ack %s; click to confirmation %s", latencies(emu.AckLatencies()[from:]), latencies(emu.ReplyLatencies()[replies:])))
 
 	// Memory with many ideas stored, and lookups among them.
 	memBefore, err := usedMemory(ctx, redisAddr)
@@ -197,6 +237,22 @@ func run(ctx context.Context, o options) error {
 		fmt.Printf("| %s | %s |\n", r[0], r[1])
 	}
 	return nil
+}
+
+// cpuMeter starts measuring the processor time of processes; the function
+// it returns says how much each has used since.
+func cpuMeter(pids ...string) func() []time.Duration {
+	start := make([]time.Duration, len(pids))
+	for i, pid := range pids {
+		start[i] = procstat.CPU(pid)
+	}
+	return func() []time.Duration {
+		used := make([]time.Duration, len(pids))
+		for i, pid := range pids {
+			used[i] = procstat.CPU(pid) - start[i]
+		}
+		return used
+	}
 }
 
 // parallel runs fn(0..n-1) with at most width at once and returns the first error.
@@ -239,19 +295,19 @@ func freeAddr() (string, error) {
 }
 
 // startRedis runs redis-server on a free loopback port in dir.
-func startRedis(ctx context.Context, dir string) (string, func(), error) {
+func startRedis(ctx context.Context, dir string) (string, string, func(), error) {
 	addr, err := freeAddr()
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	_, port, _ := net.SplitHostPort(addr)
 	cmd := exec.CommandContext(ctx, "redis-server", "--port", port, "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--logfile", "")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("redis-server: %w (install it: apt-get install redis-server)", err)
+		return "", "", nil, fmt.Errorf("redis-server: %w (install it: apt-get install redis-server)", err)
 	}
 	ready := make(chan bool, 1)
 	go func() {
@@ -266,9 +322,9 @@ func startRedis(ctx context.Context, dir string) (string, func(), error) {
 		ready <- false
 	}()
 	if !<-ready {
-		return "", nil, errors.New("redis-server did not start")
+		return "", "", nil, errors.New("redis-server did not start")
 	}
-	return addr, func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }, nil
+	return addr, strconv.Itoa(cmd.Process.Pid), func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }, nil
 }
 
 func redisCLI(ctx context.Context, addr string, args ...string) (string, error) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // RSSMB is the resident memory of a process ("self" for this one) in MB,
@@ -23,3 +24,27 @@ func RSSMB(pid string) float64 {
 	}
 	return 0
 }
+
+// CPU is the processor time (user and system) a process has used so far,
+// or 0 where /proc does not say.
+func CPU(pid string) time.Duration {
+	data, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; fields after it are plain.
+	_, rest, ok := strings.Cut(string(data), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, which is 100 on every Linux architecture Go supports.
+const clockTicks = 100
