@@ -87,6 +87,17 @@ func (h *harness) config(httpAddr string) Config {
 	}
 }
 
+// configEnv is c as the environment a priobot process reads.
+func configEnv(c Config) []string {
+	return []string{
+		"SLACK_BOT_TOKEN=" + c.BotToken, "SLACK_APP_TOKEN=" + c.AppToken, "SLACK_API_URL=" + c.APIURL,
+		"REDIS_URL=" + c.RedisURL, "HTTP_ADDR=" + c.HTTPAddr, "LOG_LEVEL=" + c.LogLevel, "LOG_FORMAT=" + c.LogFormat,
+		"SHUTDOWN_TIMEOUT=" + c.ShutdownTimeout.String(), "SCHEDULER_TICK=" + c.SchedulerTick.String(),
+		"SUMMARY_PACE=" + c.SummaryPace.String(), fmt.Sprintf("SOCKET_CONNECTIONS=%d", c.Connections),
+		fmt.Sprintf("MAX_HANDLERS=%d", c.MaxHandlers),
+	}
+}
+
 // startReplica runs one more bot on the same Slack and Redis, until the test ends.
 func (h *harness) startReplica() {
 	h.t.Helper()

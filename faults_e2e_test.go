@@ -2,14 +2,18 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/priobot/priobot/internal/redistest"
+	"github.com/priobot/priobot/internal/testlog"
 	"github.com/priobot/priobot/slackemu"
 )
 
@@ -111,4 +115,101 @@ func TestSocketDropsDuringAVoteBurst(t *testing.T) {
 		}
 	}
 	t.Logf("%d envelopes redelivered after a dropped socket", p.emu.Redelivered())
+}
+
+// SIGTERM reaches the real priobot process in the middle of a burst of
+// votes: the handlers it took finish and it exits 0; what it had not taken
+// goes to the next bot. Every acked vote is counted and confirmed once.
+func TestSIGTERMDuringAVoteBurst(t *testing.T) {
+	p := newPokerTable(t, "Dark mode")
+	session := p.begin("#1")
+	card := p.card(session, 1, "Nobody has voted yet")
+	voters := p.crowd(60)
+
+	// The same priobot as its own process; the in-process bot steps aside.
+	proc := exec.Command(os.Args[0], "-test.run=^$")
+	proc.Env = append(os.Environ(), "PRIOBOT_TEST_MAIN=1", "PRIOBOT_TEST_ARGS=")
+	proc.Env = append(proc.Env, configEnv(p.config(freeAddr(t)))...)
+	var out testlog.Buffer
+	proc.Stdout, proc.Stderr = &out, &out
+	if err := proc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- proc.Wait() }()
+	t.Cleanup(func() { _ = proc.Process.Kill() })
+	if err := p.emu.WaitConnections(t.Context(), 2*sockets); err != nil {
+		t.Fatalf("the process did not connect: %v\n%s", err, out.String())
+	}
+	p.replicas.Add(1)
+	p.shutdown()
+
+	var (
+		mu      sync.Mutex
+		acked   = map[string]int{} // voter -> clicks acked
+		lost    int
+		clicks  atomic.Int32
+		sigterm = make(chan struct{})
+	)
+	var wg sync.WaitGroup
+	for i, v := range voters {
+		wg.Go(func() {
+			for _, row := range []string{"Value", "Effort"} {
+				err := p.emu.ClickRow(t.Context(), v, card, row, []string{"3", "5", "8"}[i%3])
+				mu.Lock()
+				if err != nil {
+					lost++
+				} else {
+					acked[v]++
+				}
+				mu.Unlock()
+				if clicks.Add(1) == 40 {
+					_ = proc.Process.Signal(syscall.SIGTERM)
+					close(sigterm)
+				}
+			}
+		})
+	}
+	<-sigterm
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("priobot exited with %v after SIGTERM, want 0\n%s", err, out.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("priobot did not exit within 10 s of SIGTERM\n%s", out.String())
+	}
+	p.replicas.Add(-1)
+	p.start() // the next bot takes what the old process left unacked
+	wg.Wait()
+
+	if lost != 0 {
+		t.Errorf("%d of %d clicks got no ack", lost, 2*len(voters))
+	}
+	for _, v := range voters {
+		got := 0
+		if err := p.emu.Wait(t.Context(), func() bool {
+			got = 0
+			for _, m := range p.emu.Ephemerals(v, p.product) {
+				if strings.HasPrefix(m.Text, "You voted") {
+					got++
+				}
+			}
+			return got >= acked[v]
+		}); err != nil || got != acked[v] {
+			t.Errorf("%s: %d votes confirmed, %d acked", v, got, acked[v])
+		}
+	}
+	p.click(p.ann, card, "Reveal")
+	revealed := p.card(session, 1, "→ median")
+	for _, line := range strings.Split(revealed.Text, "\n") {
+		if (strings.HasPrefix(line, "Value:") || strings.HasPrefix(line, "Effort:")) &&
+			!(strings.Contains(line, "3 ×20") && strings.Contains(line, "5 ×20") && strings.Contains(line, "8 ×20")) {
+			t.Errorf("want each of 3, 5 and 8 voted by 20 people:\n%s", line)
+		}
+	}
+	if logs := out.String(); strings.Contains(logs, "handler failed") || strings.Contains(logs, "panicked") {
+		t.Errorf("the process failed a handler while stopping:\n%s", logs)
+	}
+	t.Logf("%d envelopes went to the next bot after SIGTERM", p.emu.Redelivered())
 }
