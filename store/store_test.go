@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/priobot/priobot/internal/redistest"
 	"github.com/priobot/priobot/prio"
@@ -149,5 +150,47 @@ func TestUnavailableIsADomainError(t *testing.T) {
 	_, _, err = s.CreateIdea(t.Context(), prio.Idea{Team: "T1", Channel: "C1", Title: "x", Status: prio.StatusNew})
 	if prio.ErrorCode(err) != prio.Unavailable || !strings.Contains(prio.ErrorMessage(err), "can't reach its database") {
 		t.Errorf("CreateIdea with Redis down: code %q message %q; want Unavailable, 'can't reach its database'", prio.ErrorCode(err), prio.ErrorMessage(err))
+	}
+}
+
+// With REDIS_URL naming a Sentinel, the store follows a failover by itself:
+// what the old master had replicated is there, and writes go on.
+func TestSentinelFailover(t *testing.T) {
+	sen := redistest.StartSentinel(t)
+	ctx := t.Context()
+	s, err := store.Open(ctx, sen.URL(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	create := func(title string) prio.Idea {
+		t.Helper()
+		idea, err := prio.NewIdea("T1", "C1", "U1", title, "", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := s.CreateIdea(ctx, idea)
+		if err != nil {
+			t.Fatalf("create %q: %v", title, err)
+		}
+		return got
+	}
+	before := create("Before the failover")
+	// The replica has it before the master goes.
+	master := redis.NewClient(&redis.Options{Addr: sen.Master.Addr})
+	if n, err := master.Do(ctx, "WAIT", 1, 5000).Int(); err != nil || n != 1 {
+		t.Fatalf("WAIT for the replica: %d, %v", n, err)
+	}
+	_ = master.Close()
+
+	sen.Master.Stop()
+	sen.WaitFailover(t)
+	after := create("After the failover")
+	if after.Number != before.Number+1 {
+		t.Errorf("numbering went from #%d to #%d across the failover", before.Number, after.Number)
+	}
+	got, _, err := s.Where(ctx, "T1", "C1", before.Number)
+	if err != nil || got.Title != "Before the failover" {
+		t.Errorf("idea #%d after the failover: %+v, %v", before.Number, got, err)
 	}
 }

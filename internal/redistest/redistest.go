@@ -46,7 +46,7 @@ func (r *Redis) Restart(t testing.TB) {
 	t.Helper()
 	bin := lookup(t, "redis-server")
 	for _, n := range r.nodes {
-		n.clusterOK = make(chan struct{})
+		n.clusterOK, n.switched = make(chan struct{}), make(chan struct{})
 		if err := n.start(bin); err != nil {
 			t.Fatalf("redis-server did not restart: %v", err)
 		}
@@ -81,8 +81,10 @@ type Server struct {
 	Addr      string // host:port
 	dir       string
 	cmd       *exec.Cmd
+	conf      string // a Sentinel's configuration file (it rewrites it)
 	extra     []string
 	clusterOK chan struct{} // closed when the node logs that its cluster is ok
+	switched  chan struct{} // closed when a Sentinel logs a failover done
 }
 
 // URL is the server's address in REDIS_URL form.
@@ -134,7 +136,12 @@ func lookup(t testing.TB, name string) string {
 
 func startServer(t testing.TB, bin string, extra ...string) *Server {
 	t.Helper()
-	s := &Server{dir: t.TempDir(), extra: extra, clusterOK: make(chan struct{})}
+	return startAs(t, bin, &Server{dir: t.TempDir(), extra: extra})
+}
+
+func startAs(t testing.TB, bin string, s *Server) *Server {
+	t.Helper()
+	s.clusterOK, s.switched = make(chan struct{}), make(chan struct{})
 	var lastErr error
 	for range 5 { // a free port can be taken between our probe and redis binding it
 		s.Addr = "" // each try probes a new port
@@ -157,10 +164,13 @@ func (s *Server) start(bin string) error {
 		port, _ = strconv.Atoi(p)
 	}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	args := append([]string{
-		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--dir", s.dir, "--save", "",
-		"--daemonize", "no", "--logfile", "", "--loglevel", "notice"}, s.extra...)
+	args := []string{"--save", ""}
+	readyLine := "Ready to accept connections"
+	if s.conf != "" {
+		args, readyLine = []string{s.conf, "--sentinel"}, "+monitor master"
+	}
+	args = append(append(args, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--dir", s.dir, "--daemonize", "no", "--logfile", "", "--loglevel", "notice"), s.extra...)
 	cmd := exec.Command(bin, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -178,13 +188,17 @@ func (s *Server) start(bin string) error {
 		for sc.Scan() {
 			line := sc.Text()
 			log = append(log, line)
-			if strings.Contains(line, "Ready to accept connections") {
+			if strings.Contains(line, readyLine) {
 				ready <- nil
-				ok := false
+				ok, switched := false, false
 				for sc.Scan() { // keep draining so the server never blocks on its log
 					if !ok && strings.Contains(sc.Text(), "Cluster state changed: ok") {
 						ok = true
 						close(s.clusterOK)
+					}
+					if !switched && strings.Contains(sc.Text(), "+switch-master") {
+						switched = true
+						close(s.switched)
 					}
 				}
 				return
@@ -215,6 +229,44 @@ func (s *Server) Stop() {
 	_ = s.cmd.Process.Kill()
 	_ = s.cmd.Wait()
 	s.cmd = nil
+}
+
+// Sentinel is a master with one replica and a Sentinel watching them.
+type Sentinel struct {
+	Master, Replica, Sentinel *Server
+}
+
+// sentinelMaster is the name the Sentinel knows the master by.
+const sentinelMaster = "priobot"
+
+// StartSentinel runs a master, its replica and a Sentinel (quorum 1, a
+// master is down after 300 ms unreachable) for the duration of t.
+func StartSentinel(t testing.TB) *Sentinel {
+	t.Helper()
+	bin := lookup(t, "redis-server")
+	master := startServer(t, bin, "--repl-diskless-sync-delay", "0") // no wait for more replicas
+	replica := startServer(t, bin, "--replicaof", "127.0.0.1", strings.TrimPrefix(master.Addr, "127.0.0.1:"))
+	dir := t.TempDir()
+	conf := dir + "/sentinel.conf"
+	_, port, _ := net.SplitHostPort(master.Addr)
+	text := fmt.Sprintf("sentinel monitor %[1]s 127.0.0.1 %[2]s 1\nsentinel down-after-milliseconds %[1]s 300\nsentinel failover-timeout %[1]s 2000\n", sentinelMaster, port)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &Sentinel{Master: master, Replica: replica, Sentinel: startAs(t, bin, &Server{dir: dir, conf: conf})}
+}
+
+// URL is the Sentinel in REDIS_URL form.
+func (s *Sentinel) URL() string { return "redis://" + s.Sentinel.Addr + "?master=" + sentinelMaster }
+
+// WaitFailover waits until the Sentinel has promoted the replica.
+func (s *Sentinel) WaitFailover(t testing.TB) {
+	t.Helper()
+	select {
+	case <-s.Sentinel.switched:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the Sentinel did not fail over within 15 s")
+	}
 }
 
 // freePort finds a free loopback port; for a cluster node, one whose bus
