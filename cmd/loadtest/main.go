@@ -8,9 +8,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -26,7 +24,6 @@ import (
 
 	"github.com/priobot/priobot/internal/procstat"
 	"github.com/priobot/priobot/slackemu"
-	"github.com/priobot/priobot/store"
 )
 
 func main() {
@@ -36,6 +33,7 @@ func main() {
 	flag.IntVar(&o.ideas, "ideas", 1000, "ideas submitted concurrently before the vote")
 	flag.IntVar(&o.stored, "stored", 100_000, "ideas stored in Redis for the memory and lookup figures")
 	flag.IntVar(&o.sockets, "sockets", 2, "Socket Mode connections the bot opens (SOCKET_CONNECTIONS)")
+	flag.BoolVar(&o.cluster, "cluster", false, "run on a three-master Redis Cluster instead of one redis-server")
 	flag.StringVar(&o.bot, "bot", "", "priobot binary (default: go build it)")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
@@ -49,6 +47,7 @@ func main() {
 type options struct {
 	voters, cards, ideas, stored, sockets int
 	bot                                   string
+	cluster                               bool
 }
 
 func run(ctx context.Context, o options) error {
@@ -63,11 +62,11 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	}
-	redisAddr, redisPID, stopRedis, err := startRedis(ctx, dir)
+	rs, err := startRedis(ctx, dir, o.cluster)
 	if err != nil {
 		return err
 	}
-	defer stopRedis()
+	defer rs.stop()
 	emu, err := slackemu.Start(slackemu.Options{})
 	if err != nil {
 		return err
@@ -79,7 +78,7 @@ func run(ctx context.Context, o options) error {
 	}
 	bot := exec.CommandContext(ctx, o.bot)
 	bot.Env = append(os.Environ(), "SLACK_BOT_TOKEN="+slackemu.BotToken, "SLACK_APP_TOKEN="+slackemu.AppToken,
-		"SLACK_API_URL="+emu.APIURL(), "REDIS_URL=redis://"+redisAddr+"/0", "HTTP_ADDR="+httpAddr, "LOG_LEVEL=warn",
+		"SLACK_API_URL="+emu.APIURL(), "REDIS_URL="+rs.url(), "HTTP_ADDR="+httpAddr, "LOG_LEVEL=warn",
 		"SOCKET_CONNECTIONS="+strconv.Itoa(o.sockets))
 	bot.Stderr = os.Stderr
 	if err := bot.Start(); err != nil {
@@ -127,11 +126,11 @@ func run(ctx context.Context, o options) error {
 	}); err != nil {
 		return fmt.Errorf("cards not posted: %w", err)
 	}
-	before, err := commandCalls(ctx, redisAddr)
+	before, err := rs.commandCalls(ctx)
 	if err != nil {
 		return err
 	}
-	cpu := cpuMeter(strconv.Itoa(bot.Process.Pid), "self", redisPID)
+	cpu := cpuMeter(append([]string{strconv.Itoa(bot.Process.Pid), "self"}, rs.pids...)...)
 	from = len(emu.AckLatencies())
 	replies := len(emu.ReplyLatencies())
 	start = time.Now()
@@ -156,7 +155,7 @@ func run(ctx context.Context, o options) error {
 	}
 	elapsed := time.Since(start)
 	used := cpu()
-	after, err := commandCalls(ctx, redisAddr)
+	after, err := rs.commandCalls(ctx)
 	if err != nil {
 		return err
 	}
@@ -167,8 +166,15 @@ func run(ctx context.Context, o options) error {
 	add("Redis per vote (INFO commandstats)", fmt.Sprintf("%.2f EVALSHA round trips; %.1f commands counting those run inside scripts and card redraws",
 		float64(after["evalsha"]-before["evalsha"])/float64(votes), float64(after["total"]-before["total"])/float64(votes)))
 	perVote := func(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d.Microseconds())/float64(votes)) }
-	add("CPU per vote: bot, emulator (with the 500 voters), redis-server", fmt.Sprintf("%s, %s, %s; all three used %.0f%% of the machine's %d cores",
-		perVote(used[0]), perVote(used[1]), perVote(used[2]), 100*(used[0]+used[1]+used[2]).Seconds()/elapsed.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU()))
+	var redisCPU, all time.Duration
+	for i, u := range used {
+		if i >= 2 {
+			redisCPU += u
+		}
+		all += u
+	}
+	add(fmt.Sprintf("CPU per vote: bot, emulator (with the %d voters), Redis", o.voters), fmt.Sprintf("%s, %s, %s; together %.0f%% of the machine's %d cores",
+		perVote(used[0]), perVote(used[1]), perVote(redisCPU), 100*all.Seconds()/elapsed.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU()))
 	updates := map[string]int{}
 	for _, c := range emu.Calls("chat.update") {
 		updates[c.Params["ts"]]++
@@ -203,14 +209,14 @@ func run(ctx context.Context, o options) error {
 		fmt.Sprintf("ack %s; click to confirmation %s", latencies(emu.AckLatencies()[from:]), latencies(emu.ReplyLatencies()[replies:])))
 
 	// Memory with many ideas stored, and lookups among them.
-	memBefore, err := usedMemory(ctx, redisAddr)
+	memBefore, err := rs.usedMemory(ctx)
 	if err != nil {
 		return err
 	}
-	if err := seed(ctx, redisAddr, channel, o.stored); err != nil {
+	if err := seed(ctx, rs.url(), channel, o.stored); err != nil {
 		return err
 	}
-	memAfter, err := usedMemory(ctx, redisAddr)
+	memAfter, err := rs.usedMemory(ctx)
 	if err != nil {
 		return err
 	}
@@ -226,7 +232,7 @@ func run(ctx context.Context, o options) error {
 	add("Redis memory per stored idea", fmt.Sprintf("%.0f bytes", float64(memAfter-memBefore)/float64(o.stored)))
 	add("bot RSS", fmt.Sprintf("%.1f MB", procstat.RSSMB(strconv.Itoa(bot.Process.Pid))))
 
-	raw, err := rawVotes(ctx, redisAddr)
+	raw, err := rs.rawVotes(ctx)
 	if err != nil {
 		return err
 	}
@@ -292,146 +298,4 @@ func freeAddr() (string, error) {
 	}
 	defer l.Close()
 	return l.Addr().String(), nil
-}
-
-// startRedis runs redis-server on a free loopback port in dir.
-func startRedis(ctx context.Context, dir string) (string, string, func(), error) {
-	addr, err := freeAddr()
-	if err != nil {
-		return "", "", nil, err
-	}
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.CommandContext(ctx, "redis-server", "--port", port, "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--logfile", "")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", "", nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", "", nil, fmt.Errorf("redis-server: %w (install it: apt-get install redis-server)", err)
-	}
-	ready := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "Ready to accept connections") {
-				ready <- true
-				for sc.Scan() {
-				}
-			}
-		}
-		ready <- false
-	}()
-	if !<-ready {
-		return "", "", nil, errors.New("redis-server did not start")
-	}
-	return addr, strconv.Itoa(cmd.Process.Pid), func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }, nil
-}
-
-func redisCLI(ctx context.Context, addr string, args ...string) (string, error) {
-	host, port, _ := net.SplitHostPort(addr)
-	out, err := exec.CommandContext(ctx, "redis-cli", append([]string{"-h", host, "-p", port}, args...)...).Output()
-	return string(out), err
-}
-
-// commandCalls reads INFO commandstats: calls per command, and "total".
-func commandCalls(ctx context.Context, addr string) (map[string]int64, error) {
-	info, err := redisCLI(ctx, addr, "info", "commandstats")
-	if err != nil {
-		return nil, err
-	}
-	calls := map[string]int64{}
-	for _, line := range strings.Split(info, "\n") {
-		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":calls=")
-		if !ok {
-			continue
-		}
-		n, _ := strconv.ParseInt(strings.Split(rest, ",")[0], 10, 64)
-		name = strings.TrimPrefix(name, "cmdstat_")
-		calls[name] += n
-		calls["total"] += n
-	}
-	return calls, nil
-}
-
-func usedMemory(ctx context.Context, addr string) (int64, error) {
-	info, err := redisCLI(ctx, addr, "info", "memory")
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(info, "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
-			return strconv.ParseInt(v, 10, 64)
-		}
-	}
-	return 0, errors.New("no used_memory in INFO")
-}
-
-// seed stores n ranked ideas (numbers from 1,000,001) the way the bot
-// does, through redis-cli's pipe mode.
-func seed(ctx context.Context, addr, channel string, n int) error {
-	host, port, _ := net.SplitHostPort(addr)
-	cmd := exec.CommandContext(ctx, "redis-cli", "-h", host, "-p", port, "--pipe")
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	w := bufio.NewWriter(in)
-	tag := "priobot:{" + slackemu.DefaultTeam + ":" + channel + "}:"
-	resp := func(args ...string) {
-		fmt.Fprintf(w, "*%d\r\n", len(args))
-		for _, a := range args {
-			fmt.Fprintf(w, "$%d\r\n%s\r\n", len(a), a)
-		}
-	}
-	now := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	for i := range n {
-		num := strconv.Itoa(1_000_001 + i)
-		score := strconv.FormatFloat(float64(1+i%13)/float64(1+i%5), 'f', -1, 64)
-		resp("HSET", tag+"idea:"+num, "number", num, "title", "Seeded idea "+num, "description", "A description of a realistic length for idea "+num,
-			"author", "U0001", "author_name", "seeder", "status", "ranked", "created", now, "score", score, "rev", "1",
-			"v:value-effort:value", "8", "v:value-effort:effort", "3")
-		resp("ZADD", tag+"ranked", "-"+score, fmt.Sprintf("%012s", num))
-		resp("HSET", tag+"titles", num, "Seeded idea "+num)
-		resp("HSET", "priobot:{"+slackemu.DefaultTeam+"}:idea:channel", num, channel)
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	_ = in.Close()
-	return cmd.Wait()
-}
-
-// rawVotes measures the vote script alone with redis-benchmark.
-func rawVotes(ctx context.Context, addr string) (float64, error) {
-	sha, err := redisCLI(ctx, addr, "script", "load", store.VoteScript())
-	if err != nil {
-		return 0, err
-	}
-	sha = strings.TrimSpace(sha)
-	tag := "priobot:{bench:C1}:poker:1"
-	if _, err := redisCLI(ctx, addr, "hset", tag, "state", "open", "voters", "", "quorum", "0", "deadline", "0"); err != nil {
-		return 0, err
-	}
-	if _, err := redisCLI(ctx, addr, "hset", tag+":card:1", "state", "voting", "round", "1"); err != nil {
-		return 0, err
-	}
-	host, port, _ := net.SplitHostPort(addr)
-	out, err := exec.CommandContext(ctx, "redis-benchmark", "-h", host, "-p", port, "-n", "100000", "-c", "50", "-q",
-		"EVALSHA", sha, "5", tag, tag+":card:1", tag+":card:1:votes", tag+":card:1:progress", tag+":names",
-		"__rand_int__", "value", "8", "1", "2", "1", "voter", "1764000000.000001", "value", "effort").Output()
-	if err != nil {
-		return 0, fmt.Errorf("redis-benchmark: %w", err)
-	}
-	// "EVALSHA ...: 61349.69 requests per second, p50=0.407 msec"
-	text := string(out)
-	if i := strings.LastIndex(text, ": "); i >= 0 {
-		f := strings.Fields(text[i+2:])
-		if len(f) > 0 {
-			return strconv.ParseFloat(f[0], 64)
-		}
-	}
-	return 0, fmt.Errorf("redis-benchmark said %q", text)
 }
