@@ -67,6 +67,8 @@ type Server struct {
 	conns     map[int]*conn
 	envelopes map[string]*envelope
 	connSeq   int
+	turn      int         // round robin over the connections
+	acksOn    map[int]int // connection id -> acks it carried
 
 	limits       map[string][]time.Duration // method -> Retry-After of the next 429s
 	blocked      map[string]time.Time       // method -> end of its Retry-After
@@ -138,7 +140,7 @@ func Start(o Options) (*Server, error) {
 		teams: map[string]bool{DefaultTeam: true}, users: map[string]*User{}, channels: map[string]*channel{},
 		ims: map[string]string{}, views: map[string]*View{}, homes: map[string]string{}, modals: map[string]string{},
 		triggers: map[string]trigger{}, files: map[string]*File{}, replies: map[string]*responseURL{},
-		conns: map[int]*conn{}, envelopes: map[string]*envelope{},
+		conns: map[int]*conn{}, envelopes: map[string]*envelope{}, acksOn: map[int]int{},
 		limits: map[string][]time.Duration{}, blocked: map[string]time.Time{}, done: make(chan struct{}),
 	}
 	mux := http.NewServeMux()

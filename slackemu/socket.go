@@ -131,6 +131,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Lock()
 		delay := s.ackDelay
+		s.acksOn[c.id]++
 		s.mu.Unlock()
 		if delay > 0 {
 			time.AfterFunc(delay, func() { s.receiveAck(ack.EnvelopeID, ack.Payload) })
@@ -179,6 +180,18 @@ func (s *Server) AckLatencies() []time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.ackLatencies)
+}
+
+// AcksPerConnection counts the acks each Socket Mode connection carried,
+// in the order the connections opened.
+func (s *Server) AcksPerConnection() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]int, s.connSeq)
+	for id, n := range s.acksOn {
+		out[id-1] = n
+	}
+	return out
 }
 
 // Unacked counts the envelopes sent and waiting for their ack.
@@ -265,8 +278,8 @@ func (s *Server) pickConn(ctx context.Context) (*conn, error) {
 		}
 		ch := s.changed
 		if len(live) > 0 {
-			s.seq++
-			c := live[int(s.seq)%len(live)]
+			s.turn++
+			c := live[s.turn%len(live)]
 			s.mu.Unlock()
 			return c, nil
 		}
