@@ -227,6 +227,15 @@ func (a *App) export(ctx context.Context, r Request) (*Reply, error) {
 	return ephemeral(fmt.Sprintf("I've sent you %s as a CSV file in a direct message.", plural(int64(len(ideas)), "idea"))), nil
 }
 
+// defuse keeps a spreadsheet from running typed text as a formula (an idea
+// titled =HYPERLINK(…) opened in Excel): such a cell gets a leading quote.
+func defuse(text string) string {
+	if text != "" && strings.ContainsRune("=+-@\t\r", rune(text[0])) {
+		return "'" + text
+	}
+	return text
+}
+
 // backlogCSV writes every field of every idea, one row each, in RFC 4180.
 func backlogCSV(ideas []prio.Idea, fw prio.Framework) ([]byte, error) {
 	var buf bytes.Buffer
@@ -250,7 +259,7 @@ func backlogCSV(ideas []prio.Idea, fw prio.Framework) ([]byte, error) {
 		if idea.Scored {
 			score = strconv.FormatFloat(idea.Score, 'f', -1, 64)
 		}
-		row := []string{strconv.FormatInt(idea.Number, 10), idea.Title, idea.Description, string(idea.Status), score, fw.Name}
+		row := []string{strconv.FormatInt(idea.Number, 10), defuse(idea.Title), defuse(idea.Description), string(idea.Status), score, fw.Name}
 		for _, c := range fw.Criteria {
 			value := ""
 			if v, ok := idea.Values[c.ID]; ok {
@@ -262,8 +271,8 @@ func backlogCSV(ideas []prio.Idea, fw prio.Framework) ([]byte, error) {
 		if idea.MergedInto > 0 {
 			merged = strconv.FormatInt(idea.MergedInto, 10)
 		}
-		row = append(row, strconv.FormatInt(idea.Supporters, 10), idea.Author, idea.AuthorName, stamp(idea.Created),
-			stamp(idea.ScoredAt), idea.ScoredVia, idea.ScoredBy, idea.StatusBy, stamp(idea.StatusAt), idea.Reason, merged, idea.Channel)
+		row = append(row, strconv.FormatInt(idea.Supporters, 10), idea.Author, defuse(idea.AuthorName), stamp(idea.Created),
+			stamp(idea.ScoredAt), idea.ScoredVia, idea.ScoredBy, idea.StatusBy, stamp(idea.StatusAt), defuse(idea.Reason), merged, idea.Channel)
 		_ = w.Write(row)
 	}
 	w.Flush()
