@@ -64,7 +64,14 @@ type Bot struct {
 	dedupe  Deduper
 
 	inflight sync.WaitGroup
-	slots    chan struct{} // one per envelope being served, up to MaxHandlers
+	jobs     chan job // to the MaxHandlers workers
+}
+
+// job is an envelope for a worker to serve.
+type job struct {
+	ctx  context.Context
+	env  envelope
+	data any
 }
 
 // envelope is a request with the connection it came on, where its ack goes.
@@ -105,7 +112,7 @@ func New(o Options, log *slog.Logger, m *Metrics, dedupe Deduper) *Bot {
 		opts: o, log: log, metrics: m, dedupe: dedupe,
 		api:    &webAPI{client: client, http: httpClient},
 		up:     make([]atomic.Bool, o.Connections),
-		slots:  make(chan struct{}, o.MaxHandlers),
+		jobs:   make(chan job),
 		router: newRouter(nil),
 	}
 	for range o.Connections {
@@ -141,6 +148,17 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer stopSocket()
 	recvCtx, stopReceiving := context.WithCancel(ctx)
 	defer stopReceiving()
+	// Long-lived workers keep the stacks they grew: no goroutine, and no
+	// stack growth, per envelope.
+	for range b.opts.MaxHandlers {
+		go func() {
+			for j := range b.jobs {
+				b.serve(j.ctx, j.env, j.data)
+				b.inflight.Done()
+			}
+		}()
+	}
+	defer close(b.jobs)
 	fatal := make(chan error, len(b.conns))
 	var receivers sync.WaitGroup
 	for i := range b.conns {
@@ -192,10 +210,9 @@ func (b *Bot) drain() {
 	}
 }
 
-// dispatch handles one event from a Socket Mode connection. Envelopes are
-// served in their own goroutines; it blocks only while MaxHandlers are
-// busy, or until ctx ends (the envelope is then left unacked, for Slack to
-// redeliver or report).
+// dispatch handles one event from a Socket Mode connection. Envelopes go
+// to the workers; it blocks while all MaxHandlers are busy, or until ctx
+// ends (the envelope is then left unacked, for Slack to redeliver or report).
 func (b *Bot) dispatch(ctx context.Context, i int, ev socketmode.Event) {
 	switch ev.Type {
 	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
@@ -212,17 +229,13 @@ func (b *Bot) dispatch(ctx context.Context, i int, ev socketmode.Event) {
 		if ev.Request == nil {
 			return
 		}
-		select {
-		case b.slots <- struct{}{}:
-		case <-ctx.Done():
-			return
-		}
-		b.metrics.envelopes.WithLabelValues(string(ev.Type)).Inc()
 		b.inflight.Add(1)
-		go func() {
-			defer func() { <-b.slots; b.inflight.Done() }()
-			b.serve(ctx, envelope{ev.Request, b.conns[i]}, ev.Data)
-		}()
+		select {
+		case b.jobs <- job{ctx, envelope{ev.Request, b.conns[i]}, ev.Data}:
+			b.metrics.envelopes.WithLabelValues(string(ev.Type)).Inc()
+		case <-ctx.Done():
+			b.inflight.Done()
+		}
 	}
 }
 
