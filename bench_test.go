@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/slack-go/slack"
 
 	"github.com/priobot/priobot/slackemu"
 )
@@ -109,4 +112,24 @@ func BenchmarkPokerThroughput(b *testing.B) {
 	}
 	b.ReportMetric(float64(voters*b.N)/time.Since(start).Seconds(), "votes/s")
 	l.report(b, from)
+}
+
+// BenchmarkDecodeClick: what slack-go's Socket Mode client spends decoding
+// one click on a poker card (it decodes the whole message the click carries,
+// block by block), on the goroutine that reads the socket: the largest part
+// of the bot's CPU per vote.
+func BenchmarkDecodeClick(b *testing.B) {
+	l := newPokerLoad(b, 1)
+	payload, err := l.emu.ClickPayload(l.people[0], l.card, "Value", "8")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var cb slack.InteractionCallback
+		if err := json.Unmarshal(payload, &cb); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
