@@ -217,3 +217,26 @@ func TestBurstBeyondMaxHandlersWaitsItsTurn(t *testing.T) {
 		t.Errorf("at most %d handlers ran at once, want 3", got)
 	}
 }
+
+// Slack refreshes one socket of the bot and is slow to hand out the next:
+// the other socket serves meanwhile, so nobody waits for the refresh.
+func TestOneSocketServesWhileTheOtherIsRefreshed(t *testing.T) {
+	f := newFixture(t, bot.Options{Connections: 2})
+	f.emu.HoldConnections(true)
+	f.emu.DisconnectOne("refresh_requested")
+	if err := f.emu.Wait(t.Context(), func() bool { return f.emu.Connections() == 1 }); err != nil {
+		t.Fatalf("%d sockets take envelopes, want 1 during the refresh", f.emu.Connections())
+	}
+	for range 3 {
+		if err := f.emu.SlashCommand(t.Context(), f.ann, f.channel, "/ok", ""); err != nil {
+			t.Fatalf("a command during the refresh: %v", err)
+		}
+	}
+	if got := len(f.emu.Ephemerals(f.ann, f.channel)); got != 3 {
+		t.Errorf("%d of 3 commands answered during the refresh", got)
+	}
+	f.emu.HoldConnections(false)
+	if err := f.emu.WaitConnections(t.Context(), 2); err != nil {
+		t.Fatal("the refreshed socket did not come back")
+	}
+}

@@ -67,8 +67,9 @@ type Server struct {
 	conns     map[int]*conn
 	envelopes map[string]*envelope
 	connSeq   int
-	turn      int         // round robin over the connections
-	acksOn    map[int]int // connection id -> acks it carried
+	turn      int           // round robin over the connections
+	hold      chan struct{} // while not nil, new connections wait for it to close
+	acksOn    map[int]int   // connection id -> acks it carried
 
 	limits       map[string][]time.Duration // method -> Retry-After of the next 429s
 	blocked      map[string]time.Time       // method -> end of its Retry-After

@@ -93,6 +93,16 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid ticket", http.StatusUnauthorized)
 		return
 	}
+	s.mu.Lock()
+	hold := s.hold
+	s.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return
@@ -234,6 +244,45 @@ func (s *Server) Connections() int {
 // WaitConnections waits until at least n connections take envelopes.
 func (s *Server) WaitConnections(ctx context.Context, n int) error {
 	return s.Wait(ctx, func() bool { return s.Connections() >= n })
+}
+
+// HoldConnections makes new Socket Mode connections wait until it is
+// called again with false, as if Slack were slow to hand out sockets.
+func (s *Server) HoldConnections(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case on && s.hold == nil:
+		s.hold = make(chan struct{})
+	case !on && s.hold != nil:
+		close(s.hold)
+		s.hold = nil
+	}
+}
+
+// DisconnectOne asks the oldest connection to go, as Slack refreshes one
+// socket of an app every few hours.
+func (s *Server) DisconnectOne(reason string) {
+	s.mu.Lock()
+	var oldest *conn
+	for _, id := range slices.Sorted(maps.Keys(s.conns)) {
+		if c := s.conns[id]; !c.draining.Load() {
+			oldest = c
+			break
+		}
+	}
+	s.mu.Unlock()
+	if oldest == nil {
+		return
+	}
+	oldest.wmu.Lock()
+	if !oldest.draining.Swap(true) {
+		_ = oldest.writeLocked(map[string]any{"type": "disconnect", "reason": reason, "debug_info": map[string]any{"host": "emulator"}})
+	}
+	oldest.wmu.Unlock()
+	s.mu.Lock()
+	s.changedLocked()
+	s.mu.Unlock()
 }
 
 // Disconnect sends every connection a disconnect message with the given
