@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // schedules name IANA zones; do not depend on the image having them
@@ -72,10 +73,13 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 	}, log, metrics, st)
 	app := commands.New(st, b.Slack(), log, now)
 	b.Serve(app.Routes())
+	// The schedulers stop with ctx, after the item in hand: a summary being
+	// posted is finished and marked done, not left for a stale claim.
 	schedulerCtx, stopScheduler := context.WithCancel(ctx)
 	defer stopScheduler()
-	go app.RunScheduler(schedulerCtx, cfg.SchedulerTick)
-	go app.Summaries(schedulerCtx, cfg.SchedulerTick, cfg.SummaryPace)
+	var schedulers sync.WaitGroup
+	schedulers.Go(func() { app.RunScheduler(schedulerCtx, cfg.SchedulerTick) })
+	schedulers.Go(func() { app.Summaries(schedulerCtx, cfg.SchedulerTick, cfg.SummaryPace) })
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -91,6 +95,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 
 	runErr := b.Run(ctx)
 	stopScheduler()
+	schedulers.Wait()
 	app.Close() // finish pending card redraws
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()

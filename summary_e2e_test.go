@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/priobot/priobot/slackemu"
+	"github.com/priobot/priobot/store"
+	"github.com/priobot/priobot/weekly"
 )
 
 // tomorrow returns tomorrow's weekday name and the UTC time of hh:mm then, by the bot's clock.
@@ -174,5 +176,45 @@ func TestThousandChannelsDueTogether(t *testing.T) {
 	}
 	if n := h.emu.TooEarly(); n != 0 {
 		t.Errorf("%d posts ignored Retry-After", n)
+	}
+}
+
+// A replica posted a week's summary, marked it done and died before
+// rescheduling: the next bot moves on to the following week, posted late
+// that day, instead of silently jumping past it.
+func TestSummaryDoneButNotRescheduled(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.idea(h.ann, h.product, "Dark mode")
+	day, due := h.tomorrow(0, 30)
+	h.slash(h.ann, h.product, "/backlog", "schedule "+day+" 00:30 UTC")
+	h.message(h.product, "ann scheduled")
+	h.shutdown()
+
+	st, err := store.Open(t.Context(), h.redis.URL(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stored, _, err := st.Schedule(t.Context(), slackemu.DefaultTeam, h.product)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := weekly.FromString(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	week := s.Week(due)
+	if claim, err := st.ClaimSummary(t.Context(), slackemu.DefaultTeam, h.product, week, due); err != nil || claim != weekly.ClaimMine {
+		t.Fatalf("claim %v, %v", claim, err)
+	}
+	if err := st.MarkSummaryDone(t.Context(), slackemu.DefaultTeam, h.product, week); err != nil {
+		t.Fatal(err)
+	}
+
+	h.advanceTo(due.Add(7*24*time.Hour + 2*time.Hour)) // the following week's day, 02:30
+	h.start()
+	h.message(h.product, "Weekly backlog summary (late)")
+	if n := len(h.summaries(h.product)); n != 1 {
+		t.Errorf("%d summaries, want the following week's only", n)
 	}
 }

@@ -738,6 +738,9 @@ func (a *App) revealDue(ctx context.Context) {
 		return
 	}
 	for _, ref := range due {
+		if ctx.Err() != nil {
+			return
+		}
 		ps, err := a.store.Session(ctx, ref.Team, ref.Channel, ref.ID)
 		if err != nil {
 			continue
@@ -747,9 +750,13 @@ func (a *App) revealDue(ctx context.Context) {
 			a.log.WarnContext(ctx, "scheduler: reveal", "session", ps.ID, "err", err)
 			continue
 		}
+		// Revealed cards are drawn and their outliers asked even if
+		// shutdown begins meanwhile: no other replica would do it.
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), itemTimeout)
 		for _, n := range revealed {
-			a.afterReveal(ctx, ps, n)
+			a.afterReveal(work, ps, n)
 		}
+		cancel()
 	}
 }
 

@@ -329,45 +329,7 @@ func (a *App) postDue(ctx context.Context, pace time.Duration) {
 		if ctx.Err() != nil {
 			return
 		}
-		stored, _, err := a.store.Schedule(ctx, d.Team, d.Channel)
-		if err != nil || stored == "" {
-			continue
-		}
-		s, err := weekly.FromString(stored)
-		if err != nil {
-			continue
-		}
-		now := a.now()
-		week := s.Week(d.At)
-		claim, err := a.store.ClaimSummary(ctx, d.Team, d.Channel, week, now)
-		if err != nil || claim == weekly.ClaimHeld {
-			continue // another replica is on it; it reschedules when done
-		}
-		next := s.Next(now)
-		if claim == weekly.ClaimDone {
-			_ = a.store.Reschedule(ctx, d, next) // its poster stopped before rescheduling
-			continue
-		}
-		post, late := s.Late(d.At, now, lateGrace)
-		if post {
-			if err := a.postSummary(ctx, d.Team, d.Channel, week, late); err != nil {
-				// Give the claim back: the next tick tries again (late, or skips the week).
-				a.log.ErrorContext(ctx, "weekly summary not posted", "team", d.Team, "channel", d.Channel, "week", week, "err", err)
-				_ = a.store.ReleaseSummary(ctx, d.Team, d.Channel, week, now)
-				continue
-			}
-		} else {
-			_ = a.store.NoteSkipped(ctx, d.Team, d.Channel, week)
-		}
-		// Done only now: a replica that dies before this leaves the claim
-		// to go stale, and another posts the summary instead.
-		if err := a.store.MarkSummaryDone(ctx, d.Team, d.Channel, week); err != nil {
-			continue
-		}
-		if err := a.store.Reschedule(ctx, d, next); err != nil {
-			a.log.WarnContext(ctx, "weekly summary not rescheduled", "channel", d.Channel, "err", err)
-		}
-		if !post {
+		if !a.summarize(ctx, d) {
 			continue
 		}
 		select {
@@ -376,4 +338,57 @@ func (a *App) postDue(ctx context.Context, pace time.Duration) {
 			return
 		}
 	}
+}
+
+// itemTimeout bounds the work on one due item (a summary, a deadline),
+// which goes on to its end when shutdown begins.
+const itemTimeout = 30 * time.Second
+
+// summarize handles one due summary: claims it, posts it (late) or skips
+// it, marks it done and reschedules. It reports whether it posted. Once
+// claimed, it is seen through even if ctx ends meanwhile.
+func (a *App) summarize(ctx context.Context, d weekly.Due) bool {
+	stored, _, err := a.store.Schedule(ctx, d.Team, d.Channel)
+	if err != nil || stored == "" {
+		return false
+	}
+	s, err := weekly.FromString(stored)
+	if err != nil {
+		return false
+	}
+	now := a.now()
+	week := s.Week(d.At)
+	claim, err := a.store.ClaimSummary(ctx, d.Team, d.Channel, week, now)
+	if err != nil || claim == weekly.ClaimHeld {
+		return false // another replica is on it; it reschedules when done
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), itemTimeout)
+	defer cancel()
+	if claim == weekly.ClaimDone {
+		// Its poster stopped before rescheduling: on to the week after
+		// this one, which the next tick posts late or skips with a note.
+		_ = a.store.Reschedule(ctx, d, s.Next(d.At))
+		return false
+	}
+	next := s.Next(now)
+	post, late := s.Late(d.At, now, lateGrace)
+	if post {
+		if err := a.postSummary(ctx, d.Team, d.Channel, week, late); err != nil {
+			// Give the claim back: the next tick tries again (late, or skips the week).
+			a.log.ErrorContext(ctx, "weekly summary not posted", "team", d.Team, "channel", d.Channel, "week", week, "err", err)
+			_ = a.store.ReleaseSummary(ctx, d.Team, d.Channel, week, now)
+			return false
+		}
+	} else {
+		_ = a.store.NoteSkipped(ctx, d.Team, d.Channel, week)
+	}
+	// Done only now: a replica that dies before this leaves the claim to
+	// go stale, and another posts the summary instead.
+	if err := a.store.MarkSummaryDone(ctx, d.Team, d.Channel, week); err != nil {
+		return false
+	}
+	if err := a.store.Reschedule(ctx, d, next); err != nil {
+		a.log.WarnContext(ctx, "weekly summary not rescheduled", "channel", d.Channel, "err", err)
+	}
+	return post
 }
