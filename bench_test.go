@@ -38,14 +38,14 @@ func (l *pokerLoad) click(b *testing.B, i, r int) {
 type mark struct{ acks, replies int }
 
 func (l *pokerLoad) mark() mark {
-	return mark{len(l.emu.AckLatencies()), len(l.emu.ReplyLatencies())}
+	return mark{len(l.emu.AckLatencies()), l.emu.Replies()}
 }
 
 // confirmed waits until the votes since m have all been confirmed to their
 // voters: the bot acks first and works after, so an ack is not a vote done.
 func (l *pokerLoad) confirmed(b *testing.B, m mark, votes int) {
-	if err := l.emu.Wait(b.Context(), func() bool { return len(l.emu.ReplyLatencies())-m.replies >= votes }); err != nil {
-		b.Fatalf("%d of %d votes confirmed", len(l.emu.ReplyLatencies())-m.replies, votes)
+	if err := l.emu.Wait(b.Context(), func() bool { return l.emu.Replies()-m.replies >= votes }); err != nil {
+		b.Fatalf("%d of %d votes confirmed", l.emu.Replies()-m.replies, votes)
 	}
 }
 

@@ -211,6 +211,14 @@ func (s *Server) Unacked() int {
 	return len(s.envelopes)
 }
 
+// Replies counts the response_urls used so far (cheaper than
+// len(ReplyLatencies()) for a Wait condition).
+func (s *Server) Replies() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.replyLatencies)
+}
+
 // ReplyLatencies lists, per response_url used, the time from the slash
 // command or click that carried it to its first reply: how long a person
 // waits for the app's answer, in the order replies arrived.

@@ -132,7 +132,7 @@ func run(ctx context.Context, o options) error {
 	}
 	cpu := cpuMeter(append([]string{strconv.Itoa(bot.Process.Pid), "self"}, rs.pids...)...)
 	from = len(emu.AckLatencies())
-	replies := len(emu.ReplyLatencies())
+	replies := emu.Replies()
 	start = time.Now()
 	votes := o.voters * o.cards * 2
 	if err := parallel(o.voters, o.voters, func(i int) error {
@@ -150,8 +150,8 @@ func run(ctx context.Context, o options) error {
 	// A vote is done when its voter reads the confirmation: the bot acks
 	// first and works after, so acks alone would count work not yet done.
 	acked := time.Since(start)
-	if err := emu.Wait(ctx, func() bool { return len(emu.ReplyLatencies())-replies >= votes }); err != nil {
-		return fmt.Errorf("%d of %d votes confirmed: %w", len(emu.ReplyLatencies())-replies, votes, err)
+	if err := emu.Wait(ctx, func() bool { return emu.Replies()-replies >= votes }); err != nil {
+		return fmt.Errorf("%d of %d votes confirmed: %w", emu.Replies()-replies, votes, err)
 	}
 	elapsed := time.Since(start)
 	used := cpu()
@@ -188,7 +188,7 @@ func run(ctx context.Context, o options) error {
 	// The same voters at a person's pace: each clicks once a second, the
 	// clicks spread evenly (an open loop of o.voters clicks a second).
 	const seconds = 4
-	from, replies = len(emu.AckLatencies()), len(emu.ReplyLatencies())
+	from, replies = len(emu.AckLatencies()), emu.Replies()
 	if err := parallel(o.voters, o.voters, func(i int) error {
 		next := start.Add(elapsed + time.Duration(i)*time.Second/time.Duration(o.voters))
 		for k := range seconds {
@@ -202,7 +202,7 @@ func run(ctx context.Context, o options) error {
 	}); err != nil {
 		return err
 	}
-	if err := emu.Wait(ctx, func() bool { return len(emu.ReplyLatencies())-replies >= o.voters*seconds }); err != nil {
+	if err := emu.Wait(ctx, func() bool { return emu.Replies()-replies >= o.voters*seconds }); err != nil {
 		return fmt.Errorf("open-loop votes not all confirmed: %w", err)
 	}
 	add(fmt.Sprintf("%d voters each clicking once a second (open loop, %d s)", o.voters, seconds),
