@@ -49,8 +49,13 @@ func TestMeTooAndWhereButtons(t *testing.T) {
 	h.ephemeral(h.ann, h.product, "You submitted #1, so your support is counted already")
 	h.click(h.bob, card, "Me too")
 	h.ephemeral(h.bob, h.product, "You no longer support #1")
-	if card := h.message(h.product, "#1 Dark mode"); strings.Contains(card.Text, "supporter") {
-		t.Errorf("card still counts a withdrawn supporter:\n%s", card.Text)
+	// Redraws are coalesced: the card shows the withdrawal within a second.
+	var now slackemu.Message
+	if err := h.emu.Wait(t.Context(), func() bool {
+		now, _ = slackemu.Last(h.emu.Messages(h.product), "#1 Dark mode")
+		return !strings.Contains(now.Text, "supporter")
+	}); err != nil {
+		t.Errorf("card still counts a withdrawn supporter:\n%s", now.Text)
 	}
 	h.click(h.bob, card, "Where does it sit?")
 	h.ephemeral(h.bob, h.product, "#1 Dark mode is 1st of 1 awaiting scoring in #product's backlog.")
@@ -122,7 +127,7 @@ func TestStatusChangesAreExplainedToAuthorAndSupporters(t *testing.T) {
 	card := h.idea(h.ann, h.product, "Dark mode")
 	h.support(carl, card)
 	h.slash(h.bob, h.product, "/backlog", "status #1 planned")
-	h.ephemeral(h.bob, h.product, "You moved #1 Dark mode from awaiting scoring to planned", "I've told 2 people.")
+	h.ephemeral(h.bob, h.product, "You moved #1 Dark mode from awaiting scoring to planned", "I'm letting 2 people know by direct message.")
 	for _, u := range []string{h.ann, carl} {
 		h.dm(u, "bob moved #1 Dark mode from awaiting scoring to planned in #product", "is planned and is 1st of 1 awaiting scoring")
 	}

@@ -73,7 +73,8 @@ func TestPokerFullSession(t *testing.T) {
 		t.Errorf("session message %q pings %v", session.Text, session.Mentions)
 	}
 	for _, u := range []string{p.bob, p.carl, p.dan} {
-		if dms := p.emu.DMs(u); len(dms) != 1 || !dms[0].Contains("ann asks you to vote in priority poker on #1, #2 in #product") {
+		p.dm(u, "ann asks you to vote in priority poker on #1, #2 in #product")
+		if dms := p.emu.DMs(u); len(dms) != 1 {
 			t.Errorf("named voter got DMs %v, want one invitation", dms)
 		}
 	}

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/priobot/priobot/slackemu"
 )
@@ -107,5 +109,45 @@ func TestThreeReplicas(t *testing.T) {
 		if n == 0 {
 			t.Errorf("socket %d carried no ack: %v", i+1, p.emu.AcksPerConnection())
 		}
+	}
+}
+
+// A crowd presses Me too at once, then the idea ships: the card ends up
+// counting all of them after a few redraws, the person who shipped it is
+// answered at once, and every supporter gets one direct message, through
+// Slack rate-limiting the DMs.
+func TestShippingToACrowdOfSupporters(t *testing.T) {
+	p := newPokerTable(t)
+	card := p.idea(p.ann, p.product, "Dark mode")
+	crowd := p.crowd(60)
+	var wg sync.WaitGroup
+	for _, u := range crowd {
+		wg.Go(func() { p.click(u, card, "Me too") })
+	}
+	wg.Wait()
+	p.message(p.product, "#1 Dark mode", "60 supporters")
+	redraws := 0
+	for _, c := range p.emu.Calls("chat.update") {
+		if c.Params["ts"] == card.TS {
+			redraws++
+		}
+	}
+	if redraws > 10 {
+		t.Errorf("60 clicks redrew the card %d times; redraws should coalesce to about one a second", redraws)
+	}
+	p.emu.RateLimit("conversations.open", 2, time.Second)
+	p.emu.RateLimit("chat.postMessage", 1, time.Second)
+	p.slash(p.bob, p.product, "/backlog", "status #1 shipped")
+	p.ephemeral(p.bob, p.product, "You moved #1 Dark mode from awaiting scoring to shipped", "I'm letting 61 people know by direct message.")
+	for _, u := range append(crowd, p.ann) {
+		p.dm(u, "bob moved #1 Dark mode from awaiting scoring to shipped in #product")
+	}
+	for _, u := range append(crowd, p.ann) {
+		if n := len(p.emu.DMs(u)); n != 1 {
+			t.Errorf("%s got %d direct messages, want 1", u, n)
+		}
+	}
+	if n := p.emu.TooEarly(); n != 0 {
+		t.Errorf("%d calls came before Slack's Retry-After ran out", n)
 	}
 }

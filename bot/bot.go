@@ -110,7 +110,7 @@ func New(o Options, log *slog.Logger, m *Metrics, dedupe Deduper) *Bot {
 	)
 	b := &Bot{
 		opts: o, log: log, metrics: m, dedupe: dedupe,
-		api:    &webAPI{client: client, http: httpClient},
+		api:    &webAPI{client: client, http: httpClient, blocked: map[string]time.Time{}},
 		up:     make([]atomic.Bool, o.Connections),
 		jobs:   make(chan job),
 		router: newRouter(nil),

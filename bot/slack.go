@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -25,17 +26,47 @@ const maxAttempts = 8
 type webAPI struct {
 	client *slack.Client
 	http   *http.Client
+
+	mu      sync.Mutex
+	blocked map[string]time.Time // Web API method -> end of its Retry-After
+	ims     sync.Map             // user id -> id of the bot's DM with them
 }
 
-// retry runs fn until it is not rate limited, waiting Retry-After between tries.
-func retry(ctx context.Context, fn func() error) error {
+// call runs fn, a call of the Web API method, until it is not rate
+// limited. A 429's Retry-After holds back every call of that method from
+// this process, not only the one that got it: Slack limits a method per
+// workspace, and a call inside the wait only earns another 429.
+func (w *webAPI) call(ctx context.Context, method string, fn func() error) error {
 	for attempt := 1; ; attempt++ {
+		if err := w.waitTurn(ctx, method); err != nil {
+			return err
+		}
 		err := fn()
 		rl, ok := errors.AsType[*slack.RateLimitedError](err)
 		if !ok || attempt == maxAttempts {
 			return err
 		}
-		wait := max(rl.RetryAfter, 100*time.Millisecond)
+		until := time.Now().Add(max(rl.RetryAfter, 100*time.Millisecond))
+		w.mu.Lock()
+		if until.After(w.blocked[method]) {
+			w.blocked[method] = until
+		}
+		w.mu.Unlock()
+	}
+}
+
+// waitTurn waits until method is not held back by a Retry-After.
+func (w *webAPI) waitTurn(ctx context.Context, method string) error {
+	for {
+		w.mu.Lock()
+		wait := time.Until(w.blocked[method])
+		if wait <= 0 {
+			delete(w.blocked, method)
+		}
+		w.mu.Unlock()
+		if wait <= 0 {
+			return nil
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
@@ -60,7 +91,7 @@ func msgOptions(m commands.Message) []slack.MsgOption {
 // Post posts a message in a channel and returns its ts.
 func (w *webAPI) Post(ctx context.Context, channel string, m commands.Message) (string, error) {
 	var ts string
-	err := retry(ctx, func() (err error) {
+	err := w.call(ctx, "chat.postMessage", func() (err error) {
 		_, ts, err = w.client.PostMessageContext(ctx, channel, msgOptions(m)...)
 		return err
 	})
@@ -69,7 +100,7 @@ func (w *webAPI) Post(ctx context.Context, channel string, m commands.Message) (
 
 // Update replaces a message the bot posted.
 func (w *webAPI) Update(ctx context.Context, channel, ts string, m commands.Message) error {
-	return retry(ctx, func() error {
+	return w.call(ctx, "chat.update", func() error {
 		_, _, _, err := w.client.UpdateMessageContext(ctx, channel, ts, msgOptions(m)...)
 		return err
 	})
@@ -77,7 +108,7 @@ func (w *webAPI) Update(ctx context.Context, channel, ts string, m commands.Mess
 
 // PostEphemeral shows a message to one person in a channel.
 func (w *webAPI) PostEphemeral(ctx context.Context, channel, user string, m commands.Message) error {
-	return retry(ctx, func() error {
+	return w.call(ctx, "chat.postEphemeral", func() error {
 		_, err := w.client.PostEphemeralContext(ctx, channel, user, msgOptions(m)...)
 		return err
 	})
@@ -93,21 +124,29 @@ func (w *webAPI) DM(ctx context.Context, user string, m commands.Message) error 
 	return err
 }
 
+// imChannel is the bot's DM with user. It never changes, so it is asked
+// of Slack once per process (conversations.open allows ~50 calls a minute).
 func (w *webAPI) imChannel(ctx context.Context, user string) (string, error) {
+	if id, ok := w.ims.Load(user); ok {
+		return id.(string), nil
+	}
 	var id string
-	err := retry(ctx, func() error {
+	err := w.call(ctx, "conversations.open", func() error {
 		ch, _, _, err := w.client.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
 		if err == nil {
 			id = ch.ID
 		}
 		return err
 	})
+	if err == nil {
+		w.ims.Store(user, id)
+	}
 	return id, err
 }
 
 // OpenModal opens a modal in front of the person whose action gave triggerID.
 func (w *webAPI) OpenModal(ctx context.Context, triggerID string, view slack.ModalViewRequest) error {
-	return retry(ctx, func() error {
+	return w.call(ctx, "views.open", func() error {
 		_, err := w.client.OpenViewContext(ctx, triggerID, view)
 		return err
 	})
@@ -116,7 +155,7 @@ func (w *webAPI) OpenModal(ctx context.Context, triggerID string, view slack.Mod
 // User looks a person up: name, time zone, and whether they administer the workspace.
 func (w *webAPI) User(ctx context.Context, id string) (commands.User, error) {
 	var u *slack.User
-	err := retry(ctx, func() (err error) {
+	err := w.call(ctx, "users.info", func() (err error) {
 		u, err = w.client.GetUserInfoContext(ctx, id)
 		return err
 	})
@@ -129,7 +168,7 @@ func (w *webAPI) User(ctx context.Context, id string) (commands.User, error) {
 // ChannelPrivate reports whether a conversation is private.
 func (w *webAPI) ChannelPrivate(ctx context.Context, channel string) (bool, error) {
 	var ch *slack.Channel
-	err := retry(ctx, func() (err error) {
+	err := w.call(ctx, "conversations.info", func() (err error) {
 		ch, err = w.client.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
 		return err
 	})
@@ -150,7 +189,7 @@ func (w *webAPI) UploadToDM(ctx context.Context, user, filename, title, comment 
 
 // Upload shares a file in a channel, or in a thread of it.
 func (w *webAPI) Upload(ctx context.Context, channel, threadTS, filename, title, comment string, content []byte) error {
-	return retry(ctx, func() error {
+	return w.call(ctx, "files.upload", func() error {
 		_, err := w.client.UploadFileContext(ctx, slack.UploadFileParameters{
 			Filename: filename, Title: title, InitialComment: comment, Channel: channel, ThreadTimestamp: threadTS,
 			Reader: bytes.NewReader(content), FileSize: len(content),
@@ -162,7 +201,7 @@ func (w *webAPI) Upload(ctx context.Context, channel, threadTS, filename, title,
 // Permalink links to a message; "" when Slack would not say.
 func (w *webAPI) Permalink(ctx context.Context, channel, ts string) string {
 	var link string
-	_ = retry(ctx, func() (err error) {
+	_ = w.call(ctx, "chat.getPermalink", func() (err error) {
 		link, err = w.client.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
 		return err
 	})
@@ -171,7 +210,7 @@ func (w *webAPI) Permalink(ctx context.Context, channel, ts string) string {
 
 // PublishHome replaces a user's App Home tab.
 func (w *webAPI) PublishHome(ctx context.Context, user string, blocks []slack.Block) error {
-	return retry(ctx, func() error {
+	return w.call(ctx, "views.publish", func() error {
 		_, err := w.client.PublishViewContext(ctx, slack.PublishViewContextRequest{
 			UserID: user,
 			View:   slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}},
@@ -202,7 +241,7 @@ func (w *webAPI) respond(ctx context.Context, url string, r *commands.Reply) err
 	if err != nil {
 		return err
 	}
-	return retry(ctx, func() error {
+	return w.call(ctx, "response_url", func() error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 		if err != nil {
 			return err

@@ -115,6 +115,7 @@ type Store interface {
 	RevealDue(ctx context.Context, ps poker.Session, now time.Time) ([]int64, error)
 	OpenSessions(ctx context.Context, team string, limit int64) ([]poker.Ref, error)
 	ClaimRender(ctx context.Context, team, channel string, sid, n int64) (bool, error)
+	ClaimIdeaRedraw(ctx context.Context, team, channel string, n int64) (bool, error)
 	WouldRank(ctx context.Context, team, channel string, n int64, score float64) (int64, int64, error)
 	NoteAgreement(ctx context.Context, team, channel string, n int64, agreement string) error
 
@@ -167,9 +168,9 @@ type App struct {
 	// sessions caches what never changes in a poker session once started
 	// (framework, ideas, voters), so a vote costs one Redis round trip.
 	sessions sync.Map // "team:channel:sid" -> poker.Session
-	// drawing remembers when this process last claimed a card's redraw
+	// drawing remembers when this process last claimed a message's redraw
 	// slot: within a second it need not ask Redis again.
-	drawing sync.Map // "team:channel:sid:idea" -> time.Time
+	drawing sync.Map // coalesce key -> time.Time
 }
 
 // New returns the use cases. now is the clock (time.Now outside tests).
@@ -180,6 +181,77 @@ func New(st Store, sl Slack, log *slog.Logger, now func() time.Time) *App {
 // background runs fn beyond the handler that started it, tracked for Close.
 func (a *App) background(what string, fn func()) {
 	a.bg.Go(func() { a.safely(what, fn) })
+}
+
+// redrawEvery is the least time between two redraws of one message: a
+// burst of votes or clicks becomes about one chat.update a second.
+const redrawEvery = time.Second
+
+// coalesce keeps a message drawn while what it shows changes in bursts:
+// whoever (goroutine or replica) claims the message's one-second slot
+// draws it, then looks again when the slot ends and draws once more if it
+// changed meanwhile; the others leave it to the slot holder. draw returns
+// the version it drew, version the one stored now.
+func (a *App) coalesce(key string, claim func(context.Context) (bool, error),
+	draw, version func(context.Context) (int64, error)) {
+	if last, ok := a.drawing.Load(key); ok && time.Since(last.(time.Time)) < redrawEvery {
+		return // this process holds the slot and will look again when it ends
+	}
+	a.drawing.Store(key, time.Now())
+	a.background("redraw "+key, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for {
+			claimed, err := claim(ctx)
+			if err != nil || !claimed {
+				return // another drawer holds the slot and will look again
+			}
+			a.drawing.Store(key, time.Now())
+			drawn, err := draw(ctx)
+			if err != nil {
+				a.log.WarnContext(ctx, "message not redrawn", "what", key, "err", err)
+				return
+			}
+			select {
+			case <-time.After(redrawEvery):
+			case <-a.stop:
+				return
+			}
+			if now, err := version(ctx); err != nil || now == drawn {
+				return
+			}
+		}
+	})
+}
+
+// notifyTimeout bounds sending one batch of direct messages: Slack's rate
+// limits (waited out by the Slack client) may stretch hundreds to minutes.
+const notifyTimeout = 10 * time.Minute
+
+// notify sends each of users the message by direct message, in the
+// background, so an idea with hundreds of supporters holds no handler;
+// one after another, so a rate limit is met by one call, not by several
+// already on their way. Shutdown stops it; a message not sent is logged.
+func (a *App) notify(what string, users []string, m Message) {
+	if len(users) == 0 {
+		return
+	}
+	a.background(what, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+		defer cancel()
+		go func() {
+			select {
+			case <-a.stop:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		for _, u := range users {
+			if err := a.slack.DM(ctx, u, m); err != nil {
+				a.log.WarnContext(ctx, what+" not sent", "user", u, "err", err)
+			}
+		}
+	})
 }
 
 // safely runs work no handler wraps: a panic in it is logged, not fatal.

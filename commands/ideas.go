@@ -162,16 +162,22 @@ func ideaCard(idea prio.Idea) Message {
 	return Message{Text: fmt.Sprintf("Idea #%d: %s (%s)", idea.Number, esc(idea.Title), idea.Status.Label()), Blocks: blocks}
 }
 
-// refreshCard redraws an idea's card after a change; a failure is logged,
-// not shown: the change itself was saved.
-func (a *App) refreshCard(ctx context.Context, team, channel string, n int64) {
-	idea, _, err := a.store.Where(ctx, team, channel, n)
-	if err != nil || idea.CardTS == "" {
-		return
-	}
-	if err := a.slack.Update(ctx, channel, idea.CardTS, ideaCard(idea)); err != nil {
-		a.log.WarnContext(ctx, "idea card not updated", "channel", channel, "idea", n, "err", err)
-	}
+// refreshCard redraws an idea's card after a change, coalesced to about
+// once a second; a failure is logged, not shown: the change was saved.
+func (a *App) refreshCard(team, channel string, n int64) {
+	a.coalesce(fmt.Sprintf("idea card %s:%s:%d", team, channel, n),
+		func(ctx context.Context) (bool, error) { return a.store.ClaimIdeaRedraw(ctx, team, channel, n) },
+		func(ctx context.Context) (int64, error) {
+			idea, _, err := a.store.Where(ctx, team, channel, n)
+			if err != nil || idea.CardTS == "" {
+				return idea.Rev, err
+			}
+			return idea.Rev, a.slack.Update(ctx, channel, idea.CardTS, ideaCard(idea))
+		},
+		func(ctx context.Context) (int64, error) {
+			idea, _, err := a.store.Where(ctx, team, channel, n)
+			return idea.Rev, err
+		})
 }
 
 // clickedIdea reads the idea number a button carries. Clicks come from
@@ -190,7 +196,7 @@ func (a *App) support(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.refreshCard(ctx, r.Team, r.Channel, n)
+	a.refreshCard(r.Team, r.Channel, n)
 	if on {
 		return ephemeral(fmt.Sprintf("You support #%d now (%s). You'll hear when its status changes; click again to withdraw.", n, plural(count, "supporter"))), nil
 	}

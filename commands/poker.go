@@ -28,10 +28,6 @@ const (
 	viewReason = "poker_reason" // private_metadata: "channel:sid:idea:criterion"
 )
 
-// redrawEvery is the least time between two redraws of one card: a burst
-// of votes costs about one chat.update per card per second.
-const redrawEvery = time.Second
-
 // startPoker serves `/poker #3 #5 [with @a @b] [for 24h] [quorum 3]`.
 func (a *App) startPoker(ctx context.Context, r Request) (*Reply, error) {
 	if strings.TrimSpace(r.Text) == "" {
@@ -113,15 +109,14 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 		}
 	}
 	link := a.slack.Permalink(ctx, r.Channel, ps.TS)
+	var invite []string
 	for _, voter := range ps.Voters {
-		if voter == r.User {
-			continue
-		}
-		text := fmt.Sprintf("%s asks you to vote in priority poker on %s in %s: %s", esc(r.UserName), refList(numbers), channelRef(r.Channel), link)
-		if err := a.slack.DM(ctx, voter, Message{Text: text}); err != nil {
-			a.log.WarnContext(ctx, "poker invitation not sent", "user", voter, "err", err)
+		if voter != r.User {
+			invite = append(invite, voter)
 		}
 	}
+	a.notify("poker invitation", invite, Message{Text: fmt.Sprintf("%s asks you to vote in priority poker on %s in %s: %s",
+		esc(r.UserName), refList(numbers), channelRef(r.Channel), link)})
 	return ephemeral(fmt.Sprintf("Priority poker is on: %s in the thread. Reveal each card when you're ready, or let it reveal itself.", plural(int64(len(numbers)), "card"))), nil
 }
 
@@ -453,40 +448,15 @@ func (a *App) session(ctx context.Context, team, channel string, sid int64) (pok
 	return ps, err
 }
 
-// redraw updates a card after a vote, coalesced: whoever (goroutine or
-// replica) claims the card's one-second slot draws it, then looks again when
-// the slot ends and draws once more if votes came in meanwhile.
+// redraw updates a card after a vote, coalesced to about once a second.
 func (a *App) redraw(ps poker.Session, n int64) {
-	key := fmt.Sprintf("%s:%s:%d:%d", ps.Team, ps.Channel, ps.ID, n)
-	if last, ok := a.drawing.Load(key); ok && time.Since(last.(time.Time)) < redrawEvery {
-		return // this process holds the slot and will look again when it ends
-	}
-	a.drawing.Store(key, time.Now())
-	a.background("poker card redraw", func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		for {
-			claimed, err := a.store.ClaimRender(ctx, ps.Team, ps.Channel, ps.ID, n)
-			if err != nil || !claimed {
-				return // another drawer holds the slot and will look again
-			}
-			a.drawing.Store(key, time.Now())
-			drawn, err := a.drawCard(ctx, ps, n)
-			if err != nil {
-				a.log.WarnContext(ctx, "poker card not redrawn", "session", ps.ID, "idea", n, "err", err)
-				return
-			}
-			select {
-			case <-time.After(redrawEvery):
-			case <-a.stop:
-				return
-			}
+	a.coalesce(fmt.Sprintf("poker card %s:%s:%d:%d", ps.Team, ps.Channel, ps.ID, n),
+		func(ctx context.Context) (bool, error) { return a.store.ClaimRender(ctx, ps.Team, ps.Channel, ps.ID, n) },
+		func(ctx context.Context) (int64, error) { return a.drawCard(ctx, ps, n) },
+		func(ctx context.Context) (int64, error) {
 			card, err := a.store.Card(ctx, ps, n)
-			if err != nil || card.Version == drawn {
-				return
-			}
-		}
-	})
+			return card.Version, err
+		})
 }
 
 // drawCard redraws a card now and returns the version it drew.
@@ -585,7 +555,7 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 			return nil, err
 		}
 		_ = a.store.NoteAgreement(ctx, r.Team, r.Channel, n, string(poker.Worst(results)))
-		a.refreshCard(ctx, r.Team, r.Channel, n)
+		a.refreshCard(r.Team, r.Channel, n)
 		idea, pos, err := a.store.Where(ctx, r.Team, r.Channel, n)
 		if err == nil && !pos.Queue && pos.Place > 0 {
 			text := fmt.Sprintf("#%d %s now sits %s of %d in the backlog (score %s).", n, esc(idea.Title), ordinal(pos.Place), pos.Of, prio.FormatScore(idea.Score))

@@ -32,7 +32,7 @@ func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.refreshCard(ctx, r.Team, r.Channel, n)
+	a.refreshCard(r.Team, r.Channel, n)
 	if !idea.Scored {
 		var missing []string
 		for _, c := range fw.Criteria {

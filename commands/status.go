@@ -64,7 +64,7 @@ func (a *App) changeStatus(ctx context.Context, r Request, n int64, to prio.Stat
 	if err != nil {
 		return nil, err
 	}
-	a.refreshCard(ctx, r.Team, r.Channel, n)
+	a.refreshCard(r.Team, r.Channel, n)
 	what := fmt.Sprintf("moved #%%d %%s from %s to %s", was.Label(), now.Label())
 	switch to {
 	case prio.StatusDeclined:
@@ -88,23 +88,19 @@ func (a *App) announce(ctx context.Context, r Request, n int64, what string, als
 	if err != nil {
 		return nil, err
 	}
-	told := 0
+	var tell []string
 	seen := map[string]bool{r.User: true} // the actor reads the reply instead
 	for _, u := range slices.Concat([]string{idea.Author}, supporters, also) {
-		if seen[u] {
-			continue
+		if !seen[u] {
+			seen[u] = true
+			tell = append(tell, u)
 		}
-		seen[u] = true
-		text := fmt.Sprintf("%s %s in %s.\n%s", esc(r.UserName), did, channelRef(r.Channel), where)
-		if err := a.slack.DM(ctx, u, Message{Text: plainText(text), Blocks: []slack.Block{section("%s", text)}}); err != nil {
-			a.log.WarnContext(ctx, "status DM not sent", "user", u, "idea", n, "err", err)
-			continue
-		}
-		told++
 	}
+	news := fmt.Sprintf("%s %s in %s.\n%s", esc(r.UserName), did, channelRef(r.Channel), where)
+	a.notify("status DM", tell, Message{Text: plainText(news), Blocks: []slack.Block{section("%s", news)}})
 	text := fmt.Sprintf("You %s.\n%s", did, where)
-	if told > 0 {
-		text += fmt.Sprintf("\nI've told %s.", plural(int64(told), "person"))
+	if len(tell) > 0 {
+		text += fmt.Sprintf("\nI'm letting %s know by direct message.", plural(int64(len(tell)), "person"))
 	}
 	return ephemeral(plainText(text), section("%s", text)), nil
 }
@@ -128,8 +124,8 @@ func (a *App) doMerge(ctx context.Context, r Request, from, into int64) (*Reply,
 	if err != nil {
 		return nil, err
 	}
-	a.refreshCard(ctx, r.Team, r.Channel, from)
-	a.refreshCard(ctx, r.Team, r.Channel, into)
+	a.refreshCard(r.Team, r.Channel, from)
+	a.refreshCard(r.Team, r.Channel, into)
 	if target, err := a.store.Ideas(ctx, r.Team, r.Channel, []int64{into}); err == nil && len(target) == 1 {
 		moved = append(moved, target[0].Author) // the target's author hears of its new support
 	}

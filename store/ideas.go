@@ -313,6 +313,13 @@ func (s *Store) ToggleSupport(ctx context.Context, team, channel string, n int64
 	return res[0] == "added", res[1].(int64), nil
 }
 
+// ClaimIdeaRedraw takes the right to redraw idea n's card for the next
+// second; false when someone else holds it.
+func (s *Store) ClaimIdeaRedraw(ctx context.Context, team, channel string, n int64) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, ideaRenderKey(team, channel, n), 1, time.Second).Result()
+	return ok, translate(err)
+}
+
 // Supporters lists who supports idea n.
 func (s *Store) Supporters(ctx context.Context, team, channel string, n int64) ([]string, error) {
 	users, err := s.rdb.SMembers(ctx, supportersKey(team, channel, n)).Result()

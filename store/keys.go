@@ -30,6 +30,12 @@ func ideaKey(team, channel string, number int64) string {
 	return backlogTag(team, channel) + "idea:" + strconv.FormatInt(number, 10)
 }
 
+// ideaRenderKey (STRING, expires) is held by whoever redrew an idea's card
+// in the last second.
+func ideaRenderKey(team, channel string, number int64) string {
+	return ideaKey(team, channel, number) + ":render"
+}
+
 // supportersKey (SET of user ids) holds who pressed Me too on an idea.
 func supportersKey(team, channel string, number int64) string {
 	return ideaKey(team, channel, number) + ":supporters"
