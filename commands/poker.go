@@ -451,7 +451,9 @@ func (a *App) session(ctx context.Context, team, channel string, sid int64) (pok
 // redraw updates a card after a vote, coalesced to about once a second.
 func (a *App) redraw(ps poker.Session, n int64) {
 	a.coalesce(fmt.Sprintf("poker card %s:%s:%d:%d", ps.Team, ps.Channel, ps.ID, n),
-		func(ctx context.Context) (bool, error) { return a.store.ClaimRender(ctx, ps.Team, ps.Channel, ps.ID, n) },
+		func(ctx context.Context) (bool, error) {
+			return a.store.ClaimRender(ctx, ps.Team, ps.Channel, ps.ID, n)
+		},
 		func(ctx context.Context) (int64, error) { return a.drawCard(ctx, ps, n) },
 		func(ctx context.Context) (int64, error) {
 			card, err := a.store.Card(ctx, ps, n)

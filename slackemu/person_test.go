@@ -87,6 +87,7 @@ func TestModalOpensFromACommandAndSubmits(t *testing.T) {
 	ch := emu.AddChannel("product", slackemu.ChannelOptions{})
 	ann := emu.AddUser("ann", slackemu.UserOptions{})
 	var submitted atomic.Value
+	opened := make(chan error, 1) // the app's views.open call returned
 	runApp(t, emu, api, func(a *app, ev socketmode.Event) {
 		switch data := ev.Data.(type) {
 		case slack.SlashCommand:
@@ -96,9 +97,7 @@ func TestModalOpensFromACommandAndSubmits(t *testing.T) {
 			_, err := a.api.OpenViewContext(t.Context(), data.TriggerID, slack.ModalViewRequest{Type: slack.VTModal, CallbackID: "idea",
 				Title: slack.NewTextBlockObject(slack.PlainTextType, "New idea", false, false), Blocks: slack.Blocks{BlockSet: []slack.Block{input}},
 				Submit: slack.NewTextBlockObject(slack.PlainTextType, "Submit", false, false)})
-			if err != nil {
-				t.Error(err)
-			}
+			opened <- err
 		case slack.InteractionCallback:
 			title := data.View.State.Values["title"]["title_input"].Value
 			if title == "" {
@@ -112,7 +111,10 @@ func TestModalOpensFromACommandAndSubmits(t *testing.T) {
 	if err := emu.SlashCommand(t.Context(), ann, ch, "/idea", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := emu.Wait(t.Context(), func() bool { _, ok := emu.Modal(ann); return ok }); err != nil {
+	if err := <-opened; err != nil {
+		t.Fatalf("views.open: %v", err)
+	}
+	if _, ok := emu.Modal(ann); !ok {
 		t.Fatal("no modal opened")
 	}
 	if v, _ := emu.Modal(ann); v.Title != "New idea" || strings.Join(v.Inputs, ",") != "title" {
