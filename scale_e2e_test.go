@@ -59,6 +59,7 @@ func TestWorkspacesAreIsolated(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.ephemeral(fred, theirs, "You support #1") // their own #1, not ann's
+	h.message(theirs, "#1 Their own idea", "1 supporter")
 	h.slash(h.ann, h.product, "/backlog", "#1")
 	h.ephemeral(h.ann, h.product, "#1 Secret roadmap item sits 1st of 1")
 	if m := h.message(h.product, "#1 Secret roadmap item"); strings.Contains(m.Text, "supporter") {
