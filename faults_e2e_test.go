@@ -73,7 +73,7 @@ func TestDuplicateDeliveriesHaveOneEffect(t *testing.T) {
 	h.ephemeral(h.bob, h.product, "You support #1 now (1 supporter)")
 	h.slash(h.bob, h.product, "/backlog", "#1")
 	h.ephemeral(h.bob, h.product, "#1 Dark mode is 1st of 1") // still supported: the toggle ran once
-	h.message(h.product, "#1 Dark mode", "1 supporter") // the card, redrawn from the latest state
+	h.message(h.product, "#1 Dark mode", "1 supporter")       // the card, redrawn from the latest state
 	if n := len(h.emu.Messages(h.product)); n != 1 {
 		t.Errorf("%d messages in the channel, want the one idea card", n)
 	}
