@@ -211,3 +211,21 @@ func TestSIGTERMDuringAVoteBurst(t *testing.T) {
 	}
 	t.Logf("%d envelopes went to the next bot after SIGTERM", p.emu.Redelivered())
 }
+
+// SIGTERM comes while a status change's DMs wait out a Slack rate limit:
+// they still go out before the bot stops.
+func TestShutdownLetsPendingDMsGoOut(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	carl := h.emu.AddUser("carl", slackemu.UserOptions{})
+	card := h.idea(h.ann, h.product, "Dark mode")
+	h.support(carl, card)
+	h.emu.RateLimit("chat.postMessage", 1, time.Second)
+	h.slash(h.bob, h.product, "/backlog", "status #1 planned")
+	h.ephemeral(h.bob, h.product, "I'm letting 2 people know by direct message.")
+	h.shutdown()
+	for _, u := range []string{h.ann, carl} {
+		if n := len(h.emu.DMs(u)); n != 1 {
+			t.Errorf("%s got %d direct messages before the bot stopped, want 1", u, n)
+		}
+	}
+}

@@ -228,10 +228,14 @@ func (a *App) coalesce(key string, claim func(context.Context) (bool, error),
 // limits (waited out by the Slack client) may stretch hundreds to minutes.
 const notifyTimeout = 10 * time.Minute
 
+// notifyGrace is how long DMs still go out once shutdown begins.
+const notifyGrace = 5 * time.Second
+
 // notify sends each of users the message by direct message, in the
 // background, so an idea with hundreds of supporters holds no handler;
 // one after another, so a rate limit is met by one call, not by several
-// already on their way. Shutdown stops it; a message not sent is logged.
+// already on their way. Shutdown leaves it notifyGrace to finish; a
+// message not sent is logged.
 func (a *App) notify(what string, users []string, m Message) {
 	if len(users) == 0 {
 		return
@@ -242,7 +246,11 @@ func (a *App) notify(what string, users []string, m Message) {
 		go func() {
 			select {
 			case <-a.stop:
-				cancel()
+				select {
+				case <-time.After(notifyGrace):
+					cancel()
+				case <-ctx.Done():
+				}
 			case <-ctx.Done():
 			}
 		}()
