@@ -133,6 +133,17 @@ func (h *harness) shutdown() {
 	}
 }
 
+// updates counts the chat.update calls that redrew m.
+func (h *harness) updates(m slackemu.Message) int {
+	n := 0
+	for _, c := range h.emu.Calls("chat.update") {
+		if c.Params["ts"] == m.TS {
+			n++
+		}
+	}
+	return n
+}
+
 // slash types a slash command and fails the test if the bot does not ack.
 func (h *harness) slash(user, channel, command, text string) {
 	h.t.Helper()

@@ -244,13 +244,7 @@ func TestPokerBurstOf50Voters(t *testing.T) {
 	p.click(p.ann, card, "Reveal")
 	// A crowd's votes show as counts per value; each voter's last click counted.
 	p.card(session, 1, "Value: 5 ×25 · 8 ×25 → median", "Effort: 3 ×50 → median 3")
-	updates := 0
-	for _, c := range p.emu.Calls("chat.update") {
-		if c.Params["ts"] == card.TS {
-			updates++
-		}
-	}
-	if updates > 10 {
+	if updates := p.updates(card); updates > 10 {
 		t.Errorf("%d chat.update calls for one card in a burst of 150 clicks; updates should coalesce to about one a second", updates)
 	}
 	if got := p.emu.Timeouts(); len(got) != 0 {

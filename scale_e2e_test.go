@@ -127,13 +127,7 @@ func TestShippingToACrowdOfSupporters(t *testing.T) {
 	}
 	wg.Wait()
 	p.message(p.product, "#1 Dark mode", "60 supporters")
-	redraws := 0
-	for _, c := range p.emu.Calls("chat.update") {
-		if c.Params["ts"] == card.TS {
-			redraws++
-		}
-	}
-	if redraws > 10 {
+	if redraws := p.updates(card); redraws > 10 {
 		t.Errorf("60 clicks redrew the card %d times; redraws should coalesce to about one a second", redraws)
 	}
 	p.emu.RateLimit("conversations.open", 2, time.Second)

@@ -117,12 +117,20 @@ func TestWeeklySummaryIsPostedOnceOnTime(t *testing.T) {
 	h.message(h.product, "Priority poker run by bob on 1 idea", "#4 Tags")
 }
 
-func TestMissedSummaryIsPostedLateTheSameDayOrSkipped(t *testing.T) {
-	h := newHarness(t, slackemu.Options{})
+// scheduleTomorrowAt0030 puts an idea in #product and schedules its
+// weekly summary for tomorrow 00:30 UTC, which it returns.
+func (h *harness) scheduleTomorrowAt0030() time.Time {
+	h.t.Helper()
 	h.idea(h.ann, h.product, "Dark mode")
 	day, due := h.tomorrow(0, 30)
 	h.slash(h.ann, h.product, "/backlog", "schedule "+day+" 00:30 UTC")
 	h.message(h.product, "ann scheduled")
+	return due
+}
+
+func TestMissedSummaryIsPostedLateTheSameDayOrSkipped(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	due := h.scheduleTomorrowAt0030()
 	// The bot is down at the time and back at 23:00 the same day.
 	h.shutdown()
 	h.advanceTo(due.Add(22*time.Hour + 30*time.Minute))
@@ -184,10 +192,7 @@ func TestThousandChannelsDueTogether(t *testing.T) {
 // that day, instead of silently jumping past it.
 func TestSummaryDoneButNotRescheduled(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
-	h.idea(h.ann, h.product, "Dark mode")
-	day, due := h.tomorrow(0, 30)
-	h.slash(h.ann, h.product, "/backlog", "schedule "+day+" 00:30 UTC")
-	h.message(h.product, "ann scheduled")
+	due := h.scheduleTomorrowAt0030()
 	h.shutdown()
 
 	st, err := store.Open(t.Context(), h.redis.URL(), store.Options{})
