@@ -62,7 +62,7 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	}
-	rs, err := startRedis(ctx, dir, o.cluster)
+	rs, err := startRedis(dir, o.cluster)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	cpu := cpuMeter(append([]string{strconv.Itoa(bot.Process.Pid), "self"}, rs.pids...)...)
+	cpu := cpuMeter(append([]string{strconv.Itoa(bot.Process.Pid), "self"}, rs.pids()...)...)
 	from = len(emu.AckLatencies())
 	replies := emu.Replies()
 	start = time.Now()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/priobot/priobot/internal/redistest"
 	"github.com/priobot/priobot/slackemu"
 	"github.com/priobot/priobot/store"
 )
@@ -22,106 +22,61 @@ import (
 // redisSet is the Redis the bot runs on: one redis-server, or the three
 // masters of a Redis Cluster.
 type redisSet struct {
-	addrs, pids []string
-	stops       []func()
+	nodes []*redistest.Server
 }
 
-func (r *redisSet) url() string { return "redis://" + strings.Join(r.addrs, ",") }
+func (r *redisSet) addrs() []string {
+	out := make([]string, len(r.nodes))
+	for i, n := range r.nodes {
+		out[i] = n.Addr
+	}
+	return out
+}
+
+func (r *redisSet) url() string { return "redis://" + strings.Join(r.addrs(), ",") }
+
+func (r *redisSet) pids() []string {
+	out := make([]string, len(r.nodes))
+	for i, n := range r.nodes {
+		out[i] = strconv.Itoa(n.Pid())
+	}
+	return out
+}
 
 func (r *redisSet) stop() {
-	for _, stop := range r.stops {
-		stop()
+	for _, n := range r.nodes {
+		n.Stop()
 	}
 }
 
 // startRedis runs one redis-server, or three clustered, on free loopback
 // ports in dir.
-func startRedis(ctx context.Context, dir string, cluster bool) (*redisSet, error) {
+func startRedis(dir string, cluster bool) (*redisSet, error) {
 	r := &redisSet{}
-	n := 1
-	var extra []string
+	n, extra := 1, []string(nil)
 	if cluster {
-		n, extra = 3, []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"}
+		n, extra = 3, redistest.ClusterNode
 	}
 	for i := range n {
 		nodeDir := filepath.Join(dir, fmt.Sprintf("redis%d", i))
-		addr, pid, stop, err := startServer(ctx, nodeDir, extra...)
+		if err := os.MkdirAll(nodeDir, 0o700); err != nil {
+			r.stop()
+			return nil, err
+		}
+		node, err := redistest.Run(nodeDir, extra...)
 		if err != nil {
 			r.stop()
 			return nil, err
 		}
-		r.addrs, r.pids, r.stops = append(r.addrs, addr), append(r.pids, pid), append(r.stops, stop)
+		r.nodes = append(r.nodes, node)
 	}
-	if !cluster {
-		return r, nil
-	}
-	args := append(append([]string{"--cluster", "create"}, r.addrs...), "--cluster-replicas", "0", "--cluster-yes")
-	if out, err := exec.CommandContext(ctx, "redis-cli", args...).CombinedOutput(); err != nil {
-		r.stop()
-		return nil, fmt.Errorf("redis-cli --cluster create: %v\n%s", err, out)
-	}
-	// A tool may poll: wait until every node says the cluster is up.
-	for _, addr := range r.addrs {
-		for {
-			info, err := redisCLI(ctx, addr, "cluster", "info")
-			if err == nil && strings.Contains(info, "cluster_state:ok") {
-				break
-			}
-			select {
-			case <-ctx.Done():
-				r.stop()
-				return nil, ctx.Err()
-			case <-time.After(50 * time.Millisecond):
-			}
+	if cluster {
+		if err := redistest.Cluster(r.nodes); err != nil {
+			r.stop()
+			return nil, err
 		}
 	}
 	return r, nil
-}
-
-// startServer runs redis-server on a free loopback port (and, for a
-// cluster node, its bus port) in dir.
-func startServer(ctx context.Context, dir string, extra ...string) (addr, pid string, stop func(), err error) {
-	for range 20 {
-		if addr, err = freeAddr(); err != nil {
-			return "", "", nil, err
-		}
-		_, port, _ := net.SplitHostPort(addr)
-		p, _ := strconv.Atoi(port)
-		if p+10000 <= 65535 {
-			if bus, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p+10000))); err == nil {
-				bus.Close()
-				break
-			}
-		}
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", "", nil, err
-	}
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.CommandContext(ctx, "redis-server", append([]string{"--port", port, "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--logfile", ""}, extra...)...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", "", nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", "", nil, fmt.Errorf("redis-server: %w (install it: apt-get install redis-server)", err)
-	}
-	ready := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "Ready to accept connections") {
-				ready <- true
-				for sc.Scan() {
-				}
-			}
-		}
-		ready <- false
-	}()
-	if !<-ready {
-		return "", "", nil, errors.New("redis-server did not start")
-	}
-	return addr, strconv.Itoa(cmd.Process.Pid), func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }, nil
 }
 
 func redisCLI(ctx context.Context, addr string, args ...string) (string, error) {
@@ -134,7 +89,7 @@ func redisCLI(ctx context.Context, addr string, args ...string) (string, error) 
 // and "total".
 func (r *redisSet) commandCalls(ctx context.Context) (map[string]int64, error) {
 	calls := map[string]int64{}
-	for _, addr := range r.addrs {
+	for _, addr := range r.addrs() {
 		info, err := redisCLI(ctx, addr, "info", "commandstats")
 		if err != nil {
 			return nil, err
@@ -156,7 +111,7 @@ func (r *redisSet) commandCalls(ctx context.Context) (map[string]int64, error) {
 // usedMemory sums used_memory over the nodes.
 func (r *redisSet) usedMemory(ctx context.Context) (int64, error) {
 	var sum int64
-	for _, addr := range r.addrs {
+	for _, addr := range r.addrs() {
 		info, err := redisCLI(ctx, addr, "info", "memory")
 		if err != nil {
 			return 0, err
@@ -213,9 +168,9 @@ func seed(ctx context.Context, url, channel string, n int) error {
 // node that holds the benchmark session's keys.
 func (r *redisSet) rawVotes(ctx context.Context) (float64, error) {
 	tag := "priobot:{bench:C1}:poker:1"
-	addr := r.addrs[0]
-	if len(r.addrs) > 1 {
-		rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: r.addrs})
+	addr := r.nodes[0].Addr
+	if len(r.nodes) > 1 {
+		rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: r.addrs()})
 		defer rdb.Close()
 		node, err := rdb.MasterForKey(ctx, tag)
 		if err != nil {

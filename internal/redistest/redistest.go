@@ -52,19 +52,21 @@ func (r *Redis) Restart(t testing.TB) {
 		}
 	}
 	if len(r.nodes) > 1 {
-		r.waitCluster(t)
+		if err := waitCluster(r.nodes); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
-func (r *Redis) waitCluster(t testing.TB) {
-	t.Helper()
-	for _, n := range r.nodes {
+func waitCluster(nodes []*Server) error {
+	for _, n := range nodes {
 		select {
 		case <-n.clusterOK:
 		case <-time.After(10 * time.Second):
-			t.Fatalf("cluster node %s not ok after 10s", n.Addr)
+			return fmt.Errorf("cluster node %s not ok after 10s", n.Addr)
 		}
 	}
+	return nil
 }
 
 // Option tunes the servers Start runs.
@@ -104,22 +106,32 @@ func Start(t testing.TB, opts ...Option) *Redis {
 	if os.Getenv("PRIOBOT_TEST_REDIS") != "cluster" {
 		return &Redis{nodes: []*Server{startServer(t, bin, extra...)}}
 	}
-	cli := lookup(t, "redis-cli")
+	lookup(t, "redis-cli")
 	r := &Redis{}
 	for range 3 {
-		r.nodes = append(r.nodes, startServer(t, bin, append(extra, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000")...))
+		r.nodes = append(r.nodes, startServer(t, bin, append(extra, ClusterNode...)...))
 	}
+	if err := Cluster(r.nodes); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// ClusterNode are the arguments of a redis-server that is to join a cluster.
+var ClusterNode = []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"}
+
+// Cluster makes three masters of nodes started with ClusterNode and waits
+// until every one says the cluster is up.
+func Cluster(nodes []*Server) error {
 	args := []string{"--cluster", "create"}
-	for _, n := range r.nodes {
+	for _, n := range nodes {
 		args = append(args, n.Addr)
 	}
 	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
-	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
-		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
+	if out, err := exec.Command("redis-cli", args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("redis-cli --cluster create: %v\n%s", err, out)
 	}
-	// Every node must say the cluster is up before a test talks to it.
-	r.waitCluster(t)
-	return r
+	return waitCluster(nodes)
 }
 
 func lookup(t testing.TB, name string) string {
@@ -141,17 +153,37 @@ func startServer(t testing.TB, bin string, extra ...string) *Server {
 
 func startAs(t testing.TB, bin string, s *Server) *Server {
 	t.Helper()
+	if err := s.launch(bin); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// Run starts a redis-server outside a test (for tools), in dir, on a free
+// loopback port, with extra arguments. Stop ends it.
+func Run(dir string, extra ...string) (*Server, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, fmt.Errorf("%w (install it: apt-get install redis-server)", err)
+	}
+	s := &Server{dir: dir, extra: extra}
+	return s, s.launch(bin)
+}
+
+// Pid is the running server's process id.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
+func (s *Server) launch(bin string) error {
 	s.clusterOK, s.switched = make(chan struct{}), make(chan struct{})
-	var lastErr error
+	var err error
 	for range 5 { // a free port can be taken between our probe and redis binding it
 		s.Addr = "" // each try probes a new port
-		if lastErr = s.start(bin); lastErr == nil {
-			t.Cleanup(s.Stop)
-			return s
+		if err = s.start(bin); err == nil {
+			return nil
 		}
 	}
-	t.Fatalf("redis-server did not start: %v", lastErr)
-	return nil
+	return fmt.Errorf("redis-server did not start: %w", err)
 }
 
 func (s *Server) start(bin string) error {
