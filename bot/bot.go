@@ -369,7 +369,7 @@ func (b *Bot) serveCommand(ctx context.Context, req envelope, cmd slack.SlashCom
 			b.ack(req, nil)
 			return
 		}
-		if p := payloadOf(reply); fits(p) {
+		if p, ok := ackPayload(req, reply); ok {
 			b.ack(req, p)
 			return
 		}
@@ -390,9 +390,12 @@ var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
 // into characters; handlers escape all user text again on output.
 var unescape = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace
 
-func fits(p responsePayload) bool {
-	data, err := json.Marshal(map[string]any{"envelope_id": "x", "payload": p})
-	return err == nil && len(data) < maxAck
+// ackPayload encodes a reply to ride on req's ack, once; false when it is
+// too big for an ack (slack-go refuses maxAck bytes and more).
+func ackPayload(req envelope, r *commands.Reply) (json.RawMessage, bool) {
+	data, err := json.Marshal(payloadOf(r))
+	envelope := len(`{"envelope_id":"","payload":}`) + len(req.EnvelopeID)
+	return data, err == nil && envelope+len(data) < maxAck
 }
 
 // reply sends a handler's reply through a response_url.

@@ -51,6 +51,9 @@ func newFixture(t *testing.T, o bot.Options) *fixture {
 		{Kind: commands.Slash, Name: "/ok", Handle: func(_ context.Context, r commands.Request) (*commands.Reply, error) {
 			return &commands.Reply{Message: commands.Message{Text: "fine, " + r.UserName}}, nil
 		}},
+		{Kind: commands.Slash, Name: "/big", Handle: func(context.Context, commands.Request) (*commands.Reply, error) {
+			return &commands.Reply{Message: commands.Message{Text: strings.Repeat("a long listing ", 1700) + "the end"}}, nil
+		}},
 		{Kind: commands.Slash, Name: "/boom", Handle: func(context.Context, commands.Request) (*commands.Reply, error) {
 			panic("a bug in a handler")
 		}},
@@ -238,5 +241,25 @@ func TestOneSocketServesWhileTheOtherIsRefreshed(t *testing.T) {
 	f.emu.HoldConnections(false)
 	if err := f.emu.WaitConnections(t.Context(), 2); err != nil {
 		t.Fatal("the refreshed socket did not come back")
+	}
+}
+
+// A reply rides on the ack when it fits one; a bigger one (slack-go refuses
+// acks of 20 KB) follows through the response_url.
+func TestRepliesTooBigForAnAckFollowByResponseURL(t *testing.T) {
+	f := newFixture(t, bot.Options{})
+	if err := f.emu.SlashCommand(t.Context(), f.ann, f.channel, "/ok", ""); err != nil {
+		t.Fatal(err)
+	}
+	f.waitEphemeral(t, "fine, ann")
+	if n := len(f.emu.Calls("response_url")); n != 0 {
+		t.Errorf("a short reply used the response_url %d times, want it on the ack", n)
+	}
+	if err := f.emu.SlashCommand(t.Context(), f.ann, f.channel, "/big", ""); err != nil {
+		t.Fatal(err)
+	}
+	f.waitEphemeral(t, "the end")
+	if n := len(f.emu.Calls("response_url")); n != 1 {
+		t.Errorf("a 25 KB reply used the response_url %d times, want 1", n)
 	}
 }
