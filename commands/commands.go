@@ -199,6 +199,7 @@ func (a *App) coalesce(key string, claim func(context.Context) (bool, error),
 	}
 	a.drawing.Store(key, time.Now())
 	a.background("redraw "+key, func() {
+		defer a.drawing.Delete(key) // the map holds only slots in use
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		for {
