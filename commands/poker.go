@@ -691,16 +691,7 @@ func (a *App) submitReason(ctx context.Context, r Request) (*Reply, error) {
 // until ctx ends. Any number of replicas may run it: each card is revealed
 // once. Sessions due while no bot ran are revealed at the next start.
 func (a *App) RunScheduler(ctx context.Context, tick time.Duration) {
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		a.safely("poker deadlines", func() { a.revealDue(ctx) })
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	a.every(ctx, tick, "poker deadlines", func() { a.revealDue(ctx) })
 }
 
 func (a *App) revealDue(ctx context.Context) {

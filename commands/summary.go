@@ -304,16 +304,7 @@ func (a *App) summaryPoker(ctx context.Context, r Request) (*Reply, error) {
 // ISO week) is claimed once. A run missed while no bot ran is posted late
 // the same day in the channel's zone, or skipped and mentioned next week.
 func (a *App) Summaries(ctx context.Context, tick, pace time.Duration) {
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		a.safely("weekly summaries", func() { a.postDue(ctx, pace) })
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	a.every(ctx, tick, "weekly summaries", func() { a.postDue(ctx, pace) })
 }
 
 // lateGrace is how long after its time a summary still counts as on time.
