@@ -180,7 +180,7 @@ func TestFrameworkSwitch(t *testing.T) {
 	h.slash(h.ann, h.product, "/backlog", "framework")
 	h.ephemeral(h.ann, h.product, "This backlog scores with value-effort", "rice RICE: score = reach × impact × confidence ÷ effort")
 	h.slash(h.ann, h.product, "/backlog", "framework moscow")
-	h.ephemeral(h.ann, h.product, `There is no framework "moscow"`)
+	h.ephemeral(h.ann, h.product, `There is no framework “moscow”`)
 	h.slash(h.ann, h.product, "/backlog", "framework rice")
 	h.message(h.product, "ann switched this backlog to RICE", "Now: 1 awaiting scoring.")
 	h.slash(h.ann, h.product, "/backlog", "score #1 reach=13 impact=2 confidence=80% effort=2")

@@ -73,7 +73,7 @@ func TestPokerFullSession(t *testing.T) {
 		t.Errorf("session message %q pings %v", session.Text, session.Mentions)
 	}
 	for _, u := range []string{p.bob, p.carl, p.dan} {
-		p.dm(u, "ann asks you to vote in priority poker on #1, #2 in #product")
+		p.dm(u, "ann asks you to vote in priority poker on #1 and #2 in #product")
 		if dms := p.emu.DMs(u); len(dms) != 1 {
 			t.Errorf("named voter got DMs %v, want one invitation", dms)
 		}
@@ -96,22 +96,30 @@ func TestPokerFullSession(t *testing.T) {
 	}
 	p.vote(p.dan, card, "Value", "5")
 	p.vote(p.dan, card, "Effort", "3")
-	p.ephemeral(p.dan, p.product, "That completed the votes: the card is revealed.")
+	p.ephemeral(p.dan, p.product, "That was the last vote: all 3 named voters have voted, so the card is revealed.")
 	revealed := p.card(session, 1, "Value: bob 8 · carl 8 · dan 5 → median 8 · spread 1 step · high agreement",
-		"Effort: bob 3 · carl 2 · dan 3 → median 3", "Would score 2.67 (value 8 ÷ effort 3) and sit 1st of 1.")
+		"Effort: bob 3 · carl 2 · dan 3 → median 3", "Revealed when all 3 named voters had voted.", "Would score 2.67 (value 8 ÷ effort 3) and sit 1st of 1.")
 	if err := p.emu.ClickRow(t.Context(), p.bob, revealed, "", "Accept"); err != nil {
 		t.Fatal(err)
 	}
-	p.ephemeral(p.bob, p.product, "Only the facilitator or this backlog's owners can do that")
+	p.ephemeral(p.bob, p.product, "Only ann (who runs this session) or a workspace admin can accept #1.")
 	p.click(p.ann, revealed, "Accept")
-	p.card(session, 1, "#1 Dark mode now sits 1st of 1 in the backlog (score 2.67)")
+	accepted := p.card(session, 1, "Accepted: score 2.67. #1 now sits 1st of 1.")
+	if len(accepted.Buttons) != 0 {
+		t.Errorf("an accepted card still has buttons %v", accepted.Buttons)
+	}
 	p.slash(p.carl, p.product, "/backlog", "#1")
 	p.ephemeral(p.carl, p.product, "#1 Dark mode sits 1st of 1", "score 2.67 (value 8 ÷ effort 3), scored on", "in priority poker")
 
 	card2 := p.card(session, 2, "Nobody has voted yet")
 	p.click(p.ann, card2, "Skip")
 	summary := p.message(p.product, "Priority poker run by ann on 2 ideas — ended", "#1 Dark mode — accepted, score 2.67, now 1st of 1",
-		"#2 Export — skipped", "Participation: 3 of 3 named voters.")
+		"#2 Export — skipped, left unscored", "Participation: 3 of 3 named voters.")
+	// The card says where the idea went; nothing else in the thread repeats it.
+	if thread := p.emu.Thread(p.product, session.TS); len(thread) != 2 {
+		t.Errorf("the thread has %d messages, want the 2 cards:\n%v", len(thread), thread)
+	}
+	p.card(session, 2, "Skipped: #2 is left unscored.")
 	if len(summary.Buttons) != 0 {
 		t.Errorf("an ended session still has buttons %v", summary.Buttons)
 	}
@@ -197,8 +205,9 @@ func TestPokerRefusesWhatItShouldNotTrust(t *testing.T) {
 		{p.bob, "poker_vote:value:8", "99:1:1", "That poker session is not in this channel"},
 		{p.bob, "poker_vote:value:8", "1:7:1", "That is not a vote on this card's scale"}, // not a card of the session
 		{p.bob, "poker_vote:value:8", "garbage", "That button doesn't belong to a poker card"},
-		{p.carl, "poker_reveal", "1:1:1", "Only the facilitator or this backlog's owners"},
-		{p.bob, "poker_end", "1", "Only the facilitator or this backlog's owners"},
+		{p.carl, "poker_reveal", "1:1:1", "Only ann (who runs this session) or this backlog's owners can reveal #1."},
+		{p.bob, "poker_end", "1", "Only ann (who runs this session) or this backlog's owners can end this session."},
+		{p.bob, "poker_skip", "1:1:1", "Only ann (who runs this session) or this backlog's owners can skip #1."},
 	}
 	p.slash(p.ann, p.product, "/backlog", "owners add "+mention(p.ann, "ann"))
 	for _, tt := range tests {

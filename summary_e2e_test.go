@@ -46,9 +46,9 @@ func TestScheduleShowOff(t *testing.T) {
 	h.slash(h.ann, h.product, "/backlog", "schedule")
 	h.ephemeral(h.ann, h.product, "This channel has no weekly summary")
 	for args, answer := range map[string]string{
-		"funday 09:00":                 `"funday" is not a weekday`,
-		"monday 25:00":                 `"25:00" is not a time of day`,
-		"monday 09:00 Europe/Atlantis": `"Europe/Atlantis" is not a time zone`,
+		"funday 09:00":                 `“funday” is not a weekday`,
+		"monday 25:00":                 `“25:00” is not a time of day`,
+		"monday 09:00 Europe/Atlantis": `“Europe/Atlantis” is not a time zone`,
 		"monday":                       "Schedule the weekly summary like",
 	} {
 		h.slash(h.ann, h.product, "/backlog", "schedule "+args)

@@ -101,7 +101,8 @@ type Store interface {
 	ChannelPrivacy(ctx context.Context, team, channel string) (private, known bool, err error)
 	SetChannelPrivacy(ctx context.Context, team, channel string, private bool) error
 
-	StartSession(ctx context.Context, ps poker.Session) (int64, error)
+	StartSession(ctx context.Context, ps poker.Session) (sid int64, started []int64, taken map[int64]int64, err error)
+	InPlay(ctx context.Context, team, channel string) (map[int64]int64, error)
 	SetSessionTS(ctx context.Context, team, channel string, sid int64, ts string) error
 	SetPokerCardTS(ctx context.Context, team, channel string, sid, n int64, ts string) error
 	Session(ctx context.Context, team, channel string, sid int64) (poker.Session, error)

@@ -3,7 +3,6 @@
 package poker
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,7 +73,7 @@ func ParseStart(text string) (Start, error) {
 			for ; i < len(words) && strings.HasPrefix(words[i], "<@"); i++ {
 				id, name, ok := prio.ParseUserRef(words[i])
 				if !ok {
-					return s, prio.Errorf(prio.Invalid, "%q is not a person; mention voters like `with @ann @bob`.", words[i])
+					return s, prio.Errorf(prio.Invalid, "%s is not a person; mention voters like `with @ann @bob`.", prio.Quote(words[i]))
 				}
 				if !slices.Contains(s.Voters, id) {
 					s.Voters, s.Names = append(s.Voters, id), append(s.Names, name)
@@ -105,7 +104,7 @@ func ParseStart(text string) (Start, error) {
 			}
 			s.Quorum, i = q, i+2
 		default:
-			return s, prio.Errorf(prio.Invalid, "I don't understand %q. Start a session like `/poker #3 #5 with @ann @bob for 24h quorum 2`.", words[i])
+			return s, prio.Errorf(prio.Invalid, "I don't understand %s. Start a session like `/poker #3 #5 with @ann @bob for 24h quorum 2`.", prio.Quote(words[i]))
 		}
 	}
 	if s.Quorum > 0 && len(s.Voters) > 0 && s.Quorum > len(s.Voters) {
@@ -140,7 +139,7 @@ func ParseDuration(s string) (time.Duration, error) {
 }
 
 func badDuration(s string) error {
-	return prio.Errorf(prio.Invalid, "%q is not a voting time; use 5m to 7d, like `for 30m`, `for 24h` or `for 3d`.", s)
+	return prio.Errorf(prio.Invalid, "%s is not a voting time; use 5m to 7d, like `for 30m`, `for 24h` or `for 3d`.", prio.Quote(s))
 }
 
 // Agreement says how far apart a criterion's votes are.
@@ -162,7 +161,7 @@ type Vote struct {
 // Result is a criterion's statistics after reveal.
 type Result struct {
 	Votes     []Vote  // as cast, sorted by voter
-	Median    float64 // on the scale; valid when Counted > 0
+	Median    float64 // the statistical median; valid when Counted > 0
 	Counted   int     // votes other than Unsure
 	Spread    int     // scale steps between the lowest and highest vote
 	Agreement Agreement
@@ -171,10 +170,10 @@ type Result struct {
 }
 
 // Tally computes a criterion's median, spread and agreement. The median is
-// the middle vote, or for an even count the scale value nearest the mean of
-// the two middle ones (the higher on a tie), so it is always on the scale.
-// Spread is counted in scale steps; agreement is high when the spread is at
-// most a fifth of the scale, medium up to two fifths, low beyond.
+// what people read the word as: the middle vote, or for an even count the
+// mean of the two middle ones (5 and 8 make 6.5), so it may fall between
+// cards. Spread is counted in scale steps; agreement is high when the
+// spread is at most a fifth of the scale, medium up to two fifths, low beyond.
 func Tally(c prio.Criterion, votes []Vote) Result {
 	r := Result{Votes: slices.Clone(votes), Agreement: High}
 	slices.SortFunc(r.Votes, func(a, b Vote) int { return strings.Compare(a.Voter, b.Voter) })
@@ -194,7 +193,7 @@ func Tally(c prio.Criterion, votes []Vote) Result {
 	if len(idx)%2 == 1 {
 		r.Median = c.Scale[idx[mid]]
 	} else {
-		r.Median = nearest(c.Scale, (c.Scale[idx[mid-1]]+c.Scale[idx[mid]])/2)
+		r.Median = (c.Scale[idx[mid-1]] + c.Scale[idx[mid]]) / 2
 	}
 	r.Spread = hi - lo
 	span := float64(r.Spread) / float64(max(1, len(c.Scale)-1))
@@ -246,16 +245,6 @@ func scaleIndex(c prio.Criterion, label string) int {
 	return -1
 }
 
-func nearest(scale []float64, x float64) float64 {
-	best := scale[0]
-	for _, v := range scale {
-		if math.Abs(v-x) <= math.Abs(best-x) {
-			best = v
-		}
-	}
-	return best
-}
-
 // Session states and card states.
 const (
 	SessionOpen  = "open"
@@ -265,6 +254,8 @@ const (
 	CardRevealed = "revealed"
 	CardAccepted = "accepted"
 	CardSkipped  = "skipped"
+	CardClosed   = "closed"   // the session ended before a reveal; votes stay hidden
+	CardUnscored = "unscored" // the session ended after the reveal, before a decision
 )
 
 // Session is one priority-poker session in a channel's thread.
@@ -284,15 +275,17 @@ type Session struct {
 
 // Card is one idea's voting card in a session.
 type Card struct {
-	Idea     int64
-	State    string
-	Round    int
-	TS       string
-	Voted    []string                     // who voted on every criterion, sorted
-	Partial  []string                     // who voted on some criteria
-	Votes    map[string]map[string]string // criterion key -> voter -> vote; only once revealed
-	Revealed time.Time
-	Version  int64 // bumped by every vote and state change, for coalesced redraws
+	Idea         int64
+	State        string
+	Round        int
+	TS           string
+	Voted        []string                     // who voted on every criterion, sorted
+	Partial      []string                     // who voted on some criteria
+	Votes        map[string]map[string]string // criterion key -> voter -> vote; only once revealed
+	Revealed     time.Time
+	RevealedBy   string // "all" named voters voted, the "quorum" was reached, the "deadline" passed, or who pressed Reveal
+	RevealerName string // the name of who pressed Reveal
+	Version      int64  // bumped by every vote and state change, for coalesced redraws
 }
 
 // Missing lists the expected voters who have not voted on every criterion.

@@ -18,12 +18,12 @@ func ParseRef(s string) (int64, error) {
 	}
 	for _, r := range digits {
 		if r < '0' || r > '9' {
-			return 0, Errorf(Invalid, "%q is not an idea number; use the number from its card, like `#12`.", s)
+			return 0, Errorf(Invalid, "%s is not an idea number; use the number from its card, like `#12`.", Quote(s))
 		}
 	}
 	n, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil || n > 1<<40 {
-		return 0, Errorf(Invalid, "%q is far larger than any idea number.", s)
+		return 0, Errorf(Invalid, "%s is far larger than any idea number.", Quote(s))
 	}
 	if n == 0 {
 		return 0, Errorf(Invalid, "Ideas are numbered from #1; there is no #0.")
@@ -146,7 +146,7 @@ func ParseOwners(args string) (op string, users []string, err error) {
 	for _, w := range strings.Fields(rest) {
 		id, _, ok := ParseUserRef(w)
 		if !ok {
-			return "", nil, Errorf(Invalid, "%q is not a person; mention them like `@ann`.", w)
+			return "", nil, Errorf(Invalid, "%s is not a person; mention them like `@ann`.", Quote(w))
 		}
 		users = append(users, id)
 	}

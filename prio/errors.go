@@ -51,3 +51,19 @@ func ErrorMessage(err error) string {
 	}
 	return "Sorry, something went wrong on priobot's side. Nothing was changed; please try again."
 }
+
+// maxEcho is how much of what a person typed an answer quotes back.
+const maxEcho = 40
+
+// Quote echoes what a person typed back to them in an answer: as they
+// typed it (no Go escapes), in quotes, shortened to maxEcho characters.
+func Quote(s string) string { return "“" + Shorten(s, maxEcho) + "”" }
+
+// Shorten cuts s to at most n characters, marking the cut with "…".
+func Shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -16,37 +16,37 @@ type Criterion struct {
 }
 
 // Label writes a scale value as people type it: 8, 0.5, 80%.
+// A median between two cards shows as such: 6.5, 65%.
 func (c Criterion) Label(v float64) string {
 	if c.percent() {
-		return strconv.FormatFloat(v*100, 'f', -1, 64) + "%"
+		return strconv.FormatFloat(math.Round(v*1e4)/1e2, 'f', -1, 64) + "%"
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	return strconv.FormatFloat(math.Round(v*1e4)/1e4, 'f', -1, 64)
 }
 
 func (c Criterion) percent() bool {
 	return strings.HasSuffix(c.ID, ":confidence") && c.Scale[len(c.Scale)-1] <= 1
 }
 
-// Parse reads a value typed for c ("8", "0.5", "80%") and checks it is on the scale.
+// Parse reads a value typed for c ("8", "6.5", "0.5", "80%"): a card of
+// the scale or, like a poker median, any number between its ends.
 func (c Criterion) Parse(s string) (float64, error) {
 	raw := strings.TrimSpace(s)
-	pct := strings.HasSuffix(raw, "%")
+	pct := c.percent() && strings.HasSuffix(raw, "%")
 	v, err := strconv.ParseFloat(strings.TrimSuffix(raw, "%"), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, Errorf(Invalid, "%s takes one of %s, not %q.", c.Name, c.scaleText(), s)
-	}
+	lo, hi := c.Scale[0], c.Scale[len(c.Scale)-1]
 	if pct {
 		v /= 100
 	}
-	for _, x := range c.Scale {
-		if math.Abs(x-v) < 1e-9 {
-			return x, nil
-		}
+	if err != nil || math.IsNaN(v) || v < lo-1e-9 || v > hi+1e-9 {
+		return 0, Errorf(Invalid, "%s takes a number from %s to %s (the cards are %s), not “%s”.",
+			c.Name, c.Label(lo), c.Label(hi), c.ScaleText(), Shorten(s, 20))
 	}
-	return 0, Errorf(Invalid, "%s takes one of %s, not %q.", c.Name, c.scaleText(), s)
+	return math.Round(v*1e4) / 1e4, nil
 }
 
-func (c Criterion) scaleText() string {
+// ScaleText lists the scale's cards: "1 2 3 5 8 13".
+func (c Criterion) ScaleText() string {
 	labels := make([]string, len(c.Scale))
 	for i, v := range c.Scale {
 		labels[i] = c.Label(v)
@@ -183,7 +183,7 @@ func LookupFramework(name string) (Framework, error) {
 	for i, f := range Frameworks {
 		names[i] = f.Name
 	}
-	return Framework{}, Errorf(Invalid, "There is no framework %q. Pick one of: %s.", name, strings.Join(names, ", "))
+	return Framework{}, Errorf(Invalid, "There is no framework %s. Pick one of: %s.", Quote(name), strings.Join(names, ", "))
 }
 
 // FormatScore writes a score for people: 2.67, 12, 0.4.
@@ -197,5 +197,5 @@ func unknownCriterion(f Framework, key string) error {
 	for i, c := range f.Criteria {
 		keys[i] = c.Key
 	}
-	return Errorf(Invalid, "This backlog scores with %s, which has no %q. Its criteria: %s.", f.Name, key, strings.Join(keys, ", "))
+	return Errorf(Invalid, "This backlog scores with %s, which has no %s. Its criteria: %s.", f.Name, Quote(key), strings.Join(keys, ", "))
 }

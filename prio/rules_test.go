@@ -169,7 +169,7 @@ func TestParseArgs(t *testing.T) {
 		},
 			result{}},
 		{"owners plain name", func() result { _, _, err := prio.ParseOwners("add ann"); return result{Err: errText(err)} },
-			result{Err: `"ann" is not a person; mention them like ` + "`@ann`."}},
+			result{Err: `“ann” is not a person; mention them like ` + "`@ann`."}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, tt.got()); diff != "" {
@@ -178,14 +178,42 @@ func TestParseArgs(t *testing.T) {
 	}
 }
 
+// A poker median may fall between cards; typed, it is taken as it is.
+func TestParseScoreTakesMedians(t *testing.T) {
+	rice := prio.Frameworks[1]
+	tests := []struct {
+		in   string
+		fw   prio.Framework
+		want map[string]float64
+	}{
+		{"#4 value=6.5 effort=10.5", prio.DefaultFramework, map[string]float64{"value-effort:value": 6.5, "value-effort:effort": 10.5}},
+		{"#4 value=13 effort=1", prio.DefaultFramework, map[string]float64{"value-effort:value": 13, "value-effort:effort": 1}},
+		{"#4 confidence=65% impact=0.375", rice, map[string]float64{"rice:confidence": 0.65, "rice:impact": 0.375}},
+	}
+	for _, tt := range tests {
+		_, got, err := prio.ParseScore(tt.in, tt.fw)
+		if err != nil {
+			t.Errorf("ParseScore(%q): %v", tt.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("ParseScore(%q) mismatch (-want +got):\n%s", tt.in, diff)
+		}
+	}
+	if got := rice.Criteria[2].Label(0.65); got != "65%" {
+		t.Errorf("confidence 0.65 labelled %q, want 65%%", got)
+	}
+}
+
 func TestParseScoreRefusals(t *testing.T) {
 	tests := []struct{ in, err string }{
 		{"#4", "Score like this: `/backlog score #4 value=5 effort=5`."},
-		{"#4 value=7 effort=3", `Value takes one of 1 2 3 5 8 13, not "7".`},
-		{"#4 reach=3", `This backlog scores with value-effort, which has no "reach". Its criteria: value, effort.`},
+		{"#4 value=20 effort=3", `Value takes a number from 1 to 13 (the cards are 1 2 3 5 8 13), not “20”.`},
+		{"#4 value=0.5", `Value takes a number from 1 to 13 (the cards are 1 2 3 5 8 13), not “0.5”.`},
+		{"#4 reach=3", `This backlog scores with value-effort, which has no “reach”. Its criteria: value, effort.`},
 		{"#4 value 8", "Score like this: `/backlog score #4 value=5 effort=5`."},
-		{"#4 value=NaN", `Value takes one of 1 2 3 5 8 13, not "NaN".`},
-		{"four value=8", `"four" is not an idea number; use the number from its card, like ` + "`#12`."},
+		{"#4 value=NaN", `Value takes a number from 1 to 13 (the cards are 1 2 3 5 8 13), not “NaN”.`},
+		{"four value=8", `“four” is not an idea number; use the number from its card, like ` + "`#12`."},
 	}
 	for _, tt := range tests {
 		_, _, err := prio.ParseScore(tt.in, prio.DefaultFramework)

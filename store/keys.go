@@ -70,3 +70,58 @@ func activityKey(team, channel string) string { return backlogTag(team, channel)
 // member is an idea's number as a sorted-set member: zero-padded, so equal
 // scores order oldest first.
 func member(n int64) string { return fmt.Sprintf("%012d", n) }
+
+// Priority-poker keys. A session lives in its channel's backlog slot, with
+// the ideas it scores; the team-wide indexes are written apart.
+
+// teamsKey (SET of team ids) lists teams with scheduled work, for the scheduler.
+func teamsKey() string { return "priobot:teams" }
+
+func pokerSeqKey(team, channel string) string { return backlogTag(team, channel) + "poker:seq" }
+
+// sessionKey (HASH) holds a session; see Session fields.
+func sessionKey(team, channel string, sid int64) string {
+	return backlogTag(team, channel) + "poker:" + strconv.FormatInt(sid, 10)
+}
+
+// cardKey (HASH: idea, state, round, ts, complete, version, revealed) is one voting card.
+func cardKey(team, channel string, sid, n int64) string {
+	return sessionKey(team, channel, sid) + ":card:" + strconv.FormatInt(n, 10)
+}
+
+// votesKey (HASH "voter|criterion" -> "vote|action_ts") holds a card's
+// current round; the click's action_ts orders a person's clicks.
+func votesKey(team, channel string, sid, n int64) string {
+	return cardKey(team, channel, sid, n) + ":votes"
+}
+
+// progressKey (HASH voter -> criteria voted) counts each voter's votes on a card.
+func progressKey(team, channel string, sid, n int64) string {
+	return cardKey(team, channel, sid, n) + ":progress"
+}
+
+// roundKey (HASH, like votesKey) keeps the votes of an earlier round.
+func roundKey(team, channel string, sid, n int64, round int) string {
+	return cardKey(team, channel, sid, n) + ":round:" + strconv.Itoa(round)
+}
+
+// namesKey (HASH user -> name) remembers how a session's voters are called.
+func namesKey(team, channel string, sid int64) string {
+	return sessionKey(team, channel, sid) + ":names"
+}
+
+// renderKey (STRING, expires) is held by whoever redrew a card in the last second.
+func renderKey(team, channel string, sid, n int64) string {
+	return cardKey(team, channel, sid, n) + ":render"
+}
+
+// deadlinesKey (ZSET "channel|sid" scored by deadline, unix ms) is the
+// team's sessions that reveal at a deadline.
+func deadlinesKey(team string) string { return teamTag(team) + "poker:deadlines" }
+
+// openSessionsKey (ZSET "channel|sid" scored by creation) lists a team's open sessions.
+func openSessionsKey(team string) string { return teamTag(team) + "poker:open" }
+
+// inPlayKey (HASH idea number -> session id) holds the ideas of a backlog
+// that are on an open poker card: one card per idea at a time.
+func inPlayKey(team, channel string) string { return backlogTag(team, channel) + "poker:inplay" }

@@ -14,242 +14,44 @@ import (
 	"github.com/priobot/priobot/prio"
 )
 
-// Priority-poker keys. A session lives in its channel's backlog slot, with
-// the ideas it scores; the team-wide indexes are written apart.
-
-// teamsKey (SET of team ids) lists teams with scheduled work, for the scheduler.
-func teamsKey() string { return "priobot:teams" }
-
-func pokerSeqKey(team, channel string) string { return backlogTag(team, channel) + "poker:seq" }
-
-// sessionKey (HASH) holds a session; see Session fields.
-func sessionKey(team, channel string, sid int64) string {
-	return backlogTag(team, channel) + "poker:" + strconv.FormatInt(sid, 10)
-}
-
-// cardKey (HASH: idea, state, round, ts, complete, version, revealed) is one voting card.
-func cardKey(team, channel string, sid, n int64) string {
-	return sessionKey(team, channel, sid) + ":card:" + strconv.FormatInt(n, 10)
-}
-
-// votesKey (HASH "voter|criterion" -> "vote|action_ts") holds a card's
-// current round; the click's action_ts orders a person's clicks.
-func votesKey(team, channel string, sid, n int64) string {
-	return cardKey(team, channel, sid, n) + ":votes"
-}
-
-// progressKey (HASH voter -> criteria voted) counts each voter's votes on a card.
-func progressKey(team, channel string, sid, n int64) string {
-	return cardKey(team, channel, sid, n) + ":progress"
-}
-
-// roundKey (HASH, like votesKey) keeps the votes of an earlier round.
-func roundKey(team, channel string, sid, n int64, round int) string {
-	return cardKey(team, channel, sid, n) + ":round:" + strconv.Itoa(round)
-}
-
-// namesKey (HASH user -> name) remembers how a session's voters are called.
-func namesKey(team, channel string, sid int64) string {
-	return sessionKey(team, channel, sid) + ":names"
-}
-
-// renderKey (STRING, expires) is held by whoever redrew a card in the last second.
-func renderKey(team, channel string, sid, n int64) string {
-	return cardKey(team, channel, sid, n) + ":render"
-}
-
-// deadlinesKey (ZSET "channel|sid" scored by deadline, unix ms) is the
-// team's sessions that reveal at a deadline.
-func deadlinesKey(team string) string { return teamTag(team) + "poker:deadlines" }
-
-// openSessionsKey (ZSET "channel|sid" scored by creation) lists a team's open sessions.
-func openSessionsKey(team string) string { return teamTag(team) + "poker:open" }
-
-// castVote records one vote, and reveals the card when every expected voter
-// has voted on every criterion or the quorum is reached, in one step.
-//
-// KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> votes, KEYS[4] -> progress,
-// KEYS[5] -> names
-// ARGV[1] -> voter, ARGV[2] -> criterion key, ARGV[3] -> vote, ARGV[4] -> round,
-// ARGV[5] -> criteria count, ARGV[6] -> now (unix ms), ARGV[7] -> voter's name,
-// ARGV[8] -> the click's action_ts, ARGV[9..] -> every criterion key
-// Output: {"ok", voters complete, "" or why it revealed ("all"|"quorum"),
-// the voter's own votes by criterion ("" for none)…} or a refusal:
-// "missing", "closed", "stale" (an older round's button), "not_voter".
-var castVote = redis.NewScript(castVoteSource)
-
-const castVoteSource = `
-local st = redis.call("HGET", KEYS[1], "state")
-if not st then return {"missing"} end
-local cs = redis.call("HGET", KEYS[2], "state")
-if not cs then return {"missing"} end
-if st ~= "open" or cs ~= "voting" then return {"closed"} end
-local deadline = tonumber(redis.call("HGET", KEYS[1], "deadline") or "0")
-if deadline > 0 and tonumber(ARGV[6]) >= deadline then return {"closed"} end
-if redis.call("HGET", KEYS[2], "round") ~= ARGV[4] then return {"stale"} end
-local voters = redis.call("HGET", KEYS[1], "voters")
-if voters ~= "" and not string.find("," .. voters .. ",", "," .. ARGV[1] .. ",", 1, true) then return {"not_voter"} end
-redis.call("HSET", KEYS[5], ARGV[1], ARGV[7])
-local field = ARGV[1] .. "|" .. ARGV[2]
-local old = redis.call("HGET", KEYS[3], field)
--- Clicks can be handled out of order: the one Slack stamped last wins.
--- Slack's action_ts strings have fixed width, so they compare as text.
-if not old or string.sub(old, string.find(old, "|", 1, true) + 1) <= ARGV[8] then
-	redis.call("HSET", KEYS[3], field, ARGV[3] .. "|" .. ARGV[8])
-end
-if not old then
-	if redis.call("HINCRBY", KEYS[4], ARGV[1], 1) == tonumber(ARGV[5]) then
-		redis.call("HINCRBY", KEYS[2], "complete", 1)
-	end
-end
-redis.call("HINCRBY", KEYS[2], "version", 1)
-local complete = tonumber(redis.call("HGET", KEYS[2], "complete") or "0")
-local why = ""
-local expected = 0
-if voters ~= "" then
-	for _ in string.gmatch(voters, "[^,]+") do expected = expected + 1 end
-end
-local quorum = tonumber(redis.call("HGET", KEYS[1], "quorum") or "0")
-if expected > 0 and complete >= expected then
-	why = "all"
-elseif quorum > 0 and complete >= quorum then
-	why = "quorum"
-end
-if why ~= "" then
-	redis.call("HSET", KEYS[2], "state", "revealed", "revealed", ARGV[6], "revealed_by", why)
-end
-local out = {"ok", complete, why}
-for i = 9, #ARGV do
-	local v = redis.call("HGET", KEYS[3], ARGV[1] .. "|" .. ARGV[i]) or ""
-	table.insert(out, (string.gsub(v, "|.*", "")))
-end
-return out
-`
-
-// revealCard reveals a voting card for its facilitator, a backlog owner or
-// a workspace admin (with no owners set, not for anyone: the facilitator runs it).
-//
-// KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> owners
-// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now (unix ms)
-// Output: {"ok"} or "missing", "forbidden", "closed".
-var revealCard = redis.NewScript(prelude + `
-if not redis.call("HGET", KEYS[2], "state") then return {"missing"} end
-if redis.call("HGET", KEYS[1], "facilitator") ~= ARGV[1] and not owner(KEYS[3], ARGV[1], ARGV[2]) then return {"forbidden"} end
-if redis.call("HGET", KEYS[2], "state") ~= "voting" then return {"closed"} end
-redis.call("HSET", KEYS[2], "state", "revealed", "revealed", ARGV[3], "revealed_by", ARGV[1])
-redis.call("HINCRBY", KEYS[2], "version", 1)
-return {"ok"}
-`)
-
-// revealDue reveals every voting card of a session whose deadline has
-// passed, once, however many replicas try.
-//
-// KEYS[1] -> session, KEYS[2..] -> its cards
-// ARGV[1] -> now (unix ms)
-// Output: the idea numbers of the cards it revealed.
-var revealDue = redis.NewScript(`
-local deadline = tonumber(redis.call("HGET", KEYS[1], "deadline") or "0")
-if deadline == 0 or tonumber(ARGV[1]) < deadline or redis.call("HGET", KEYS[1], "state") ~= "open" then return {} end
-local out = {}
-for i = 2, #KEYS do
-	if redis.call("HGET", KEYS[i], "state") == "voting" then
-		redis.call("HSET", KEYS[i], "state", "revealed", "revealed", ARGV[1], "revealed_by", "deadline")
-		redis.call("HINCRBY", KEYS[i], "version", 1)
-		table.insert(out, redis.call("HGET", KEYS[i], "idea"))
-	end
-end
-return out
-`)
-
-// decideCard accepts, skips or re-votes a card for its facilitator or an owner.
-//
-// KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> votes, KEYS[4] -> progress,
-// KEYS[5] -> owners, KEYS[6] -> the archive of the current round
-// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> "accept"
-// | "skip" | "revote", ARGV[4] -> the round the button was for
-// Output: {"ok", round} or "missing", "forbidden", "closed", "stale".
-var decideCard = redis.NewScript(prelude + `
-local cs = redis.call("HGET", KEYS[2], "state")
-if not cs then return {"missing"} end
-if redis.call("HGET", KEYS[1], "facilitator") ~= ARGV[1] and not owner(KEYS[5], ARGV[1], ARGV[2]) then return {"forbidden"} end
-if redis.call("HGET", KEYS[1], "state") ~= "open" then return {"closed"} end
-local round = redis.call("HGET", KEYS[2], "round")
-if round ~= ARGV[4] then return {"stale"} end
-if ARGV[3] == "accept" then
-	if cs ~= "revealed" then return {"closed"} end
-	redis.call("HSET", KEYS[2], "state", "accepted")
-elseif ARGV[3] == "skip" then
-	if cs ~= "voting" and cs ~= "revealed" then return {"closed"} end
-	redis.call("HSET", KEYS[2], "state", "skipped")
-else
-	if cs ~= "revealed" then return {"closed"} end
-	if redis.call("EXISTS", KEYS[3]) == 1 then redis.call("RENAME", KEYS[3], KEYS[6]) end
-	redis.call("DEL", KEYS[4])
-	round = tostring(tonumber(round) + 1)
-	redis.call("HSET", KEYS[2], "state", "voting", "round", round, "complete", 0, "revealed", "", "revealed_by", "")
-end
-redis.call("HINCRBY", KEYS[2], "version", 1)
-return {"ok", round}
-`)
-
-// endSession ends an open session: by its facilitator or an owner (force),
-// or on its own once every card is accepted or skipped. Voting cards are skipped.
-//
-// KEYS[1] -> session, KEYS[2] -> owners, KEYS[3..] -> its cards
-// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> "force"
-// or "auto", ARGV[4] -> now (unix ms)
-// Output: {"ok"}, {"open"} (auto, and cards are undecided), or "missing",
-// "forbidden", "closed".
-var endSession = redis.NewScript(prelude + `
-local st = redis.call("HGET", KEYS[1], "state")
-if not st then return {"missing"} end
-if ARGV[3] == "force" and redis.call("HGET", KEYS[1], "facilitator") ~= ARGV[1] and not owner(KEYS[2], ARGV[1], ARGV[2]) then return {"forbidden"} end
-if st ~= "open" then return {"closed"} end
-if ARGV[3] == "auto" then
-	for i = 3, #KEYS do
-		local cs = redis.call("HGET", KEYS[i], "state")
-		if cs == "voting" or cs == "revealed" then return {"open"} end
-	end
-end
-for i = 3, #KEYS do
-	if redis.call("HGET", KEYS[i], "state") == "voting" then
-		redis.call("HSET", KEYS[i], "state", "skipped")
-		redis.call("HINCRBY", KEYS[i], "version", 1)
-	end
-end
-redis.call("HSET", KEYS[1], "state", "ended", "ended", ARGV[4])
-return {"ok"}
-`)
-
-// StartSession stores a new session with a card per idea and returns its id.
-func (s *Store) StartSession(ctx context.Context, ps poker.Session) (int64, error) {
+// StartSession stores a new session with a card for each of its ideas
+// that is not on an open card already, and returns its id and which ideas
+// it took. taken names, for each idea left out, the session whose open
+// card holds it. With every idea taken, nothing is stored and sid is 0.
+func (s *Store) StartSession(ctx context.Context, ps poker.Session) (sid int64, started []int64, taken map[int64]int64, err error) {
 	t, c := ps.Team, ps.Channel
-	sid, err := s.rdb.Incr(ctx, pokerSeqKey(t, c)).Result()
-	if err != nil {
-		return 0, translate(err)
-	}
-	ideas := make([]string, len(ps.Ideas))
-	for i, n := range ps.Ideas {
-		ideas[i] = strconv.FormatInt(n, 10)
+	if sid, err = s.rdb.Incr(ctx, pokerSeqKey(t, c)).Result(); err != nil {
+		return 0, nil, nil, translate(err)
 	}
 	deadline := int64(0)
 	if !ps.Deadline.IsZero() {
 		deadline = ps.Deadline.UnixMilli()
 	}
-	ref := c + "|" + strconv.FormatInt(sid, 10)
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, sessionKey(t, c, sid), "id", sid, "facilitator", ps.Facilitator, "facilitator_name", ps.FacName,
-			"voters", strings.Join(ps.Voters, ","), "voter_names", strings.Join(ps.VoterNames, ","), "deadline", deadline,
-			"quorum", ps.Quorum, "created", ps.Created.UnixMilli(), "ideas", strings.Join(ideas, ","), "state", poker.SessionOpen,
-			"framework", ps.Framework, "ts", "")
-		for _, n := range ps.Ideas {
-			p.HSet(ctx, cardKey(t, c, sid, n), "idea", n, "state", poker.CardVoting, "round", 1, "complete", 0, "version", 0, "ts", "")
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, translate(err)
+	keys := []string{sessionKey(t, c, sid), inPlayKey(t, c)}
+	args := []any{sid, len(ps.Ideas)}
+	for _, n := range ps.Ideas {
+		keys = append(keys, cardKey(t, c, sid, n))
+		args = append(args, n)
 	}
+	args = append(args, "id", sid, "facilitator", ps.Facilitator, "facilitator_name", ps.FacName,
+		"voters", strings.Join(ps.Voters, ","), "voter_names", strings.Join(ps.VoterNames, ","), "deadline", deadline,
+		"quorum", ps.Quorum, "created", ps.Created.UnixMilli(), "state", poker.SessionOpen, "framework", ps.Framework, "ts", "")
+	res, err := startSession.Run(ctx, s.rdb, keys, args...).StringSlice()
+	if err != nil {
+		return 0, nil, nil, translate(err)
+	}
+	bar := slices.Index(res, "|")
+	for _, n := range res[1:bar] {
+		started = append(started, parseMember(n))
+	}
+	taken = map[int64]int64{}
+	for i := bar + 1; i+1 < len(res); i += 2 {
+		taken[parseMember(res[i])] = parseMember(res[i+1])
+	}
+	if res[0] == "none" {
+		return 0, nil, taken, nil
+	}
+	ref := c + "|" + strconv.FormatInt(sid, 10)
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.SAdd(ctx, teamsKey(), t)
 		p.ZAdd(ctx, openSessionsKey(t), redis.Z{Score: float64(ps.Created.UnixMilli()), Member: ref})
@@ -258,7 +60,21 @@ func (s *Store) StartSession(ctx context.Context, ps poker.Session) (int64, erro
 		}
 		return nil
 	})
-	return sid, translate(err)
+	return sid, started, taken, translate(err)
+}
+
+// InPlay returns the ideas of a backlog that are on an open poker card,
+// with the session holding each.
+func (s *Store) InPlay(ctx context.Context, team, channel string) (map[int64]int64, error) {
+	raw, err := s.rdb.HGetAll(ctx, inPlayKey(team, channel)).Result()
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]int64, len(raw))
+	for n, sid := range raw {
+		out[parseMember(n)] = parseMember(sid)
+	}
+	return out, nil
 }
 
 // SetSessionTS and SetCardTS remember the messages of a session.
@@ -330,7 +146,7 @@ func (s *Store) Card(ctx context.Context, ps poker.Session, n int64) (poker.Card
 		return poker.Card{}, prio.Errorf(prio.NotFound, "There is no card for #%d in that session.", n)
 	}
 	f := h.Val()
-	card := poker.Card{Idea: n, State: f["state"], TS: f["ts"], Revealed: millis(f["revealed"])}
+	card := poker.Card{Idea: n, State: f["state"], TS: f["ts"], Revealed: millis(f["revealed"]), RevealedBy: f["revealed_by"], RevealerName: f["revealed_by_name"]}
 	card.Round, _ = strconv.Atoi(f["round"])
 	card.Version, _ = strconv.ParseInt(f["version"], 10, 64)
 	fw, err := prio.LookupFramework(ps.Framework)
@@ -346,7 +162,7 @@ func (s *Store) Card(ctx context.Context, ps poker.Session, n int64) (poker.Card
 	}
 	slices.Sort(card.Voted)
 	slices.Sort(card.Partial)
-	if card.State != poker.CardVoting {
+	if card.State != poker.CardVoting && card.State != poker.CardClosed {
 		card.Votes = map[string]map[string]string{}
 		for field, v := range votes.Val() {
 			voter, crit, _ := strings.Cut(field, "|")
@@ -374,10 +190,14 @@ func pokerRefusal(res []any, n int64) error {
 	case "not_voter":
 		return prio.Errorf(prio.Forbidden, "This session's voters were named when it started, and you aren't one of them.")
 	case "forbidden":
-		return prio.Errorf(prio.Forbidden, "Only the facilitator or this backlog's owners can do that.")
+		return errNotFacilitator
 	}
 	return fmt.Errorf("poker script answered %v", res)
 }
+
+// errNotFacilitator refuses a poker decision to someone who neither runs
+// the session nor owns the backlog; commands say which decision, and who may.
+var errNotFacilitator = prio.Errorf(prio.Forbidden, "Only whoever runs this session or this backlog's owners can do that.")
 
 // Vote records voter's vote on a criterion of card n, in one round trip.
 // It returns the voter's own votes on each of criteria ("" where none yet)
@@ -413,7 +233,7 @@ func (s *Store) VoterNames(ctx context.Context, team, channel string, sid int64)
 func (s *Store) Reveal(ctx context.Context, team, channel string, sid, n int64, actor prio.Actor, now time.Time) error {
 	res, err := revealCard.Run(ctx, s.rdb,
 		[]string{sessionKey(team, channel, sid), cardKey(team, channel, sid, n), ownersKey(team, channel)},
-		actor.ID, admin(actor), now.UnixMilli()).Slice()
+		actor.ID, admin(actor), now.UnixMilli(), actor.Name).Slice()
 	if err != nil {
 		return translate(err)
 	}
@@ -425,8 +245,8 @@ func (s *Store) Reveal(ctx context.Context, team, channel string, sid, n int64, 
 func (s *Store) Decide(ctx context.Context, team, channel string, sid, n int64, round int, actor prio.Actor, action string) (int, error) {
 	res, err := decideCard.Run(ctx, s.rdb,
 		[]string{sessionKey(team, channel, sid), cardKey(team, channel, sid, n), votesKey(team, channel, sid, n),
-			progressKey(team, channel, sid, n), ownersKey(team, channel), roundKey(team, channel, sid, n, round)},
-		actor.ID, admin(actor), action, round).Slice()
+			progressKey(team, channel, sid, n), ownersKey(team, channel), roundKey(team, channel, sid, n, round), inPlayKey(team, channel)},
+		actor.ID, admin(actor), action, round, sid, n).Slice()
 	if err != nil {
 		return 0, translate(err)
 	}
@@ -441,7 +261,7 @@ func (s *Store) Decide(ctx context.Context, team, channel string, sid, n int64, 
 // its own (force false) when every card is decided. ended reports whether
 // this call ended it.
 func (s *Store) EndSession(ctx context.Context, ps poker.Session, actor prio.Actor, force bool, now time.Time) (ended bool, err error) {
-	keys := []string{sessionKey(ps.Team, ps.Channel, ps.ID), ownersKey(ps.Team, ps.Channel)}
+	keys := []string{sessionKey(ps.Team, ps.Channel, ps.ID), ownersKey(ps.Team, ps.Channel), inPlayKey(ps.Team, ps.Channel)}
 	for _, n := range ps.Ideas {
 		keys = append(keys, cardKey(ps.Team, ps.Channel, ps.ID, n))
 	}
@@ -449,7 +269,7 @@ func (s *Store) EndSession(ctx context.Context, ps poker.Session, actor prio.Act
 	if force {
 		mode = "force"
 	}
-	res, err := endSession.Run(ctx, s.rdb, keys, actor.ID, admin(actor), mode, now.UnixMilli()).Slice()
+	res, err := endSession.Run(ctx, s.rdb, keys, actor.ID, admin(actor), mode, now.UnixMilli(), ps.ID).Slice()
 	if err != nil {
 		return false, translate(err)
 	}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,7 +19,7 @@ func startSession(t *testing.T, s *store.Store, voters []string, quorum int) pok
 	ps := poker.Session{Team: "T1", Channel: "C1", Facilitator: "U1", Voters: voters, VoterNames: make([]string, len(voters)),
 		Quorum: quorum, Created: now, Ideas: []int64{1}, State: poker.SessionOpen, Framework: "value-effort"}
 	var err error
-	if ps.ID, err = s.StartSession(t.Context(), ps); err != nil {
+	if ps.ID, _, _, err = s.StartSession(t.Context(), ps); err != nil {
 		t.Fatal(err)
 	}
 	return ps
@@ -103,7 +104,7 @@ func TestDeadlineRevealsOnceAcrossReplicas(t *testing.T) {
 	ps := poker.Session{Team: "T1", Channel: "C1", Facilitator: "U1", Created: now, Deadline: now.Add(time.Hour),
 		Ideas: []int64{1}, State: poker.SessionOpen, Framework: "value-effort"}
 	var err error
-	if ps.ID, err = s.StartSession(t.Context(), ps); err != nil {
+	if ps.ID, _, _, err = s.StartSession(t.Context(), ps); err != nil {
 		t.Fatal(err)
 	}
 	if due, _ := s.DueSessions(t.Context(), now); len(due) != 0 {
@@ -131,5 +132,63 @@ func TestDeadlineRevealsOnceAcrossReplicas(t *testing.T) {
 	}
 	if due, _ := s.DueSessions(t.Context(), later); len(due) != 0 {
 		t.Errorf("still due after its reveal: %v", due)
+	}
+}
+
+// Ten starts racing for ideas #1 and #2, each also naming a third idea of
+// its own: each of #1 and #2 gets one card, every start its own idea.
+func TestStartsRacingForOneIdeaGiveItOneCard(t *testing.T) {
+	s := open(t)
+	for i := range 12 {
+		seed(t, s, fmt.Sprintf("idea %d", i+1))
+	}
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		holder = map[int64]int64{}
+	)
+	for i := range 10 {
+		wg.Go(func() {
+			own := int64(3 + i)
+			ps := poker.Session{Team: "T1", Channel: "C1", Facilitator: "U1", Created: now, Ideas: []int64{1, 2, own},
+				State: poker.SessionOpen, Framework: "value-effort"}
+			sid, started, taken, err := s.StartSession(t.Context(), ps)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, n := range started {
+				if holder[n] != 0 {
+					t.Errorf("#%d got a second card (sessions %d and %d)", n, holder[n], sid)
+				}
+				holder[n] = sid
+			}
+			if len(started)+len(taken) != 3 || !slices.Contains(started, own) {
+				t.Errorf("a start got %v and was refused %v; want its own #%d and 3 in all", started, taken, own)
+			}
+		})
+	}
+	wg.Wait()
+	inPlay, err := s.InPlay(t.Context(), "T1", "C1")
+	if err != nil || len(inPlay) != 12 || inPlay[1] != holder[1] {
+		t.Fatalf("in play %v (%v), want all 12 ideas, #1 with session %d", inPlay, err, holder[1])
+	}
+	// Once its session ends, #1 is free for another.
+	ps, err := s.Session(t.Context(), "T1", "C1", holder[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.EndSession(t.Context(), ps, prio.Actor{ID: "U1"}, true, now); err != nil {
+		t.Fatal(err)
+	}
+	card, _ := s.Card(t.Context(), ps, 1)
+	if card.State != poker.CardClosed || card.Votes != nil {
+		t.Errorf("a voting card of an ended session is %q with votes %v; want closed, votes hidden", card.State, card.Votes)
+	}
+	if _, started, _, err := s.StartSession(t.Context(), poker.Session{Team: "T1", Channel: "C1", Facilitator: "U1", Created: now,
+		Ideas: []int64{1}, State: poker.SessionOpen, Framework: "value-effort"}); err != nil || fmt.Sprint(started) != "[1]" {
+		t.Errorf("after the end #1 started %v, %v", started, err)
 	}
 }

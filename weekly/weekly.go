@@ -29,7 +29,7 @@ func (s Schedule) String() string {
 func (s Schedule) Location() (*time.Location, error) {
 	loc, err := time.LoadLocation(s.Zone)
 	if err != nil || s.Zone == "" || strings.EqualFold(s.Zone, "local") {
-		return nil, prio.Errorf(prio.Invalid, "%q is not a time zone; use a name like Europe/Berlin or America/New_York.", s.Zone)
+		return nil, prio.Errorf(prio.Invalid, "%s is not a time zone; use a name like Europe/Berlin or America/New_York.", prio.Quote(s.Zone))
 	}
 	return loc, nil
 }
@@ -43,11 +43,11 @@ func Parse(args, zone string) (Schedule, error) {
 	}
 	day, ok := weekday(f[0])
 	if !ok {
-		return Schedule{}, prio.Errorf(prio.Invalid, "%q is not a weekday; use monday … sunday (or mon … sun).", f[0])
+		return Schedule{}, prio.Errorf(prio.Invalid, "%s is not a weekday; use monday … sunday (or mon … sun).", prio.Quote(f[0]))
 	}
 	h, m, ok := clock(f[1])
 	if !ok {
-		return Schedule{}, prio.Errorf(prio.Invalid, "%q is not a time of day; use 24-hour HH:MM, like 09:00 or 17:30.", f[1])
+		return Schedule{}, prio.Errorf(prio.Invalid, "%s is not a time of day; use 24-hour HH:MM, like 09:00 or 17:30.", prio.Quote(f[1]))
 	}
 	s := Schedule{Weekday: day, Hour: h, Minute: m, Zone: zone}
 	if len(f) == 3 {

@@ -1,0 +1,214 @@
+package store
+
+import "github.com/redis/go-redis/v9"
+
+// castVote records one vote, and reveals the card when every expected voter
+// has voted on every criterion or the quorum is reached, in one step.
+//
+// KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> votes, KEYS[4] -> progress,
+// KEYS[5] -> names
+// ARGV[1] -> voter, ARGV[2] -> criterion key, ARGV[3] -> vote, ARGV[4] -> round,
+// ARGV[5] -> criteria count, ARGV[6] -> now (unix ms), ARGV[7] -> voter's name,
+// ARGV[8] -> the click's action_ts, ARGV[9..] -> every criterion key
+// Output: {"ok", voters complete, "" or why it revealed ("all"|"quorum"),
+// the voter's own votes by criterion ("" for none)…} or a refusal:
+// "missing", "closed", "stale" (an older round's button), "not_voter".
+var castVote = redis.NewScript(castVoteSource)
+
+const castVoteSource = `
+local st = redis.call("HGET", KEYS[1], "state")
+if not st then return {"missing"} end
+local cs = redis.call("HGET", KEYS[2], "state")
+if not cs then return {"missing"} end
+if st ~= "open" or cs ~= "voting" then return {"closed"} end
+local deadline = tonumber(redis.call("HGET", KEYS[1], "deadline") or "0")
+if deadline > 0 and tonumber(ARGV[6]) >= deadline then return {"closed"} end
+if redis.call("HGET", KEYS[2], "round") ~= ARGV[4] then return {"stale"} end
+local voters = redis.call("HGET", KEYS[1], "voters")
+if voters ~= "" and not string.find("," .. voters .. ",", "," .. ARGV[1] .. ",", 1, true) then return {"not_voter"} end
+redis.call("HSET", KEYS[5], ARGV[1], ARGV[7])
+local field = ARGV[1] .. "|" .. ARGV[2]
+local old = redis.call("HGET", KEYS[3], field)
+-- Clicks can be handled out of order: the one Slack stamped last wins.
+-- Slack's action_ts strings have fixed width, so they compare as text.
+if not old or string.sub(old, string.find(old, "|", 1, true) + 1) <= ARGV[8] then
+	redis.call("HSET", KEYS[3], field, ARGV[3] .. "|" .. ARGV[8])
+end
+if not old then
+	if redis.call("HINCRBY", KEYS[4], ARGV[1], 1) == tonumber(ARGV[5]) then
+		redis.call("HINCRBY", KEYS[2], "complete", 1)
+	end
+end
+redis.call("HINCRBY", KEYS[2], "version", 1)
+local complete = tonumber(redis.call("HGET", KEYS[2], "complete") or "0")
+local why = ""
+local expected = 0
+if voters ~= "" then
+	for _ in string.gmatch(voters, "[^,]+") do expected = expected + 1 end
+end
+local quorum = tonumber(redis.call("HGET", KEYS[1], "quorum") or "0")
+if expected > 0 and complete >= expected then
+	why = "all"
+elseif quorum > 0 and complete >= quorum then
+	why = "quorum"
+end
+if why ~= "" then
+	redis.call("HSET", KEYS[2], "state", "revealed", "revealed", ARGV[6], "revealed_by", why)
+end
+local out = {"ok", complete, why}
+for i = 9, #ARGV do
+	local v = redis.call("HGET", KEYS[3], ARGV[1] .. "|" .. ARGV[i]) or ""
+	table.insert(out, (string.gsub(v, "|.*", "")))
+end
+return out
+`
+
+// revealCard reveals a voting card for its facilitator, a backlog owner or
+// a workspace admin (with no owners set, not for anyone: the facilitator runs it).
+//
+// KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> owners
+// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now
+// (unix ms), ARGV[4] -> actor's name
+// Output: {"ok"} or "missing", "forbidden", "closed".
+var revealCard = redis.NewScript(prelude + `
+if not redis.call("HGET", KEYS[2], "state") then return {"missing"} end
+if redis.call("HGET", KEYS[1], "facilitator") ~= ARGV[1] and not owner(KEYS[3], ARGV[1], ARGV[2]) then return {"forbidden"} end
+if redis.call("HGET", KEYS[2], "state") ~= "voting" then return {"closed"} end
+redis.call("HSET", KEYS[2], "state", "revealed", "revealed", ARGV[3], "revealed_by", ARGV[1], "revealed_by_name", ARGV[4])
+redis.call("HINCRBY", KEYS[2], "version", 1)
+return {"ok"}
+`)
+
+// revealDue reveals every voting card of a session whose deadline has
+// passed, once, however many replicas try.
+//
+// KEYS[1] -> session, KEYS[2..] -> its cards
+// ARGV[1] -> now (unix ms)
+// Output: the idea numbers of the cards it revealed.
+var revealDue = redis.NewScript(`
+local deadline = tonumber(redis.call("HGET", KEYS[1], "deadline") or "0")
+if deadline == 0 or tonumber(ARGV[1]) < deadline or redis.call("HGET", KEYS[1], "state") ~= "open" then return {} end
+local out = {}
+for i = 2, #KEYS do
+	if redis.call("HGET", KEYS[i], "state") == "voting" then
+		redis.call("HSET", KEYS[i], "state", "revealed", "revealed", ARGV[1], "revealed_by", "deadline")
+		redis.call("HINCRBY", KEYS[i], "version", 1)
+		table.insert(out, redis.call("HGET", KEYS[i], "idea"))
+	end
+end
+return out
+`)
+
+// decideCard accepts, skips or re-votes a card for its facilitator or an owner.
+//
+// KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> votes, KEYS[4] -> progress,
+// KEYS[5] -> owners, KEYS[6] -> the archive of the current round,
+// KEYS[7] -> the backlog's ideas in play
+// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> "accept"
+// | "skip" | "revote", ARGV[4] -> the round the button was for,
+// ARGV[5] -> session id, ARGV[6] -> idea number
+// Output: {"ok", round} or "missing", "forbidden", "closed", "stale". An
+// accepted or skipped idea is out of play: another session may take it.
+var decideCard = redis.NewScript(prelude + `
+local cs = redis.call("HGET", KEYS[2], "state")
+if not cs then return {"missing"} end
+if redis.call("HGET", KEYS[1], "facilitator") ~= ARGV[1] and not owner(KEYS[5], ARGV[1], ARGV[2]) then return {"forbidden"} end
+if redis.call("HGET", KEYS[1], "state") ~= "open" then return {"closed"} end
+local round = redis.call("HGET", KEYS[2], "round")
+if round ~= ARGV[4] then return {"stale"} end
+if ARGV[3] == "accept" then
+	if cs ~= "revealed" then return {"closed"} end
+	redis.call("HSET", KEYS[2], "state", "accepted")
+elseif ARGV[3] == "skip" then
+	if cs ~= "voting" and cs ~= "revealed" then return {"closed"} end
+	redis.call("HSET", KEYS[2], "state", "skipped")
+else
+	if cs ~= "revealed" then return {"closed"} end
+	if redis.call("EXISTS", KEYS[3]) == 1 then redis.call("RENAME", KEYS[3], KEYS[6]) end
+	redis.call("DEL", KEYS[4])
+	round = tostring(tonumber(round) + 1)
+	redis.call("HSET", KEYS[2], "state", "voting", "round", round, "complete", 0, "revealed", "", "revealed_by", "", "revealed_by_name", "")
+end
+if ARGV[3] ~= "revote" and redis.call("HGET", KEYS[7], ARGV[6]) == ARGV[5] then
+	redis.call("HDEL", KEYS[7], ARGV[6])
+end
+redis.call("HINCRBY", KEYS[2], "version", 1)
+return {"ok", round}
+`)
+
+// endSession ends an open session: by its facilitator or an owner (force),
+// or on its own once every card is accepted or skipped. A card still
+// voting is closed without reveal (its votes stay hidden); one revealed but
+// undecided is left unscored. Its ideas are out of play.
+//
+// KEYS[1] -> session, KEYS[2] -> owners, KEYS[3] -> the backlog's ideas in
+// play, KEYS[4..] -> its cards
+// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> "force"
+// or "auto", ARGV[4] -> now (unix ms), ARGV[5] -> session id
+// Output: {"ok"}, {"open"} (auto, and cards are undecided), or "missing",
+// "forbidden", "closed".
+var endSession = redis.NewScript(prelude + `
+local st = redis.call("HGET", KEYS[1], "state")
+if not st then return {"missing"} end
+if ARGV[3] == "force" and redis.call("HGET", KEYS[1], "facilitator") ~= ARGV[1] and not owner(KEYS[2], ARGV[1], ARGV[2]) then return {"forbidden"} end
+if st ~= "open" then return {"closed"} end
+if ARGV[3] == "auto" then
+	for i = 4, #KEYS do
+		local cs = redis.call("HGET", KEYS[i], "state")
+		if cs == "voting" or cs == "revealed" then return {"open"} end
+	end
+end
+local ends = {voting = "closed", revealed = "unscored"}
+for i = 4, #KEYS do
+	local to = ends[redis.call("HGET", KEYS[i], "state")]
+	if to then
+		redis.call("HSET", KEYS[i], "state", to)
+		redis.call("HINCRBY", KEYS[i], "version", 1)
+	end
+	local idea = redis.call("HGET", KEYS[i], "idea")
+	if idea and redis.call("HGET", KEYS[3], idea) == ARGV[5] then redis.call("HDEL", KEYS[3], idea) end
+end
+redis.call("HSET", KEYS[1], "state", "ended", "ended", ARGV[4])
+return {"ok"}
+`)
+
+// startSession stores a new session with a card for each of its ideas that
+// no open card holds yet, and puts those ideas in play, so two starts
+// racing for one idea give it one card.
+//
+// KEYS[1] -> session, KEYS[2] -> the backlog's ideas in play, KEYS[3..] ->
+// a card per idea, in ARGV order
+// ARGV[1] -> session id, ARGV[2] -> how many ideas, ARGV[3..] -> the idea
+// numbers, then the session's field, value pairs (without "ideas")
+// Output: {"ok" or "none" (every idea was in play, nothing stored), the
+// ideas started…, "|", idea, session id of its open card…}.
+var startSession = redis.NewScript(`
+local n = tonumber(ARGV[2])
+local free, taken = {}, {}
+for i = 1, n do
+	local idea = ARGV[2 + i]
+	local holder = redis.call("HGET", KEYS[2], idea)
+	if holder then
+		table.insert(taken, idea)
+		table.insert(taken, holder)
+	else
+		table.insert(free, i)
+	end
+end
+local out = {"none"}
+if #free > 0 then
+	out[1] = "ok"
+	local ideas = {}
+	for _, i in ipairs(free) do
+		local idea = ARGV[2 + i]
+		table.insert(ideas, idea)
+		table.insert(out, idea)
+		redis.call("HSET", KEYS[2], idea, ARGV[1])
+		redis.call("HSET", KEYS[2 + i], "idea", idea, "state", "voting", "round", 1, "complete", 0, "version", 0, "ts", "")
+	end
+	redis.call("HSET", KEYS[1], "ideas", table.concat(ideas, ","), unpack(ARGV, 3 + n))
+end
+table.insert(out, "|")
+for _, v in ipairs(taken) do table.insert(out, v) end
+return out
+`)
