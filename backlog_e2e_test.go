@@ -46,7 +46,8 @@ func TestMeTooAndWhereButtons(t *testing.T) {
 	h.ephemeral(h.bob, h.product, "You support #1 now (1 supporter)")
 	h.message(h.product, "#1 Dark mode", "1 supporter")
 	h.click(h.ann, card, "Me too")
-	h.ephemeral(h.ann, h.product, "You submitted #1, so your support is counted already")
+	h.ephemeral(h.ann, h.product, "You submitted #1, so it is yours already: Me too is for the others who want it. It has 1 supporter besides you.")
+	h.message(h.product, "#1 Dark mode", "1 supporter") // the card counts the same
 	h.click(h.bob, card, "Me too")
 	h.ephemeral(h.bob, h.product, "You no longer support #1")
 	// Redraws are coalesced: the card shows the withdrawal within a second.
@@ -112,8 +113,8 @@ func TestScoringRanksAndExplains(t *testing.T) {
 	h.ephemeral(h.bob, h.product, "#4 Tags is 1st of 1 awaiting scoring")
 	h.message(h.product, "#2 Export", "ranked · score 6.5")
 
-	h.slash(h.ann, h.product, "/backlog", "score #1 value=7 effort=3")
-	h.ephemeral(h.ann, h.product, `Value takes one of 1 2 3 5 8 13, not "7".`)
+	h.slash(h.ann, h.product, "/backlog", "score #1 value=20 effort=3")
+	h.ephemeral(h.ann, h.product, `Value takes a number from 1 to 13 (the cards are 1 2 3 5 8 13), not “20”.`)
 	h.slash(h.ann, h.product, "/backlog", "")
 	list := h.ephemeral(h.ann, h.product, "Backlog of #product: 1 awaiting scoring · 3 ranked")
 	if !strings.Contains(list.Text, "1. #2 Export — score 6.5") || !strings.Contains(list.Text, "3. #1 Dark mode — score 2.67") || !strings.Contains(list.Text, "#4 Tags") {
@@ -129,7 +130,7 @@ func TestStatusChangesAreExplainedToAuthorAndSupporters(t *testing.T) {
 	h.slash(h.bob, h.product, "/backlog", "status #1 planned")
 	h.ephemeral(h.bob, h.product, "You moved #1 Dark mode from awaiting scoring to planned", "I'm letting 2 people know by direct message.")
 	for _, u := range []string{h.ann, carl} {
-		h.dm(u, "bob moved #1 Dark mode from awaiting scoring to planned in #product", "is planned and is 1st of 1 awaiting scoring")
+		h.dm(u, "bob moved #1 Dark mode from awaiting scoring to planned in #product", "#1 Dark mode is planned without a score, so it is not in #product's ranking.")
 	}
 	if len(h.emu.DMs(h.bob)) != 0 {
 		t.Error("the person who made the change got a DM about it")
@@ -182,7 +183,7 @@ func TestFrameworkSwitch(t *testing.T) {
 	h.slash(h.ann, h.product, "/backlog", "framework moscow")
 	h.ephemeral(h.ann, h.product, `There is no framework “moscow”`)
 	h.slash(h.ann, h.product, "/backlog", "framework rice")
-	h.message(h.product, "ann switched this backlog to RICE", "Now: 1 awaiting scoring.")
+	h.message(h.product, "ann switched this backlog to RICE (reach, impact, confidence, effort) and re-ranked it by the values ideas already had: 1 idea is awaiting scoring. /backlog framework shows the scales.")
 	h.slash(h.ann, h.product, "/backlog", "score #1 reach=13 impact=2 confidence=80% effort=2")
 	h.slash(h.ann, h.product, "/backlog", "#1")
 	h.ephemeral(h.ann, h.product, "score 10.4 (reach 13 × impact 2 × confidence 80% ÷ effort 2)")

@@ -88,7 +88,7 @@ type Store interface {
 	Ideas(ctx context.Context, team, channel string, numbers []int64) ([]prio.Idea, error)
 	Titles(ctx context.Context, team, channel string) (map[int64]string, error)
 	Counts(ctx context.Context, team, channel string) (map[prio.Status]int64, error)
-	UserIdeas(ctx context.Context, team, user string, limit int64) ([]prio.Idea, error)
+	UserIdeas(ctx context.Context, team, user string, offset, limit int64) ([]prio.Idea, int64, error)
 	SetStatus(ctx context.Context, team, channel string, n int64, actor prio.Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (prio.Status, prio.Status, error)
 	Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) ([]string, error)
 	ToggleSupport(ctx context.Context, team, channel string, n int64, user string) (bool, int64, error)
@@ -314,7 +314,7 @@ func (a *App) Routes() []Route {
 		{Kind: Slash, Name: "/idea", Sub: "help", Usage: "/idea help", Help: "Show how to submit ideas.", Handle: a.help("/idea")},
 		{Kind: Slash, Name: "/backlog", Usage: "/backlog", Help: "The top of this channel's backlog, with counts per status.", Handle: a.backlog},
 		{Kind: Slash, Name: "/backlog", Usage: "/backlog #12", Help: "Where idea #12 sits and why.", Handle: a.backlog},
-		{Kind: Slash, Name: "/backlog", Sub: "mine", Usage: "/backlog mine", Help: "Your ideas and where each sits.", Handle: a.mine},
+		{Kind: Slash, Name: "/backlog", Sub: "mine", Usage: "/backlog mine [page]", Help: "Your ideas and where each sits, newest first, 20 at a time.", Handle: a.mine},
 		{Kind: Slash, Name: "/backlog", Sub: "search", Usage: "/backlog search <words>", Help: "Find ideas in this channel's backlog.", Handle: a.search},
 		{Kind: Slash, Name: "/backlog", Sub: "export", Usage: "/backlog export", Help: "Get this channel's whole backlog as a CSV file, in a DM.", Handle: a.export},
 		{Kind: Slash, Name: "/backlog", Sub: "status", Usage: "/backlog status #12 planned|in-progress|shipped", Help: "Move an idea along (owners).", Handle: a.setStatus},

@@ -52,7 +52,7 @@ func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error
 		return nil, err
 	}
 	if total == 0 && queued == 0 && len(counts) == 0 {
-		return ephemeral("This channel's backlog is empty. Submit the first idea with `/idea <title>`."), nil
+		return ephemeral("This channel's backlog is empty. Submit the first idea with `/idea &lt;title&gt;`."), nil
 	}
 	head := fmt.Sprintf("Backlog of %s: %s", channelRef(r.Channel), countLine(counts))
 	blocks := []slack.Block{section("*%s*", head)}
@@ -99,18 +99,37 @@ func countLine(counts map[prio.Status]int64) string {
 	return strings.Join(parts, " · ")
 }
 
-// mine serves `/backlog mine`: the user's ideas, newest first, each with
-// where it sits.
+// minePage is how many of a person's ideas `/backlog mine` shows at once.
+const minePage = 20
+
+// mine serves `/backlog mine [page]`: the user's ideas, newest first, each
+// with where it sits, minePage at a time.
 func (a *App) mine(ctx context.Context, r Request) (*Reply, error) {
-	refs, err := a.store.UserIdeas(ctx, r.Team, r.User, 20)
+	page := int64(1)
+	if r.Text != "" {
+		n, err := strconv.ParseInt(r.Text, 10, 64)
+		if err != nil || n < 1 || n > 1<<20 {
+			return nil, prio.Errorf(prio.Invalid, "Say which page of your ideas, like `/backlog mine 2`, or just `/backlog mine`.")
+		}
+		page = n
+	}
+	refs, total, err := a.store.UserIdeas(ctx, r.Team, r.User, (page-1)*minePage, minePage)
 	if err != nil {
 		return nil, err
 	}
-	if len(refs) == 0 {
-		return ephemeral("You haven't submitted any ideas yet. Try `/idea <title>` in a channel."), nil
+	if total == 0 {
+		return ephemeral("You haven't submitted any ideas yet. Try `/idea &lt;title&gt;` in a channel."), nil
 	}
-	blocks := []slack.Block{section("*Your ideas*")}
-	lines := []string{"Your ideas"}
+	if len(refs) == 0 {
+		return ephemeral(fmt.Sprintf("You have %s, so there is no page %d. `/backlog mine` shows the newest.", plural(total, "idea"), page)), nil
+	}
+	head := "Your ideas"
+	if total > minePage {
+		from := (page-1)*minePage + 1
+		head = fmt.Sprintf("Your ideas, %d–%d of %d, newest first", from, from+int64(len(refs))-1, total)
+	}
+	blocks := []slack.Block{section("*%s*", head)}
+	lines := []string{head}
 	for _, ref := range refs {
 		line, err := a.shortWhere(ctx, ref.Team, ref.Channel, ref.Number)
 		if err != nil {
@@ -118,6 +137,11 @@ func (a *App) mine(ctx context.Context, r Request) (*Reply, error) {
 		}
 		blocks = append(blocks, section("%s", line))
 		lines = append(lines, plainText(line))
+	}
+	if more := total - (page-1)*minePage - int64(len(refs)); more > 0 {
+		next := fmt.Sprintf("…and %d older: `/backlog mine %d` shows the next %d.", more, page+1, min(more, minePage))
+		blocks = append(blocks, note("%s", next))
+		lines = append(lines, next)
 	}
 	return ephemeral(strings.Join(lines, "\n"), blocks...), nil
 }
@@ -132,6 +156,8 @@ func (a *App) shortWhere(ctx context.Context, team, channel string, n int64) (st
 	switch {
 	case !idea.Status.Open():
 		line += idea.Status.Label()
+	case pos.Place == 0:
+		line += idea.Status.Label() + ", not scored"
 	case pos.Queue:
 		line += fmt.Sprintf("%s of %d awaiting scoring", ordinal(pos.Place), pos.Of)
 	default:
@@ -259,7 +285,7 @@ func backlogCSV(ideas []prio.Idea, fw prio.Framework) ([]byte, error) {
 		if idea.Scored {
 			score = strconv.FormatFloat(idea.Score, 'f', -1, 64)
 		}
-		row := []string{strconv.FormatInt(idea.Number, 10), defuse(idea.Title), defuse(idea.Description), string(idea.Status), score, fw.Name}
+		row := []string{strconv.FormatInt(idea.Number, 10), defuse(idea.Title), defuse(idea.Description), idea.Status.Label(), score, fw.Name}
 		for _, c := range fw.Criteria {
 			value := ""
 			if v, ok := idea.Values[c.ID]; ok {

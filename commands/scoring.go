@@ -73,7 +73,7 @@ func (a *App) framework(ctx context.Context, r Request) (*Reply, error) {
 			}
 			lines = append(lines, fmt.Sprintf("`%s` %s: score = %s; criteria %s%s", f.Name, f.Title, f.Formula, criteriaText(f), mark))
 		}
-		text := fmt.Sprintf("This backlog scores with *%s*. Switch with `/backlog framework <name>`:\n%s", current.Name, strings.Join(lines, "\n"))
+		text := fmt.Sprintf("This backlog scores with *%s*. Switch with `/backlog framework &lt;name&gt;`:\n%s", current.Name, strings.Join(lines, "\n"))
 		return ephemeral(plainText(text), section("%s", text)), nil
 	}
 	fw, err := prio.LookupFramework(r.Text)
@@ -93,8 +93,13 @@ func (a *App) framework(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf("%s switched this backlog to *%s* (score = %s). Every idea was re-ranked by its stored values; ideas without a value for %s wait for scoring. Now: %s.",
-		esc(r.UserName), fw.Title, fw.Formula, criteriaText(fw), countLine(counts))
+	keys := make([]string, len(fw.Criteria))
+	for i, c := range fw.Criteria {
+		keys[i] = c.Key
+	}
+	waiting := counts[prio.StatusNew]
+	text := fmt.Sprintf("%s switched this backlog to *%s* (%s) and re-ranked it by the values ideas already had: %s %s awaiting scoring. `/backlog framework` shows the scales.",
+		esc(r.UserName), fw.Title, strings.Join(keys, ", "), plural(waiting, "idea"), isAre(int(waiting)))
 	return &Reply{Message: Message{Text: plainText(text), Blocks: []slack.Block{section("%s", text)}}, InChannel: true}, nil
 }
 

@@ -115,26 +115,34 @@ func (a *App) describe(ctx context.Context, idea prio.Idea, pos prio.Position) (
 			return "", err
 		}
 		return fmt.Sprintf("%s was merged into *#%d %s* by %s on %s. %s", head, target.Number, esc(target.Title),
-			esc(idea.StatusByName), date(idea.StatusAt), sits(target, tpos, backlog)), nil
+			esc(idea.StatusByName), date(idea.StatusAt), sits(fmt.Sprintf("#%d", target.Number), target, tpos, backlog)+scoring(target, tpos)), nil
 	}
-	return head + " " + sits(idea, pos, backlog) + scoring(idea, pos), nil
+	return sits(head, idea, pos, backlog) + scoring(idea, pos), nil
 }
 
-// sits says where an open idea is: "sits 3rd of 27 in #product's backlog".
-func sits(idea prio.Idea, pos prio.Position, backlog string) string {
+// sits says, as a sentence about subject, where an idea is: "#12 sits 3rd
+// of 27 in #product's backlog", "#12 is 2nd of 5 awaiting scoring in …".
+// The sentence of a ranked idea goes on with its score (see scoring).
+func sits(subject string, idea prio.Idea, pos prio.Position, backlog string) string {
 	status := ""
 	if idea.Status == prio.StatusPlanned || idea.Status == prio.StatusInProgress {
 		status = "is " + idea.Status.Label() + " and "
 	}
-	if pos.Queue || !idea.Scored {
-		return fmt.Sprintf("%sis %s of %d awaiting scoring in %s.", status, ordinal(pos.Place), pos.Of, backlog)
+	switch {
+	case !idea.Status.Open():
+		return fmt.Sprintf("%s is %s.", subject, idea.Status.Label())
+	case pos.Place == 0: // planned or in progress, never scored
+		return fmt.Sprintf("%s is %s without a score, so it is not in %s's ranking.", subject, idea.Status.Label(), strings.TrimSuffix(backlog, "'s backlog"))
+	case pos.Queue:
+		return fmt.Sprintf("%s is %s of %d awaiting scoring in %s.", subject, ordinal(pos.Place), pos.Of, backlog)
 	}
-	return fmt.Sprintf("%ssits %s of %d in %s", status, ordinal(pos.Place), pos.Of, backlog)
+	return fmt.Sprintf("%s %ssits %s of %d in %s", subject, status, ordinal(pos.Place), pos.Of, backlog)
 }
 
-// scoring explains a ranked idea's score and what is above it.
+// scoring explains a ranked idea's score and what is above it, ending the
+// sentence sits began.
 func scoring(idea prio.Idea, pos prio.Position) string {
-	if pos.Queue || !idea.Scored {
+	if pos.Queue || pos.Place == 0 || !idea.Status.Open() {
 		return ""
 	}
 	out := " — score " + prio.FormatScore(idea.Score)

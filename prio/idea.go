@@ -39,8 +39,11 @@ func (s Status) Open() bool {
 
 // Label is how a status reads in a sentence.
 func (s Status) Label() string {
-	if s == StatusNew {
+	switch s {
+	case StatusNew:
 		return "awaiting scoring"
+	case StatusInProgress:
+		return "in progress"
 	}
 	return string(s)
 }
@@ -98,8 +101,8 @@ func NewIdea(team, channel, author, title, description string, now time.Time) (I
 	title = clean(title)
 	description = cleanLines(description)
 	switch n := utf8.RuneCountInString(title); {
-	case n == 0:
-		return Idea{}, Errorf(Invalid, "An idea needs a title, e.g. `/idea Dark mode | for late-night work`.")
+	case !strings.ContainsFunc(title, visible):
+		return Idea{}, Errorf(Invalid, "An idea needs a title with visible characters, e.g. `/idea Dark mode | for late-night work`.")
 	case n > MaxTitle:
 		return Idea{}, Errorf(Invalid, "That title is %d characters long; keep it to %d and put the rest in the description after a `|`.", n, MaxTitle)
 	}
@@ -129,6 +132,15 @@ func cleanLines(s string) string {
 		lines[i] = clean(l)
 	}
 	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// visible reports whether r shows as ink: not a space, a control or format
+// character (zero-width spaces and joiners, BOM, bidi controls), a
+// combining mark on its own, or a character that renders as nothing
+// (Hangul fillers, braille blank).
+func visible(r rune) bool {
+	return !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.In(r, unicode.Cf, unicode.Mn, unicode.Me,
+		unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector) && r != '\u2800'
 }
 
 // isBidiControl reports the invisible characters that reorder text: the

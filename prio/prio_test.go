@@ -68,7 +68,12 @@ func TestNewIdea(t *testing.T) {
 			want: prio.Idea{Team: "T1", Channel: "C1", Author: "U1", Title: "edom krad 🚀 👩\u200d👩\u200d👧", Status: prio.StatusNew, Created: now}},
 		{name: "150 runes is fine", title: strings.Repeat("é", 150),
 			want: prio.Idea{Team: "T1", Channel: "C1", Author: "U1", Title: strings.Repeat("é", 150), Status: prio.StatusNew, Created: now}},
-		{name: "empty", title: "   ", wantErr: "needs a title"},
+		{name: "empty", title: "   ", wantErr: "needs a title with visible characters"},
+		{name: "zero-width spaces and joiners", title: "\u200b\u200c\u200d\u2060", wantErr: "needs a title with visible characters"},
+		{name: "byte-order mark", title: "\ufeff", wantErr: "needs a title with visible characters"},
+		{name: "right-to-left override only", title: "\u202e", wantErr: "needs a title with visible characters"},
+		{name: "Hangul filler and braille blank", title: "\u3164 \u2800", wantErr: "needs a title with visible characters"},
+		{name: "a lone combining mark", title: "\u0301\ufe0f", wantErr: "needs a title with visible characters"},
 		{name: "too long", title: strings.Repeat("a", 151), wantErr: "151 characters"},
 		{name: "description too long", title: "ok", desc: strings.Repeat("d", 2001), wantErr: "2001 characters"},
 	}

@@ -214,19 +214,29 @@ func (s *Store) Counts(ctx context.Context, team, channel string) (map[prio.Stat
 	return out, nil
 }
 
-// UserIdeas lists the (channel, number) of the ideas a person submitted, newest first.
-func (s *Store) UserIdeas(ctx context.Context, team, user string, limit int64) ([]prio.Idea, error) {
-	refs, err := s.rdb.ZRevRange(ctx, userIdeasKey(team, user), 0, limit-1).Result()
+// UserIdeas lists the (channel, number) of up to limit of the ideas a
+// person submitted, newest first from offset, and how many they submitted.
+func (s *Store) UserIdeas(ctx context.Context, team, user string, offset, limit int64) ([]prio.Idea, int64, error) {
+	var (
+		page  *redis.StringSliceCmd
+		total *redis.IntCmd
+	)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		page = p.ZRevRange(ctx, userIdeasKey(team, user), offset, offset+limit-1)
+		total = p.ZCard(ctx, userIdeasKey(team, user))
+		return nil
+	})
 	if err != nil {
-		return nil, translate(err)
+		return nil, 0, translate(err)
 	}
+	refs := page.Val()
 	out := make([]prio.Idea, 0, len(refs))
 	for _, ref := range refs {
 		c, num, _ := strings.Cut(ref, ":")
 		n, _ := strconv.ParseInt(num, 10, 64)
 		out = append(out, prio.Idea{Team: team, Channel: c, Number: n})
 	}
-	return out, nil
+	return out, total.Val(), nil
 }
 
 // refusal turns a script's refusal into a domain error about idea n; what
@@ -241,7 +251,7 @@ func refusal(res []any, n int64, what string) error {
 	case "forbidden":
 		return errForbidden
 	case "author":
-		return prio.Errorf(prio.Invalid, "You submitted #%d, so your support is counted already.", n)
+		return prio.Errorf(prio.Invalid, "You submitted #%d, so it is yours already: Me too is for the others who want it. %s.", n, supportersBesides(res))
 	case "state":
 		st := prio.Status(res[1].(string))
 		return prio.Errorf(prio.Conflict, "#%d is %s, so it can't be %s. `/backlog reopen #%d` puts it back in play first.", n, st.Label(), what, n)
@@ -249,6 +259,16 @@ func refusal(res []any, n int64, what string) error {
 		return errStale
 	}
 	return fmt.Errorf("script answered %v", res)
+}
+
+// supportersBesides counts the supporters an author's refused Me too
+// reports: "It has 2 supporters besides you".
+func supportersBesides(res []any) string {
+	n, _ := res[1].(int64)
+	if n == 1 {
+		return "It has 1 supporter besides you"
+	}
+	return fmt.Sprintf("It has %d supporters besides you", n)
 }
 
 var (
@@ -287,7 +307,7 @@ func (s *Store) Merge(ctx context.Context, team, channel string, from, into int6
 		return nil, translate(err)
 	}
 	which := from
-	if len(res) > 2 && res[len(res)-1] == "into" && res[0] != "ok" {
+	if res[0] != "ok" && res[len(res)-1] == "into" {
 		which = into
 	}
 	if err := refusal(res, which, "merged"); err != nil {

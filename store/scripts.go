@@ -19,14 +19,16 @@ end
 local function isopen(s)
 	return s == "new" or s == "ranked" or s == "planned" or s == "in-progress"
 end
--- place files an idea under the list its status and score call for.
+-- place files an idea under the list its status and score call for: an
+-- open idea with a score is ranked; a new one without waits for scoring;
+-- one planned or in progress without a score is in neither.
 local function place(ranked, awaiting, member, number, status, score)
 	redis.call("ZREM", ranked, member)
 	redis.call("ZREM", awaiting, member)
 	if isopen(status) then
 		if score ~= "" then
 			redis.call("ZADD", ranked, -tonumber(score), member)
-		else
+		elseif status == "new" then
 			redis.call("ZADD", awaiting, number, member)
 		end
 	end
@@ -139,10 +141,10 @@ return out
 //
 // KEYS[1] -> idea (HASH), KEYS[2] -> supporters (SET)
 // ARGV[1] -> user
-// Output: {"added"|"removed", supporters} or a refusal.
+// Output: {"added"|"removed", supporters}, {"author", supporters} or a refusal.
 var toggleSupport = redis.NewScript(prelude + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
-if redis.call("HGET", KEYS[1], "author") == ARGV[1] then return {"author"} end
+if redis.call("HGET", KEYS[1], "author") == ARGV[1] then return {"author", redis.call("SCARD", KEYS[2])} end
 local status = redis.call("HGET", KEYS[1], "status")
 if not isopen(status) then return {"state", status} end
 local result = "added"
