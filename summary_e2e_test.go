@@ -92,7 +92,7 @@ func TestWeeklySummaryIsPostedOnceOnTime(t *testing.T) {
 	h.startReplica() // two more bots race for the same summary
 	h.startReplica()
 	h.advanceTo(due.Add(time.Minute))
-	summary := h.message(h.product, "Weekly backlog summary", "Top of the backlog", "1. #2 Export — score 6.5 (new)", "2. #1 Dark mode — score 4 (new)",
+	summary := h.message(h.product, "Weekly backlog summary", "Top of the backlog", "1. #2 Export — score 6.5\n", "2. #1 Dark mode — score 4\n",
 		"New this week", "#4 Tags — by ann", "Scored this week", "Status changes", "#3 Search — declined: “<not> now & never”",
 		"Oldest awaiting scoring", "#4 Tags — waiting since", "[Start poker on these]")
 	if len(summary.Mentions) != 0 {
@@ -115,6 +115,35 @@ func TestWeeklySummaryIsPostedOnceOnTime(t *testing.T) {
 
 	h.click(h.bob, summary, "Start poker on these")
 	h.message(h.product, "Priority poker run by bob on 1 idea", "#4 Tags")
+}
+
+// The first weekly summary has nothing to compare with, so no movement
+// markers; the next says how the top moved, and "new" for an idea that
+// was not ranked a week before.
+func TestSummaryMovementMarkers(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	for _, title := range []string{"Dark mode", "Export", "Search"} {
+		h.idea(h.ann, h.product, title)
+	}
+	h.slash(h.ann, h.product, "/backlog", "score #1 value=8 effort=2")
+	h.slash(h.ann, h.product, "/backlog", "score #2 value=13 effort=2")
+	day, due := h.tomorrow(10, 0)
+	h.slash(h.ann, h.product, "/backlog", "schedule "+day+" 10:00 UTC")
+	h.message(h.product, "ann scheduled")
+	h.advanceTo(due.Add(time.Minute))
+	first := h.message(h.product, "Weekly backlog summary", "1. #2 Export — score 6.5\n2. #1 Dark mode — score 4\n")
+	for _, marker := range []string{"new", "▲", "▼", "="} {
+		if top, _, _ := strings.Cut(first.Text, "New this week"); strings.Contains(top, marker) {
+			t.Errorf("the first summary's top shows a movement marker %q:\n%s", marker, top)
+		}
+	}
+	h.waitNextRun(h.product, due.Add(7*24*time.Hour))
+	h.slash(h.ann, h.product, "/backlog", "score #3 value=13 effort=1")
+	h.advanceTo(due.Add(7*24*time.Hour + time.Minute))
+	if err := h.emu.Wait(t.Context(), func() bool { return len(h.summaries(h.product)) == 2 }); err != nil {
+		t.Fatal("no second weekly summary")
+	}
+	h.message(h.product, "Weekly backlog summary", "1. #3 Search — score 13 new", "2. #2 Export — score 6.5 ▼1", "3. #1 Dark mode — score 4 ▼1")
 }
 
 // scheduleTomorrowAt0030 puts an idea in #product and schedules its

@@ -123,7 +123,7 @@ func (a *App) postMatrix(ctx context.Context, team, channel, threadTS string) er
 	for _, idea := range ranked {
 		if _, ok := fw.Score(idea.Values); ok {
 			benefit, cost := fw.Axes(idea.Values)
-			points = append(points, matrix.Point{Label: "#" + strconv.FormatInt(idea.Number, 10), Benefit: benefit, Cost: cost})
+			points = append(points, matrix.Point{Label: fmt.Sprintf("#%d %s", idea.Number, truncate(idea.Title, 24)), Benefit: benefit, Cost: cost})
 		}
 	}
 	png, err := matrix.Render("Priority matrix ("+fw.Title+")", fw.BenefitLabel, fw.CostLabel, points)
@@ -253,18 +253,19 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 	return Message{Text: text, Blocks: blocks}, nil
 }
 
-// movement writes ▲2, ▼1, = or "new" against the previous snapshot.
+// movement writes ▲2, ▼1, = or "new" (not ranked last week) against the
+// previous summary's ranking.
 func movement(before map[int64]int64, n, rank int64) string {
 	was, ok := before[n]
 	switch {
 	case !ok:
-		return "(new)"
+		return "new"
 	case was > rank:
 		return fmt.Sprintf("▲%d", was-rank)
 	case was < rank:
 		return fmt.Sprintf("▼%d", rank-was)
 	}
-	return "(=)"
+	return "="
 }
 
 // list is one part of a summary: a bold title and lines, cut to stay well

@@ -17,9 +17,12 @@ import (
 
 // Point is one idea on the matrix.
 type Point struct {
-	Label         string // "#12"
+	Label         string // "#12 Dark mode"
 	Benefit, Cost float64
 }
+
+// glyphRadius is the size of a point's dot.
+const glyphRadius = vg.Length(4)
 
 // Size of the picture, in pixels at 96 dpi.
 const (
@@ -27,7 +30,8 @@ const (
 	Height = 700
 )
 
-// Render draws points as a PNG. The quadrants split each axis at the middle
+// Render draws points as a PNG, each labelled where its label stays
+// legible (see placeLabels); give them best first. The quadrants split each axis at the middle
 // of the plotted range: quick wins (high benefit, low cost), big bets
 // (high, high), fill-ins (low, low) and money pits (low benefit, high cost).
 func Render(title, benefitLabel, costLabel string, points []Point) ([]byte, error) {
@@ -67,25 +71,15 @@ func Render(title, benefitLabel, costLabel string, points []Point) ([]byte, erro
 
 	if len(points) > 0 {
 		xys := make(plotter.XYs, len(points))
-		labels := make([]string, len(points))
 		for i, pt := range points {
 			xys[i] = plotter.XY{X: pt.Cost, Y: pt.Benefit}
-			labels[i] = pt.Label
 		}
 		scatter, err := plotter.NewScatter(xys)
 		if err != nil {
 			return nil, err
 		}
-		scatter.GlyphStyle = draw.GlyphStyle{Color: color.RGBA{R: 29, G: 59, B: 83, A: 255}, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
-		names, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
-		if err != nil {
-			return nil, err
-		}
-		for i := range names.TextStyle {
-			names.TextStyle[i].XAlign = draw.XLeft
-			names.Offset = vg.Point{X: vg.Points(6), Y: vg.Points(2)}
-		}
-		p.Add(scatter, names)
+		scatter.GlyphStyle = draw.GlyphStyle{Color: color.RGBA{R: 29, G: 59, B: 83, A: 255}, Radius: glyphRadius, Shape: draw.CircleGlyph{}}
+		p.Add(scatter, newLabels(points))
 	}
 	w, err := p.WriterTo(vg.Length(Width)*vg.Inch/96, vg.Length(Height)*vg.Inch/96, "png")
 	if err != nil {

@@ -219,7 +219,8 @@ func (s *Store) TakeSkipped(ctx context.Context, team, channel string) (string, 
 }
 
 // Snapshot records the ranking a summary shows for week and returns the
-// ranks of the snapshot before it (number -> 1-based rank; empty for none).
+// ranks of the snapshot before it (number -> 1-based rank), or nil for a
+// backlog's first summary, which has nothing to compare with.
 func (s *Store) Snapshot(ctx context.Context, team, channel, week string, ranking []int64) (map[int64]int64, error) {
 	args := []any{week, int64(snapshotMemory.Seconds())}
 	for i, n := range ranking {
@@ -227,7 +228,7 @@ func (s *Store) Snapshot(ctx context.Context, team, channel, week string, rankin
 	}
 	before, err := takeSnapshot.Run(ctx, s.rdb, []string{metaKey(team, channel), snapshotKey(team, channel, week)}, args...).Text()
 	if err != nil || before == "" {
-		return map[int64]int64{}, translate(err)
+		return nil, translate(err)
 	}
 	raw, err := s.rdb.HGetAll(ctx, snapshotKey(team, channel, before)).Result()
 	if err != nil {

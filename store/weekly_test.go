@@ -94,7 +94,7 @@ func TestScheduleDueClaimOnce(t *testing.T) {
 func TestSnapshotsGiveMovement(t *testing.T) {
 	s := open(t)
 	ctx := t.Context()
-	if before, err := s.Snapshot(ctx, "T1", "C1", "2026-W47", []int64{4, 9, 2}); err != nil || len(before) != 0 {
+	if before, err := s.Snapshot(ctx, "T1", "C1", "2026-W47", []int64{4, 9, 2}); err != nil || before != nil {
 		t.Fatalf("first snapshot: %v %v", before, err)
 	}
 	before, err := s.Snapshot(ctx, "T1", "C1", "2026-W48", []int64{9, 4, 7})
