@@ -196,3 +196,77 @@ func TestPokerSkipSaysWhatIsKept(t *testing.T) {
 	p.card(session, 2, "Skipped: #2 keeps its score 2.5.")
 	p.message(p.product, "— ended", "#1 Dark mode — skipped, left unscored", "#2 Export — skipped, keeps its score 2.5")
 }
+
+// publishes counts the views.publish calls for user's Home.
+func (h *harness) publishes(user string) int {
+	n := 0
+	for _, c := range h.emu.Calls("views.publish") {
+		if c.Params["user_id"] == user {
+			n++
+		}
+	}
+	return n
+}
+
+// homeShows waits until user's Home, published without them opening it
+// again, shows every part and none of without.
+func (h *harness) homeShows(user string, parts []string, without ...string) {
+	h.t.Helper()
+	var home slackemu.View
+	err := h.emu.Wait(h.t.Context(), func() bool {
+		home, _ = h.emu.Home(user)
+		for _, p := range parts {
+			if !strings.Contains(home.Text, p) {
+				return false
+			}
+		}
+		for _, w := range without {
+			if strings.Contains(home.Text, w) {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		h.t.Fatalf("the Home never showed %q without %q:\n%s", parts, without, home.Text)
+	}
+}
+
+// App Home follows what it shows — owed votes, the places of one's ideas —
+// for those who opened it, coalesced, and never for those who did not.
+func TestHomeFollowsWhatItShows(t *testing.T) {
+	p := newPokerTable(t, "Dark mode", "Export")
+	for _, u := range []string{p.ann, p.bob} {
+		if err := p.emu.OpenHome(t.Context(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.homeShows(p.ann, []string{"#1 Dark mode — 1st of 2 awaiting scoring in #product"})
+	p.homeShows(p.bob, []string{"You haven't submitted any ideas yet"})
+
+	session := p.begin("#1 with " + mention(p.bob, "bob") + " " + mention(p.carl, "carl"))
+	p.homeShows(p.bob, []string{"Your pending votes", "#1 Dark mode in #product"})
+	card := p.card(session, 1, "Waiting for: bob, carl")
+	p.vote(p.bob, card, "Value", "8")
+	p.vote(p.bob, card, "Effort", "3")
+	p.homeShows(p.bob, []string{"You haven't submitted any ideas yet"}, "Your pending votes")
+	p.vote(p.carl, card, "Value", "8")
+	p.vote(p.carl, card, "Effort", "3")
+	p.click(p.ann, p.card(session, 1, "Accept"), "Accept")
+	p.homeShows(p.ann, []string{"#1 Dark mode — 1st of 1, score 2.67 in #product", "Top of #product (1 idea ranked)"})
+	if n := p.publishes(p.carl); n != 0 {
+		t.Errorf("carl never opened his Home, yet it was published %d times", n)
+	}
+
+	// A burst of changes costs about one publish per few seconds, and the
+	// Home ends on the last of them.
+	before := p.publishes(p.ann)
+	for _, effort := range []string{"13", "8", "5", "3", "2", "1"} {
+		p.slash(p.ann, p.product, "/backlog", "score #2 value=13 effort="+effort)
+		p.ephemeral(p.ann, p.product, "effort "+effort+")")
+	}
+	p.homeShows(p.ann, []string{"1. #2 Export — score 13", "2. #1 Dark mode — score 2.67"})
+	if n := p.publishes(p.ann) - before; n > 3 {
+		t.Errorf("6 quick changes published ann's Home %d times; want them coalesced", n)
+	}
+}

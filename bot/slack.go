@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -30,7 +31,12 @@ type webAPI struct {
 	mu      sync.Mutex
 	blocked map[string]time.Time // Web API method -> end of its Retry-After
 	ims     sync.Map             // user id -> id of the bot's DM with them
+	links   sync.Map             // "channel:ts" -> permalink; a message's link never changes
+	nlinks  atomic.Int32         // how many links are cached, up to maxLinks
 }
+
+// maxLinks bounds the permalinks a process remembers; past it, it starts over.
+const maxLinks = 10000
 
 // call runs fn, a call of the Web API method, until it is not rate
 // limited. A 429's Retry-After holds back every call of that method from
@@ -200,11 +206,22 @@ func (w *webAPI) Upload(ctx context.Context, channel, threadTS, filename, title,
 
 // Permalink links to a message; "" when Slack would not say.
 func (w *webAPI) Permalink(ctx context.Context, channel, ts string) string {
+	key := channel + ":" + ts
+	if link, ok := w.links.Load(key); ok {
+		return link.(string)
+	}
 	var link string
 	_ = w.call(ctx, "chat.getPermalink", func() (err error) {
 		link, err = w.client.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
 		return err
 	})
+	if link != "" {
+		if w.nlinks.Add(1) > maxLinks {
+			w.links.Clear()
+			w.nlinks.Store(1)
+		}
+		w.links.Store(key, link)
+	}
 	return link
 }
 

@@ -107,7 +107,11 @@ type Store interface {
 	SetPokerCardTS(ctx context.Context, team, channel string, sid, n int64, ts string) error
 	Session(ctx context.Context, team, channel string, sid int64) (poker.Session, error)
 	Card(ctx context.Context, ps poker.Session, n int64) (poker.Card, error)
-	Vote(ctx context.Context, ps poker.Session, n int64, round int, voter prio.Actor, criterion, vote, actionTS string, criteria []string, now time.Time) ([]string, string, error)
+	Vote(ctx context.Context, ps poker.Session, n int64, round int, voter prio.Actor, criterion, vote, actionTS string, criteria []string, now time.Time) (poker.Voted, error)
+	NoteHome(ctx context.Context, team, user string, channels []string, now time.Time) error
+	HomeViewers(ctx context.Context, team, channel string, now time.Time) ([]string, error)
+	HomeViewer(ctx context.Context, team, user string, now time.Time) (bool, error)
+	ClaimHomeRedraw(ctx context.Context, team, user string, period time.Duration) (bool, error)
 	VoterNames(ctx context.Context, team, channel string, sid int64) (map[string]string, error)
 	Reveal(ctx context.Context, team, channel string, sid, n int64, actor prio.Actor, now time.Time) error
 	Decide(ctx context.Context, team, channel string, sid, n int64, round int, actor prio.Actor, action string) (int, error)
@@ -189,13 +193,13 @@ func (a *App) background(what string, fn func()) {
 const redrawEvery = time.Second
 
 // coalesce keeps a message drawn while what it shows changes in bursts:
-// whoever (goroutine or replica) claims the message's one-second slot
+// whoever (goroutine or replica) claims the message's slot (every long)
 // draws it, then looks again when the slot ends and draws once more if it
 // changed meanwhile; the others leave it to the slot holder. draw returns
 // the version it drew, version the one stored now.
-func (a *App) coalesce(key string, claim func(context.Context) (bool, error),
+func (a *App) coalesce(key string, every time.Duration, claim func(context.Context) (bool, error),
 	draw, version func(context.Context) (int64, error)) {
-	if last, ok := a.drawing.Load(key); ok && time.Since(last.(time.Time)) < redrawEvery {
+	if last, ok := a.drawing.Load(key); ok && time.Since(last.(time.Time)) < every {
 		return // this process holds the slot and will look again when it ends
 	}
 	a.drawing.Store(key, time.Now())
@@ -215,7 +219,7 @@ func (a *App) coalesce(key string, claim func(context.Context) (bool, error),
 				return
 			}
 			select {
-			case <-time.After(redrawEvery):
+			case <-time.After(every):
 			case <-a.stop:
 				return
 			}

@@ -2,9 +2,12 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -20,15 +23,85 @@ const (
 	homePending  = 15
 )
 
-// home publishes the App Home tab: the user's ideas with where each sits,
-// the top 5 of each backlog they submitted to, and how to use priobot.
+// homeEvery is the least time between two publishes of one person's Home
+// when what it shows changes: a burst costs about one views.publish.
+const homeEvery = 3 * time.Second
+
+// home serves app_home_opened: it publishes the person's Home and notes
+// that they look at it, so that what changes there is published again.
 func (a *App) home(ctx context.Context, r Request) (*Reply, error) {
+	_, err := a.publishHome(ctx, r.Team, r.User, true)
+	return nil, err
+}
+
+// publishHome publishes user's Home and returns a digest of what it shows.
+// opened notes that the person opened it.
+func (a *App) publishHome(ctx context.Context, team, user string, opened bool) (uint64, error) {
+	blocks, channels, err := a.homeBlocks(ctx, team, user)
+	if err != nil {
+		return 0, err
+	}
+	if err := a.slack.PublishHome(ctx, user, blocks); err != nil {
+		return 0, err
+	}
+	if opened {
+		if err := a.store.NoteHome(ctx, team, user, channels, a.now()); err != nil {
+			a.log.WarnContext(ctx, "home viewer not noted", "err", err)
+		}
+	}
+	return digest(blocks), nil
+}
+
+// digest sums up blocks, to tell whether a Home changed.
+func digest(blocks []slack.Block) uint64 {
+	data, _ := json.Marshal(blocks)
+	h := fnv.New64a()
+	h.Write(data)
+	return h.Sum64()
+}
+
+// refreshHome publishes user's Home again if they look at it, coalesced to
+// one views.publish per homeEvery, ending on what it shows last.
+func (a *App) refreshHome(team, user string) {
+	a.coalesce("home "+team+":"+user, homeEvery,
+		func(ctx context.Context) (bool, error) { return a.store.ClaimHomeRedraw(ctx, team, user, homeEvery) },
+		func(ctx context.Context) (int64, error) {
+			d, err := a.publishHome(ctx, team, user, false)
+			return int64(d), err
+		},
+		func(ctx context.Context) (int64, error) {
+			blocks, _, err := a.homeBlocks(ctx, team, user)
+			return int64(digest(blocks)), err
+		})
+}
+
+// homesChanged publishes again, in the background, the Home of everyone
+// who looks at theirs and sees something of a backlog that changed.
+func (a *App) homesChanged(team, channel string) {
+	a.background("homes of "+channel, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), itemTimeout)
+		defer cancel()
+		users, err := a.store.HomeViewers(ctx, team, channel, a.now())
+		if err != nil {
+			a.log.WarnContext(ctx, "home viewers unknown", "channel", channel, "err", err)
+			return
+		}
+		for _, u := range users {
+			a.refreshHome(team, u)
+		}
+	})
+}
+
+// homeBlocks draws a person's App Home: their ideas with where each sits,
+// the top 5 of each backlog they submitted to, their pending votes, and how
+// to use priobot. channels are the backlogs it shows something of.
+func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block, []string, error) {
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "Your ideas", false, false)),
 	}
-	refs, total, err := a.store.UserIdeas(ctx, r.Team, r.User, 0, homeIdeas)
+	refs, total, err := a.store.UserIdeas(ctx, team, user, 0, homeIdeas)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(refs) == 0 {
 		blocks = append(blocks, section("You haven't submitted any ideas yet. Type `/idea &lt;title&gt;` in a channel to add one to its backlog."))
@@ -46,9 +119,9 @@ func (a *App) home(ctx context.Context, r Request) (*Reply, error) {
 		blocks = append(blocks, note("…and %d older: `/backlog mine` lists them all, %d at a time.", more, minePage))
 	}
 	for _, channel := range channels[:min(len(channels), homeBacklogs)] {
-		top, total, err := a.store.Ranked(ctx, r.Team, channel, 0, 5)
+		top, total, err := a.store.Ranked(ctx, team, channel, 0, 5)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		lines := []string{fmt.Sprintf("*Top of %s* (%s ranked)", channelRef(channel), plural(total, "idea"))}
 		for i, idea := range top {
@@ -65,30 +138,39 @@ func (a *App) home(ctx context.Context, r Request) (*Reply, error) {
 	if more := len(channels) - homeBacklogs; more > 0 {
 		blocks = append(blocks, note("Your ideas are in %d more backlogs: `/backlog` in each channel shows its top.", more))
 	}
-	if pending, more := a.pendingVotes(ctx, r.Team, r.User, channels); len(pending) > 0 {
+	pending, more, sessions := a.pendingVotes(ctx, team, user, channels)
+	if len(pending) > 0 {
 		if more > 0 {
 			pending = append(pending, fmt.Sprintf("…and %d more: each session's thread has them.", more))
 		}
 		blocks = append(blocks, slack.NewDividerBlock(), section("*Your pending votes*\n%s", strings.Join(pending, "\n")))
 	}
 	blocks = append(blocks, slack.NewDividerBlock(), section("*How to use priobot*\n%s", a.helpText()))
-	return nil, a.slack.PublishHome(ctx, r.User, blocks)
+	for _, c := range sessions {
+		if !slices.Contains(channels, c) {
+			channels = append(channels, c)
+		}
+	}
+	return blocks, channels, nil
 }
 
 // pendingVotes lists, as links, the open poker cards user has not voted on:
 // in sessions that name them as a voter, or that are open to anyone in a
 // channel they submitted ideas to.
-// Past homePending it counts the rest.
-func (a *App) pendingVotes(ctx context.Context, team, user string, channels []string) (shown []string, more int) {
+// Past homePending it counts the rest. sessions are the channels of the
+// sessions user may vote in.
+func (a *App) pendingVotes(ctx context.Context, team, user string, channels []string) (out []string, more int, sessions []string) {
 	refs, err := a.store.OpenSessions(ctx, team, 20)
 	if err != nil {
-		return nil, 0
+		return nil, 0, nil
 	}
-	var out []string
 	for _, ref := range refs {
 		ps, err := a.store.Session(ctx, ref.Team, ref.Channel, ref.ID)
 		if err != nil || !ps.CanVote(user) || (len(ps.Voters) == 0 && !slices.Contains(channels, ps.Channel)) {
 			continue
+		}
+		if !slices.Contains(sessions, ps.Channel) {
+			sessions = append(sessions, ps.Channel)
 		}
 		ideas, err := a.store.Ideas(ctx, ps.Team, ps.Channel, ps.Ideas)
 		if err != nil {
@@ -110,5 +192,5 @@ func (a *App) pendingVotes(ctx context.Context, team, user string, channels []st
 			out = append(out, label+" in "+channelRef(ps.Channel))
 		}
 	}
-	return out, more
+	return out, more, sessions
 }

@@ -78,6 +78,7 @@ func (a *App) createIdea(ctx context.Context, r Request, title, description stri
 	if err := a.store.SetCardTS(ctx, r.Team, r.Channel, idea.Number, ts); err != nil {
 		return nil, err
 	}
+	a.homesChanged(r.Team, r.Channel)
 	text := fmt.Sprintf("Thanks! #%d %s is in the backlog, %s in the queue awaiting scoring.", idea.Number, esc(idea.Title), ordinal(place))
 	blocks := []slack.Block{section("%s", text)}
 	if twin, ok := a.lookalike(ctx, idea); ok {
@@ -165,7 +166,7 @@ func ideaCard(idea prio.Idea) Message {
 // refreshCard redraws an idea's card after a change, coalesced to about
 // once a second; a failure is logged, not shown: the change was saved.
 func (a *App) refreshCard(team, channel string, n int64) {
-	a.coalesce(fmt.Sprintf("idea card %s:%s:%d", team, channel, n),
+	a.coalesce(fmt.Sprintf("idea card %s:%s:%d", team, channel, n), redrawEvery,
 		func(ctx context.Context) (bool, error) { return a.store.ClaimIdeaRedraw(ctx, team, channel, n) },
 		func(ctx context.Context) (int64, error) {
 			idea, _, err := a.store.Where(ctx, team, channel, n)

@@ -117,12 +117,32 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 	}
 	a.notify("poker invitation", invite, Message{Text: fmt.Sprintf("%s asks you to vote in priority poker on %s in %s: %s",
 		esc(r.UserName), refList(started), channelRef(r.Channel), link)})
+	a.votersOwe(r.Team, r.Channel, ps.Voters)
 	text := fmt.Sprintf("Priority poker is on: %s in the thread. Reveal each card when you're ready, or let it reveal itself.", plural(int64(len(started)), "card"))
 	if len(taken) > 0 {
 		text = fmt.Sprintf("Priority poker is on for %s: %s in the thread. %s %s on an open card already (%s), so %s left out of this session.",
 			refList(started), plural(int64(len(started)), "card"), refList(sortedKeys(taken)), isAre(len(taken)), elsewhere, itThey(len(taken)))
 	}
 	return ephemeral(text), nil
+}
+
+// votersOwe publishes again the Homes that a new session adds owed votes
+// to: its named voters' who look at theirs, or with no names, the
+// channel's Home viewers.
+func (a *App) votersOwe(team, channel string, voters []string) {
+	if len(voters) == 0 {
+		a.homesChanged(team, channel)
+		return
+	}
+	a.background("homes of voters", func() {
+		ctx, cancel := context.WithTimeout(context.Background(), itemTimeout)
+		defer cancel()
+		for _, u := range voters {
+			if looks, err := a.store.HomeViewer(ctx, team, u, a.now()); err == nil && looks {
+				a.refreshHome(team, u)
+			}
+		}
+	})
 }
 
 // sessionIdeas are the ideas a start names, or for `next N` the oldest N

@@ -37,25 +37,28 @@ func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 	for i, c := range fw.Criteria {
 		keys[i] = c.Key
 	}
-	mine, revealed, err := a.store.Vote(ctx, ps, n, round, r.actor(), crit, label, r.ActionTS, keys, a.now())
+	voted, err := a.store.Vote(ctx, ps, n, round, r.actor(), crit, label, r.ActionTS, keys, a.now())
 	if err != nil {
 		return nil, err
 	}
+	if voted.HomeViewer {
+		a.refreshHome(r.Team, r.User) // their owed votes changed
+	}
 	var parts, todo []string
 	for i, c := range fw.Criteria {
-		if mine[i] == "" {
+		if voted.Mine[i] == "" {
 			todo = append(todo, c.Name)
 		} else {
-			parts = append(parts, c.Name+" "+mine[i])
+			parts = append(parts, c.Name+" "+voted.Mine[i])
 		}
 	}
 	text := fmt.Sprintf("You voted %s on #%d.", strings.Join(parts, ", "), n)
 	if len(todo) > 0 {
 		text += " Still to vote: " + strings.Join(todo, ", ") + "."
 	}
-	if revealed != "" {
+	if voted.Revealed != "" {
 		a.afterReveal(ctx, ps, n)
-		return ephemeral(text + " " + revealedByVote(ps, revealed)), nil
+		return ephemeral(text + " " + revealedByVote(ps, voted.Revealed)), nil
 	}
 	a.redraw(ps, n)
 	return ephemeral(text + " You can change it until the card is revealed."), nil
@@ -71,7 +74,7 @@ func revealedByVote(ps poker.Session, why string) string {
 
 // redraw updates a card after a vote, coalesced to about once a second.
 func (a *App) redraw(ps poker.Session, n int64) {
-	a.coalesce(fmt.Sprintf("poker card %s:%s:%d:%d", ps.Team, ps.Channel, ps.ID, n),
+	a.coalesce(fmt.Sprintf("poker card %s:%s:%d:%d", ps.Team, ps.Channel, ps.ID, n), redrawEvery,
 		func(ctx context.Context) (bool, error) {
 			return a.store.ClaimRender(ctx, ps.Team, ps.Channel, ps.ID, n)
 		},
@@ -97,8 +100,10 @@ func (a *App) drawCard(ctx context.Context, ps poker.Session, n int64) (int64, e
 }
 
 // afterReveal runs once per revealed card: it draws the votes and, when
-// agreement is low, asks the highest and lowest voters why.
+// agreement is low, asks the highest and lowest voters why. Nobody owes a
+// vote on it any more: Homes change.
 func (a *App) afterReveal(ctx context.Context, ps poker.Session, n int64) {
+	a.homesChanged(ps.Team, ps.Channel)
 	if _, err := a.drawCard(ctx, ps, n); err != nil {
 		a.log.WarnContext(ctx, "revealed card not drawn", "session", ps.ID, "idea", n, "err", err)
 		return
@@ -204,6 +209,7 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 	if _, err := a.drawCard(ctx, ps, n); err != nil {
 		a.log.WarnContext(ctx, "card not redrawn", "err", err)
 	}
+	a.homesChanged(r.Team, r.Channel) // places, or owed votes after a re-vote
 	if d.action != "revote" {
 		if err := a.endIfDone(ctx, ps, r.actor(), false); err != nil {
 			return nil, err
@@ -234,6 +240,7 @@ func (a *App) endIfDone(ctx context.Context, ps poker.Session, actor prio.Actor,
 		return err
 	}
 	ps.State = poker.SessionEnded
+	a.homesChanged(ps.Team, ps.Channel)
 	ideas, err := a.store.Ideas(ctx, ps.Team, ps.Channel, ps.Ideas)
 	if err != nil {
 		return err

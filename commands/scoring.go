@@ -33,6 +33,7 @@ func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
 		return nil, err
 	}
 	a.refreshCard(r.Team, r.Channel, n)
+	a.homesChanged(r.Team, r.Channel)
 	if !idea.Scored {
 		var missing []string
 		for _, c := range fw.Criteria {
@@ -89,6 +90,7 @@ func (a *App) framework(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.homesChanged(r.Team, r.Channel)
 	counts, err := a.store.Counts(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, err

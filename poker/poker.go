@@ -288,6 +288,13 @@ type Card struct {
 	Version      int64  // bumped by every vote and state change, for coalesced redraws
 }
 
+// Voted is what a vote did.
+type Voted struct {
+	Mine       []string // the voter's own votes by criterion, "" where none yet
+	Revealed   string   // why the vote revealed the card ("all", "quorum"), or ""
+	HomeViewer bool     // the voter looks at their App Home lately
+}
+
 // Missing lists the expected voters who have not voted on every criterion.
 func (s Session) Missing(c Card) []string {
 	var out []string

@@ -125,3 +125,16 @@ func openSessionsKey(team string) string { return teamTag(team) + "poker:open" }
 // inPlayKey (HASH idea number -> session id) holds the ideas of a backlog
 // that are on an open poker card: one card per idea at a time.
 func inPlayKey(team, channel string) string { return backlogTag(team, channel) + "poker:inplay" }
+
+// homesKey (ZSET user scored by when they last opened their App Home, unix
+// ms) lists who looks at priobot's Home in a team, so a change can publish
+// it again for them, and only for them.
+func homesKey(team string) string { return teamTag(team) + "homes" }
+
+// backlogHomesKey (ZSET, like homesKey) lists the Home viewers whose Home
+// shows something of one backlog: their ideas in it, its top, its cards.
+func backlogHomesKey(team, channel string) string { return backlogTag(team, channel) + "homes" }
+
+// homeRenderKey (STRING, expires) is held by whoever published a user's
+// Home in the last few seconds.
+func homeRenderKey(team, user string) string { return teamTag(team) + "home:" + user + ":render" }

@@ -200,27 +200,29 @@ func pokerRefusal(res []any, n int64) error {
 var errNotFacilitator = prio.Errorf(prio.Forbidden, "Only whoever runs this session or this backlog's owners can do that.")
 
 // Vote records voter's vote on a criterion of card n, in one round trip.
-// It returns the voter's own votes on each of criteria ("" where none yet)
-// and why the vote revealed the card ("all", "quorum"), if it did.
-func (s *Store) Vote(ctx context.Context, ps poker.Session, n int64, round int, voter prio.Actor, criterion, vote, actionTS string, criteria []string, now time.Time) (mine []string, revealed string, err error) {
+// It returns the voter's own votes on each of criteria ("" where none
+// yet), why the vote revealed the card ("all", "quorum"), if it did, and
+// whether the voter looks at their App Home (which lists their owed votes).
+func (s *Store) Vote(ctx context.Context, ps poker.Session, n int64, round int, voter prio.Actor, criterion, vote, actionTS string, criteria []string, now time.Time) (v poker.Voted, err error) {
 	t, c, sid := ps.Team, ps.Channel, ps.ID
-	args := []any{voter.ID, criterion, vote, round, len(criteria), now.UnixMilli(), voter.Name, actionTS}
+	args := []any{voter.ID, criterion, vote, round, len(criteria), now.UnixMilli(), voter.Name, actionTS, now.Add(-homeMemory).UnixMilli()}
 	for _, k := range criteria {
 		args = append(args, k)
 	}
 	res, err := castVote.Run(ctx, s.rdb,
-		[]string{sessionKey(t, c, sid), cardKey(t, c, sid, n), votesKey(t, c, sid, n), progressKey(t, c, sid, n), namesKey(t, c, sid)},
+		[]string{sessionKey(t, c, sid), cardKey(t, c, sid, n), votesKey(t, c, sid, n), progressKey(t, c, sid, n), namesKey(t, c, sid), backlogHomesKey(t, c)},
 		args...).Slice()
 	if err != nil {
-		return nil, "", translate(err)
+		return v, translate(err)
 	}
 	if err := pokerRefusal(res, n); err != nil {
-		return nil, "", err
+		return v, err
 	}
-	for _, v := range res[3:] {
-		mine = append(mine, v.(string))
+	v.Revealed, v.HomeViewer = res[2].(string), res[3].(int64) == 1
+	for _, m := range res[4:] {
+		v.Mine = append(v.Mine, m.(string))
 	}
-	return mine, res[2].(string), nil
+	return v, nil
 }
 
 // VoterNames returns how a session's voters are called, by user id.

@@ -45,11 +45,11 @@ func TestConcurrentVotesRevealOnce(t *testing.T) {
 		for _, c := range criteria {
 			wg.Go(func() {
 				ts := fmt.Sprintf("1764000000.%06d", clickSeq.Add(1))
-				_, why, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: v, Name: v}, c, "5", ts, criteria, now)
+				voted, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: v, Name: v}, c, "5", ts, criteria, now)
 				if err != nil {
 					t.Error(err)
 				}
-				if why != "" {
+				if voted.Revealed != "" {
 					reveals.Add(1)
 				}
 			})
@@ -66,7 +66,7 @@ func TestConcurrentVotesRevealOnce(t *testing.T) {
 	if card.State != poker.CardRevealed || len(card.Voted) != 50 || len(card.Votes["value"]) != 50 || len(card.Votes["effort"]) != 50 {
 		t.Errorf("card %s with %d complete voters, %d value and %d effort votes", card.State, len(card.Voted), len(card.Votes["value"]), len(card.Votes["effort"]))
 	}
-	if _, _, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U000"}, "value", "8", "1764000001.000000", criteria, now); prio.ErrorCode(err) != prio.Conflict {
+	if _, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U000"}, "value", "8", "1764000001.000000", criteria, now); prio.ErrorCode(err) != prio.Conflict {
 		t.Errorf("a vote after reveal: %v, want Conflict", err)
 	}
 }
@@ -75,7 +75,7 @@ func TestVotesStayHiddenUntilReveal(t *testing.T) {
 	s := open(t)
 	ps := startSession(t, s, nil, 0)
 	for _, c := range criteria {
-		if _, _, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U2"}, c, "8", "1764000000.000001", criteria, now); err != nil {
+		if _, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U2"}, c, "8", "1764000000.000001", criteria, now); err != nil {
 			t.Fatal(err)
 		}
 	}

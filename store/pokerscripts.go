@@ -6,13 +6,15 @@ import "github.com/redis/go-redis/v9"
 // has voted on every criterion or the quorum is reached, in one step.
 //
 // KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> votes, KEYS[4] -> progress,
-// KEYS[5] -> names
+// KEYS[5] -> names, KEYS[6] -> the backlog's Home viewers
 // ARGV[1] -> voter, ARGV[2] -> criterion key, ARGV[3] -> vote, ARGV[4] -> round,
 // ARGV[5] -> criteria count, ARGV[6] -> now (unix ms), ARGV[7] -> voter's name,
-// ARGV[8] -> the click's action_ts, ARGV[9..] -> every criterion key
+// ARGV[8] -> the click's action_ts, ARGV[9] -> Home viewers since (unix ms),
+// ARGV[10..] -> every criterion key
 // Output: {"ok", voters complete, "" or why it revealed ("all"|"quorum"),
-// the voter's own votes by criterion ("" for none)…} or a refusal:
-// "missing", "closed", "stale" (an older round's button), "not_voter".
+// 1 if the voter looks at their Home lately else 0, the voter's own votes
+// by criterion ("" for none)…} or a refusal: "missing", "closed", "stale"
+// (an older round's button), "not_voter".
 var castVote = redis.NewScript(castVoteSource)
 
 const castVoteSource = `
@@ -55,8 +57,11 @@ end
 if why ~= "" then
 	redis.call("HSET", KEYS[2], "state", "revealed", "revealed", ARGV[6], "revealed_by", why)
 end
-local out = {"ok", complete, why}
-for i = 9, #ARGV do
+local seen = tonumber(redis.call("ZSCORE", KEYS[6], ARGV[1]) or "0")
+local home = 0
+if seen >= tonumber(ARGV[9]) then home = 1 end
+local out = {"ok", complete, why, home}
+for i = 10, #ARGV do
 	local v = redis.call("HGET", KEYS[3], ARGV[1] .. "|" .. ARGV[i]) or ""
 	table.insert(out, (string.gsub(v, "|.*", "")))
 end

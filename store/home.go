@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// homeMemory is how long someone counts as looking at their App Home after
+// opening it: past that, changes no longer publish it for them.
+const homeMemory = 30 * 24 * time.Hour
+
+// NoteHome records that user opened their App Home, which shows something
+// of each of channels' backlogs, so changes there publish it again.
+func (s *Store) NoteHome(ctx context.Context, team, user string, channels []string, now time.Time) error {
+	old := strconv.FormatInt(now.Add(-homeMemory).UnixMilli(), 10)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, key := range append([]string{homesKey(team)}, backlogKeys(team, channels)...) {
+			p.ZAdd(ctx, key, redis.Z{Score: float64(now.UnixMilli()), Member: user})
+			p.ZRemRangeByScore(ctx, key, "-inf", "("+old)
+		}
+		return nil
+	})
+	return translate(err)
+}
+
+func backlogKeys(team string, channels []string) []string {
+	keys := make([]string, len(channels))
+	for i, c := range channels {
+		keys[i] = backlogHomesKey(team, c)
+	}
+	return keys
+}
+
+// HomeViewers lists who opened their Home lately and sees something of a
+// backlog there.
+func (s *Store) HomeViewers(ctx context.Context, team, channel string, now time.Time) ([]string, error) {
+	users, err := s.rdb.ZRangeByScore(ctx, backlogHomesKey(team, channel),
+		&redis.ZRangeBy{Min: strconv.FormatInt(now.Add(-homeMemory).UnixMilli(), 10), Max: "+inf"}).Result()
+	return users, translate(err)
+}
+
+// HomeViewer reports whether user opened their Home lately.
+func (s *Store) HomeViewer(ctx context.Context, team, user string, now time.Time) (bool, error) {
+	at, err := s.rdb.ZScore(ctx, homesKey(team), user).Result()
+	if err == redis.Nil {
+		return false, nil
+	}
+	return err == nil && at >= float64(now.Add(-homeMemory).UnixMilli()), translate(err)
+}
+
+// ClaimHomeRedraw takes the right to publish user's Home for the next
+// period; false when someone else holds it.
+func (s *Store) ClaimHomeRedraw(ctx context.Context, team, user string, period time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, homeRenderKey(team, user), 1, period).Result()
+	return ok, translate(err)
+}
