@@ -270,3 +270,34 @@ func TestHomeFollowsWhatItShows(t *testing.T) {
 		t.Errorf("6 quick changes published ann's Home %d times; want them coalesced", n)
 	}
 }
+
+// Quick clicks: the older receipt is slow to arrive, yet the voter's last
+// receipt is the newest (Value and Effort), never the older "Still to vote".
+func TestVoteReceiptsArriveInOrder(t *testing.T) {
+	p := newPokerTable(t, "Dark mode")
+	session := p.begin("#1")
+	card := p.card(session, 1, "Nobody has voted yet")
+	p.emu.SlowNextReply(300 * time.Millisecond)
+	if err := p.emu.ClickRow(t.Context(), p.bob, card, "Value", "5"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.emu.ClickRow(t.Context(), p.bob, card, "Effort", "3"); err != nil {
+		t.Fatal(err)
+	}
+	last := func() slackemu.Message {
+		list := p.emu.Ephemerals(p.bob, p.product)
+		if len(list) == 0 {
+			return slackemu.Message{}
+		}
+		return list[len(list)-1]
+	}
+	if err := p.emu.Wait(t.Context(), func() bool { return last().Contains("You voted Value 5, Effort 3 on #1.") }); err != nil {
+		t.Fatalf("no receipt of both votes; last: %q", last().Text)
+	}
+	// Let every reply the bot sends land: the card redraw comes after them.
+	p.card(session, 1, "Voted: bob")
+	p.shutdown()
+	if got := last(); !got.Contains("You voted Value 5, Effort 3 on #1.") {
+		t.Errorf("after the newest receipt bob read an older one: %q", got.Text)
+	}
+}

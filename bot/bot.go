@@ -435,7 +435,7 @@ func (b *Bot) serveInteraction(ctx context.Context, req envelope, cb slack.Inter
 		}
 		r := commands.Request{
 			Team: cb.Team.ID, Channel: channel, User: cb.User.ID, ChannelName: cb.Channel.Name, UserName: cb.User.Name,
-			TriggerID: cb.TriggerID, ActionID: act.ActionID, Value: act.Value, ActionTS: act.ActionTs,
+			TriggerID: cb.TriggerID, ActionID: act.ActionID, Value: act.Value, ActionTS: act.ActionTs, ResponseURL: cb.ResponseURL,
 		}
 		reply, _ := b.run(ctx, req, rt, r)
 		b.reply(ctx, req, cb.ResponseURL, reply)

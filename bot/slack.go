@@ -252,6 +252,11 @@ func payloadOf(r *commands.Reply) responsePayload {
 	return p
 }
 
+// Respond answers privately through a response_url.
+func (w *webAPI) Respond(ctx context.Context, url string, m commands.Message) error {
+	return w.respond(ctx, url, &commands.Reply{Message: m})
+}
+
 // respond sends a reply to a response_url (5 uses within 30 minutes).
 func (w *webAPI) respond(ctx context.Context, url string, r *commands.Reply) error {
 	body, err := json.Marshal(payloadOf(r))

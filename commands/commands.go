@@ -39,6 +39,7 @@ type Request struct {
 	TriggerID           string            // opens a modal within 3 s
 	ActionID, Value     string            // a click
 	ActionTS            string            // when Slack stamped the click; orders one person's clicks
+	ResponseURL         string            // answers the click or command privately, 5 times in 30 minutes
 	Values              map[string]string // a modal's inputs: block id -> value
 	PrivateMetadata     string            // a modal's private_metadata
 }
@@ -107,7 +108,8 @@ type Store interface {
 	SetPokerCardTS(ctx context.Context, team, channel string, sid, n int64, ts string) error
 	Session(ctx context.Context, team, channel string, sid int64) (poker.Session, error)
 	Card(ctx context.Context, ps poker.Session, n int64) (poker.Card, error)
-	Vote(ctx context.Context, ps poker.Session, n int64, round int, voter prio.Actor, criterion, vote, actionTS string, criteria []string, now time.Time) (poker.Voted, error)
+	Vote(ctx context.Context, ps poker.Session, n int64, round int, voter prio.Actor, criterion, vote, actionTS, responseURL string, criteria []string, now time.Time) (poker.Voted, error)
+	ReceiptSent(ctx context.Context, ps poker.Session, n int64, voter string, sent int64, criteria []string, now time.Time) (poker.Receipt, bool, error)
 	NoteHome(ctx context.Context, team, user string, channels []string, now time.Time) error
 	HomeViewers(ctx context.Context, team, channel string, now time.Time) ([]string, error)
 	HomeViewer(ctx context.Context, team, user string, now time.Time) (bool, error)
@@ -157,6 +159,8 @@ type Slack interface {
 	UploadToDM(ctx context.Context, user, filename, title, comment string, content []byte) error
 	Upload(ctx context.Context, channel, threadTS, filename, title, comment string, content []byte) error
 	Permalink(ctx context.Context, channel, ts string) string
+	// Respond answers privately through a click's or command's response_url.
+	Respond(ctx context.Context, responseURL string, m Message) error
 }
 
 // App is priobot's use cases wired to their dependencies.

@@ -37,31 +37,68 @@ func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 	for i, c := range fw.Criteria {
 		keys[i] = c.Key
 	}
-	voted, err := a.store.Vote(ctx, ps, n, round, r.actor(), crit, label, r.ActionTS, keys, a.now())
+	voted, err := a.store.Vote(ctx, ps, n, round, r.actor(), crit, label, r.ActionTS, r.ResponseURL, keys, a.now())
 	if err != nil {
 		return nil, err
 	}
 	if voted.HomeViewer {
 		a.refreshHome(r.Team, r.User) // their owed votes changed
 	}
+	text := receipt(fw, n, voted.Mine)
+	if voted.Revealed != "" {
+		a.afterReveal(ctx, ps, n)
+		text += " " + revealedByVote(ps, voted.Revealed)
+	} else {
+		a.redraw(ps, n)
+		text += " You can change it until the card is revealed."
+	}
+	if voted.Turn {
+		a.sendReceipts(ctx, ps, n, r, keys, voted.Receipt, Message{Text: text})
+	}
+	return nil, nil
+}
+
+// receipt tells a voter what they have voted on a card so far.
+func receipt(fw prio.Framework, n int64, mine []string) string {
 	var parts, todo []string
 	for i, c := range fw.Criteria {
-		if voted.Mine[i] == "" {
+		if mine[i] == "" {
 			todo = append(todo, c.Name)
 		} else {
-			parts = append(parts, c.Name+" "+voted.Mine[i])
+			parts = append(parts, c.Name+" "+mine[i])
 		}
 	}
 	text := fmt.Sprintf("You voted %s on #%d.", strings.Join(parts, ", "), n)
 	if len(todo) > 0 {
 		text += " Still to vote: " + strings.Join(todo, ", ") + "."
 	}
-	if voted.Revealed != "" {
-		a.afterReveal(ctx, ps, n)
-		return ephemeral(text + " " + revealedByVote(ps, voted.Revealed)), nil
+	return text
+}
+
+// sendReceipts sends a vote's receipt, whose turn it is, then the receipt
+// of the voter's newest vote on the card if they voted again meanwhile:
+// their receipts go one at a time, so an older one never follows a newer.
+func (a *App) sendReceipts(ctx context.Context, ps poker.Session, n int64, r Request, keys []string, number int64, m Message) {
+	fw, _ := prio.LookupFramework(ps.Framework)
+	url := r.ResponseURL
+	for {
+		send, cancel := context.WithTimeout(ctx, poker.ReceiptTurn)
+		if err := a.slack.Respond(send, url, m); err != nil {
+			a.log.WarnContext(ctx, "vote receipt not sent", "err", err)
+		}
+		cancel()
+		next, more, err := a.store.ReceiptSent(ctx, ps, n, r.User, number, keys, a.now())
+		if err != nil || !more {
+			return
+		}
+		number, url = next.Number, next.URL
+		m.Text = receipt(fw, n, next.Mine)
+		if next.CardState == poker.CardVoting {
+			m.Text += " You can change it until the card is revealed."
+		} else {
+			m.Text += " The card is revealed."
+		}
 	}
-	a.redraw(ps, n)
-	return ephemeral(text + " You can change it until the card is revealed."), nil
 }
 
 // revealedByVote tells a voter that their vote revealed the card, and why.

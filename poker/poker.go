@@ -293,6 +293,21 @@ type Voted struct {
 	Mine       []string // the voter's own votes by criterion, "" where none yet
 	Revealed   string   // why the vote revealed the card ("all", "quorum"), or ""
 	HomeViewer bool     // the voter looks at their App Home lately
+	Receipt    int64    // the vote's number among the voter's votes on the card
+	Turn       bool     // its handler sends the receipt; else the one sending theirs now does
+}
+
+// ReceiptTurn bounds how long one receipt may take to reach its voter:
+// a voter's receipts on a card go one at a time, the newest last, and
+// one that takes longer no longer holds back the next.
+const ReceiptTurn = 10 * time.Second
+
+// Receipt is a voter's newest receipt on a card, still to send.
+type Receipt struct {
+	Number    int64
+	URL       string   // the response_url of the vote it answers
+	CardState string   // the card's state now
+	Mine      []string // the voter's own votes by criterion, "" where none yet
 }
 
 // Missing lists the expected voters who have not voted on every criterion.

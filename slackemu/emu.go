@@ -75,7 +75,8 @@ type Server struct {
 	blocked      map[string]time.Time       // method -> end of its Retry-After
 	tooEarly     int                        // calls made before a Retry-After ran out
 	ackDelay     time.Duration
-	duplicate    bool // deliver every envelope twice
+	slowNext     time.Duration // the next response_url handed out answers this late
+	duplicate    bool          // deliver every envelope twice
 	redelivered  int
 	ackLatencies []time.Duration
 	// per response_url, from the click or command to its first use
@@ -290,6 +291,14 @@ func (s *Server) SlowAcks(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ackDelay = d
+}
+
+// SlowNextReply makes the response_url of the next command or click slow,
+// as a congested network would: every call to it is handled d late.
+func (s *Server) SlowNextReply(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slowNext = d
 }
 
 // Timeouts lists the types of envelopes the bot did not ack in time.

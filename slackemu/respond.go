@@ -16,6 +16,7 @@ type responseURL struct {
 	uses          int
 	issued        time.Time // when the command or click that carried it was made
 	expires       time.Time
+	delay         time.Duration // how late calls to it are handled (SlowNextReply)
 }
 
 type responsePayload struct {
@@ -32,12 +33,20 @@ func (s *Server) newResponseURLLocked(r *responseURL) string {
 	id := s.nextID("R")
 	r.issued = time.Now()
 	r.expires = r.issued.Add(30 * time.Minute)
+	r.delay, s.slowNext = s.slowNext, 0
 	s.replies[id] = r
 	return s.base + "/respond/" + id
 }
 
 func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	data, _ := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+	s.mu.Lock()
+	var delay time.Duration
+	if ru, ok := s.replies[r.PathValue("id")]; ok {
+		delay = ru.delay
+	}
+	s.mu.Unlock()
+	time.Sleep(delay) // a slow network, injected by SlowNextReply
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	call := Call{Method: "response_url", Params: params{"body": string(data)}, At: time.Now(), Status: http.StatusOK}

@@ -105,6 +105,14 @@ func roundKey(team, channel string, sid, n int64, round int) string {
 	return cardKey(team, channel, sid, n) + ":round:" + strconv.Itoa(round)
 }
 
+// receiptsKey (HASH "<voter>:seq" -> how many votes they cast on the card,
+// "<voter>:turn" -> until when (unix ms) one of their receipts is being
+// sent, "<voter>:url" -> the response_url of their newest vote waiting for
+// that) orders the receipts a voter reads for one card.
+func receiptsKey(team, channel string, sid, n int64) string {
+	return cardKey(team, channel, sid, n) + ":receipts"
+}
+
 // namesKey (HASH user -> name) remembers how a session's voters are called.
 func namesKey(team, channel string, sid int64) string {
 	return sessionKey(team, channel, sid) + ":names"

@@ -45,7 +45,7 @@ func TestConcurrentVotesRevealOnce(t *testing.T) {
 		for _, c := range criteria {
 			wg.Go(func() {
 				ts := fmt.Sprintf("1764000000.%06d", clickSeq.Add(1))
-				voted, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: v, Name: v}, c, "5", ts, criteria, now)
+				voted, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: v, Name: v}, c, "5", ts, "", criteria, now)
 				if err != nil {
 					t.Error(err)
 				}
@@ -66,7 +66,7 @@ func TestConcurrentVotesRevealOnce(t *testing.T) {
 	if card.State != poker.CardRevealed || len(card.Voted) != 50 || len(card.Votes["value"]) != 50 || len(card.Votes["effort"]) != 50 {
 		t.Errorf("card %s with %d complete voters, %d value and %d effort votes", card.State, len(card.Voted), len(card.Votes["value"]), len(card.Votes["effort"]))
 	}
-	if _, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U000"}, "value", "8", "1764000001.000000", criteria, now); prio.ErrorCode(err) != prio.Conflict {
+	if _, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U000"}, "value", "8", "1764000001.000000", "", criteria, now); prio.ErrorCode(err) != prio.Conflict {
 		t.Errorf("a vote after reveal: %v, want Conflict", err)
 	}
 }
@@ -75,7 +75,7 @@ func TestVotesStayHiddenUntilReveal(t *testing.T) {
 	s := open(t)
 	ps := startSession(t, s, nil, 0)
 	for _, c := range criteria {
-		if _, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U2"}, c, "8", "1764000000.000001", criteria, now); err != nil {
+		if _, err := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U2"}, c, "8", "1764000000.000001", "", criteria, now); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -190,5 +190,42 @@ func TestStartsRacingForOneIdeaGiveItOneCard(t *testing.T) {
 	if _, started, _, err := s.StartSession(t.Context(), poker.Session{Team: "T1", Channel: "C1", Facilitator: "U1", Created: now,
 		Ideas: []int64{1}, State: poker.SessionOpen, Framework: "value-effort"}); err != nil || fmt.Sprint(started) != "[1]" {
 		t.Errorf("after the end #1 started %v, %v", started, err)
+	}
+}
+
+// A voter's receipts on a card take turns: a vote cast while another of
+// theirs is being answered leaves its response_url to that sender, who is
+// handed the newest vote next.
+func TestReceiptsTakeTurns(t *testing.T) {
+	s := open(t)
+	ps := startSession(t, s, nil, 0)
+	bob := prio.Actor{ID: "U2", Name: "bob"}
+	first, err := s.Vote(t.Context(), ps, 1, 1, bob, "value", "5", "1764000000.000001", "https://r/1", criteria, now)
+	if err != nil || !first.Turn {
+		t.Fatalf("the first vote: %+v, %v; want its turn to answer", first, err)
+	}
+	second, _ := s.Vote(t.Context(), ps, 1, 1, bob, "effort", "3", "1764000000.000002", "https://r/2", criteria, now)
+	third, _ := s.Vote(t.Context(), ps, 1, 1, bob, "effort", "2", "1764000000.000003", "https://r/3", criteria, now)
+	if second.Turn || third.Turn {
+		t.Fatalf("votes cast while a receipt is on its way took a turn too: %+v %+v", second, third)
+	}
+	carl, _ := s.Vote(t.Context(), ps, 1, 1, prio.Actor{ID: "U3"}, "value", "8", "1764000000.000004", "https://r/4", criteria, now)
+	if !carl.Turn {
+		t.Error("another voter waited for bob's receipt")
+	}
+	next, more, err := s.ReceiptSent(t.Context(), ps, 1, bob.ID, first.Receipt, criteria, now)
+	if err != nil || !more || next.Number != third.Receipt || next.URL != "https://r/3" || fmt.Sprint(next.Mine) != "[5 2]" {
+		t.Fatalf("after the first receipt: %+v (more %v, %v); want the third vote's, Value 5 and Effort 2", next, more, err)
+	}
+	if _, more, _ := s.ReceiptSent(t.Context(), ps, 1, bob.ID, next.Number, criteria, now); more {
+		t.Error("nothing is left to send, yet the turn went on")
+	}
+	if again, _ := s.Vote(t.Context(), ps, 1, 1, bob, "value", "8", "1764000000.000005", "https://r/5", criteria, now); !again.Turn {
+		t.Error("once every receipt was sent, a new vote had to wait")
+	}
+	// A sender that never reports back holds the turn only for poker.ReceiptTurn.
+	late, _ := s.Vote(t.Context(), ps, 1, 1, bob, "value", "3", "1764000000.000006", "https://r/6", criteria, now.Add(poker.ReceiptTurn+time.Second))
+	if !late.Turn {
+		t.Error("a lost sender held the turn forever")
 	}
 }

@@ -5,16 +5,23 @@ import "github.com/redis/go-redis/v9"
 // castVote records one vote, and reveals the card when every expected voter
 // has voted on every criterion or the quorum is reached, in one step.
 //
+// The voter's receipt waits its turn: when one of their receipts for the
+// card is being sent (see receiptSent), this vote's response_url is left
+// for that sender, who sends the newest state next; otherwise this vote
+// takes the turn and its handler sends.
+//
 // KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> votes, KEYS[4] -> progress,
-// KEYS[5] -> names, KEYS[6] -> the backlog's Home viewers
+// KEYS[5] -> names, KEYS[6] -> the backlog's Home viewers, KEYS[7] -> receipts
 // ARGV[1] -> voter, ARGV[2] -> criterion key, ARGV[3] -> vote, ARGV[4] -> round,
 // ARGV[5] -> criteria count, ARGV[6] -> now (unix ms), ARGV[7] -> voter's name,
 // ARGV[8] -> the click's action_ts, ARGV[9] -> Home viewers since (unix ms),
-// ARGV[10..] -> every criterion key
+// ARGV[10] -> the click's response_url, ARGV[11] -> how long a turn lasts
+// (ms), ARGV[12..] -> every criterion key
 // Output: {"ok", voters complete, "" or why it revealed ("all"|"quorum"),
-// 1 if the voter looks at their Home lately else 0, the voter's own votes
-// by criterion ("" for none)…} or a refusal: "missing", "closed", "stale"
-// (an older round's button), "not_voter".
+// 1 if the voter looks at their Home lately else 0, the vote's receipt
+// number, 1 if this vote has the turn to send its receipt else 0, the
+// voter's own votes by criterion ("" for none)…} or a refusal: "missing",
+// "closed", "stale" (an older round's button), "not_voter".
 var castVote = redis.NewScript(castVoteSource)
 
 const castVoteSource = `
@@ -60,8 +67,16 @@ end
 local seen = tonumber(redis.call("ZSCORE", KEYS[6], ARGV[1]) or "0")
 local home = 0
 if seen >= tonumber(ARGV[9]) then home = 1 end
-local out = {"ok", complete, why, home}
-for i = 10, #ARGV do
+local seq = redis.call("HINCRBY", KEYS[7], ARGV[1] .. ":seq", 1)
+local turn = 0
+if tonumber(redis.call("HGET", KEYS[7], ARGV[1] .. ":turn") or "0") < tonumber(ARGV[6]) then
+	redis.call("HSET", KEYS[7], ARGV[1] .. ":turn", tonumber(ARGV[6]) + tonumber(ARGV[11]))
+	turn = 1
+else
+	redis.call("HSET", KEYS[7], ARGV[1] .. ":url", ARGV[10])
+end
+local out = {"ok", complete, why, home, seq, turn}
+for i = 12, #ARGV do
 	local v = redis.call("HGET", KEYS[3], ARGV[1] .. "|" .. ARGV[i]) or ""
 	table.insert(out, (string.gsub(v, "|.*", "")))
 end
@@ -215,5 +230,31 @@ if #free > 0 then
 end
 table.insert(out, "|")
 for _, v in ipairs(taken) do table.insert(out, v) end
+return out
+`)
+
+// receiptSent ends a voter's turn to send receipts for a card, or, when
+// they voted again meanwhile, keeps it for their newest vote's receipt.
+//
+// KEYS[1] -> receipts, KEYS[2] -> card, KEYS[3] -> votes
+// ARGV[1] -> voter, ARGV[2] -> the receipt number just sent, ARGV[3] -> now
+// (unix ms), ARGV[4] -> how long a turn lasts (ms), ARGV[5..] -> every
+// criterion key
+// Output: {"done"}, or {"next", receipt number, its response_url, the card's
+// state, the voter's own votes by criterion…}: send that one now.
+var receiptSent = redis.NewScript(`
+local seq = tonumber(redis.call("HGET", KEYS[1], ARGV[1] .. ":seq") or "0")
+local url = redis.call("HGET", KEYS[1], ARGV[1] .. ":url")
+if seq <= tonumber(ARGV[2]) or not url then
+	redis.call("HDEL", KEYS[1], ARGV[1] .. ":turn", ARGV[1] .. ":url")
+	return {"done"}
+end
+redis.call("HSET", KEYS[1], ARGV[1] .. ":turn", tonumber(ARGV[3]) + tonumber(ARGV[4]))
+redis.call("HDEL", KEYS[1], ARGV[1] .. ":url")
+local out = {"next", seq, url, redis.call("HGET", KEYS[2], "state") or ""}
+for i = 5, #ARGV do
+	local v = redis.call("HGET", KEYS[3], ARGV[1] .. "|" .. ARGV[i]) or ""
+	table.insert(out, (string.gsub(v, "|.*", "")))
+end
 return out
 `)
