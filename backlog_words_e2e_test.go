@@ -171,3 +171,18 @@ func TestFrameworkAnswersAreShort(t *testing.T) {
 		t.Errorf("switching back reads %q", back.Text)
 	}
 }
+
+// An idea scored this week that a framework switch sent back to the queue
+// is not shown with a score of 0.
+func TestSummaryAfterAFrameworkSwitch(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.idea(h.ann, h.product, "Dark mode")
+	h.slash(h.ann, h.product, "/backlog", "score #1 value=8 effort=2")
+	h.slash(h.ann, h.product, "/backlog", "framework rice")
+	h.message(h.product, "switched this backlog to RICE")
+	h.slash(h.ann, h.product, "/backlog", "summary")
+	summary := h.message(h.product, "Backlog summary", "Scored this week\n#1 Dark mode — awaiting scoring again: the framework changed since")
+	if summary.Contains("score 0") {
+		t.Errorf("the summary shows a score of 0:\n%s", summary.Text)
+	}
+}

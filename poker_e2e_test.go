@@ -96,7 +96,7 @@ func TestPokerFullSession(t *testing.T) {
 	}
 	p.vote(p.dan, card, "Value", "5")
 	p.vote(p.dan, card, "Effort", "3")
-	p.ephemeral(p.dan, p.product, "That was the last vote: all 3 named voters have voted, so the card is revealed.")
+	p.ephemeral(p.dan, p.product, "You voted Value 5, Effort 3 on #1. The card was revealed when all 3 named voters had voted.")
 	revealed := p.card(session, 1, "Value: bob 8 · carl 8 · dan 5 → median 8 · spread 1 step · high agreement",
 		"Effort: bob 3 · carl 2 · dan 3 → median 3", "Revealed when all 3 named voters had voted.", "Would score 2.67 (value 8 ÷ effort 3) and sit 1st of 1.")
 	if err := p.emu.ClickRow(t.Context(), p.bob, revealed, "", "Accept"); err != nil {
@@ -104,7 +104,7 @@ func TestPokerFullSession(t *testing.T) {
 	}
 	p.ephemeral(p.bob, p.product, "Only ann (who runs this session) or a workspace admin can accept #1.")
 	p.click(p.ann, revealed, "Accept")
-	accepted := p.card(session, 1, "Accepted: score 2.67. #1 now sits 1st of 1.")
+	accepted := p.card(session, 1, "Accepted: score 2.67 (value 8 ÷ effort 3). #1 now sits 1st of 1.")
 	if len(accepted.Buttons) != 0 {
 		t.Errorf("an accepted card still has buttons %v", accepted.Buttons)
 	}

@@ -51,7 +51,7 @@ func TestPokerMedianIsTheMedian(t *testing.T) {
 	revealed := p.card(session, 1, "Value: bob 5 · carl 8 → median 6.5 · spread 1 step", "Effort: bob 8 · carl 13 → median 10.5",
 		"Would score 0.62 (value 6.5 ÷ effort 10.5)")
 	p.click(p.ann, revealed, "Accept")
-	p.card(session, 1, "Accepted: score 0.62. #1 now sits 1st of 1.")
+	p.card(session, 1, "Accepted: score 0.62 (value 6.5 ÷ effort 10.5). #1 now sits 1st of 1.")
 
 	p.slash(p.carl, p.product, "/backlog", "#1")
 	p.ephemeral(p.carl, p.product, "#1 Dark mode sits 1st of 1 in #product's backlog — score 0.62 (value 6.5 ÷ effort 10.5)")
@@ -111,7 +111,7 @@ func TestPokerEndSessionClosesEveryCard(t *testing.T) {
 	p.message(p.product, "Priority poker run by ann on 3 ideas — ended",
 		"#1 Dark mode — left unscored: revealed, but not decided before the end",
 		"#2 Export — closed without reveal — 2 voted; left unscored",
-		"#3 Search — closed without reveal — 0 voted; keeps its score 2.5")
+		"#3 Search — closed without reveal — nobody voted; keeps its score 2.5")
 	ended := map[int]string{
 		1: "The session ended before a decision: #1 is left unscored.",
 		2: "Closed without reveal — 2 voted. The votes stay hidden; #2 is left unscored.",
@@ -179,7 +179,7 @@ func TestPokerSaysWhatRevealedTheCard(t *testing.T) {
 	p.vote(p.bob, card, "Effort", "3")
 	p.vote(p.carl, card, "Value", "5")
 	p.vote(p.carl, card, "Effort", "3")
-	p.ephemeral(p.carl, p.product, "That reached the quorum of 2 votes, so the card is revealed.")
+	p.ephemeral(p.carl, p.product, "You voted Value 5, Effort 3 on #1. The card was revealed when the quorum of 2 votes was reached.")
 	p.card(session, 1, "Revealed when the quorum of 2 votes was reached.")
 	p.clock.Advance(31 * time.Minute)
 	p.card(session, 2, "Revealed when voting closed at its deadline.", "Effort: no votes")

@@ -67,7 +67,7 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 		if card.State == poker.CardRevealed {
 			line = a.prospect(ctx, ps, idea, fw, results)
 		} else if card.State == poker.CardAccepted {
-			line = a.accepted(ctx, ps, idea)
+			line = a.accepted(ctx, ps, idea, fw, results)
 		}
 		blocks = append(blocks, section("%s", line))
 		if card.State == poker.CardRevealed {
@@ -115,7 +115,7 @@ func revealedBecause(ps poker.Session, card poker.Card) string {
 	case "":
 		return ""
 	case "all":
-		return fmt.Sprintf("when all %d named voters had voted", len(ps.Voters))
+		return fmt.Sprintf("when %s had voted", namedVoters(len(ps.Voters)))
 	case "quorum":
 		return fmt.Sprintf("when the quorum of %d votes was reached", ps.Quorum)
 	case "deadline":
@@ -149,13 +149,28 @@ func cardOutcome(ps poker.Session, card poker.Card, idea prio.Idea) string {
 	return ""
 }
 
-// accepted says where an accepted idea now sits.
-func (a *App) accepted(ctx context.Context, ps poker.Session, idea prio.Idea) string {
+// accepted says what a card's Accept wrote and, while the idea still has
+// that score, where it sits.
+func (a *App) accepted(ctx context.Context, ps poker.Session, idea prio.Idea, fw prio.Framework, results []poker.Result) string {
+	values, _ := medians(fw, results)
+	score, _ := fw.Score(values)
+	text := fmt.Sprintf("Accepted: score %s (%s).", prio.FormatScore(score), fw.Explain(values))
 	_, pos, err := a.store.Where(ctx, ps.Team, ps.Channel, idea.Number)
-	if err != nil || pos.Queue || pos.Place == 0 {
-		return fmt.Sprintf("Accepted: score %s.", prio.FormatScore(idea.Score))
+	if err == nil && idea.Scored && idea.Score == score && !pos.Queue && pos.Place > 0 {
+		text += fmt.Sprintf(" #%d now sits %s of %d.", idea.Number, ordinal(pos.Place), pos.Of)
 	}
-	return fmt.Sprintf("Accepted: score %s. #%d now sits %s of %d.", prio.FormatScore(idea.Score), idea.Number, ordinal(pos.Place), pos.Of)
+	return text
+}
+
+// namedVoters writes "the named voter", "both named voters", "all 3 named voters".
+func namedVoters(n int) string {
+	switch n {
+	case 1:
+		return "the named voter"
+	case 2:
+		return "both named voters"
+	}
+	return fmt.Sprintf("all %d named voters", n)
 }
 
 // prospect says what a revealed card's votes would make of the idea, or

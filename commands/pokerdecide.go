@@ -44,22 +44,22 @@ func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 	if voted.HomeViewer {
 		a.refreshHome(r.Team, r.User) // their owed votes changed
 	}
-	text := receipt(fw, n, voted.Mine)
+	card := poker.Card{Idea: n, State: poker.CardVoting}
 	if voted.Revealed != "" {
+		card.State, card.RevealedBy = poker.CardRevealed, voted.Revealed
 		a.afterReveal(ctx, ps, n)
-		text += " " + revealedByVote(ps, voted.Revealed)
 	} else {
 		a.redraw(ps, n)
-		text += " You can change it until the card is revealed."
 	}
 	if voted.Turn {
-		a.sendReceipts(ctx, ps, n, r, keys, voted.Receipt, Message{Text: text})
+		a.sendReceipts(ctx, ps, n, r, keys, voted.Receipt, receipt(ps, fw, card, voted.Mine))
 	}
 	return nil, nil
 }
 
-// receipt tells a voter what they have voted on a card so far.
-func receipt(fw prio.Framework, n int64, mine []string) string {
+// receipt tells a voter what they have voted on a card so far, and
+// whether they may still change it.
+func receipt(ps poker.Session, fw prio.Framework, card poker.Card, mine []string) Message {
 	var parts, todo []string
 	for i, c := range fw.Criteria {
 		if mine[i] == "" {
@@ -68,11 +68,23 @@ func receipt(fw prio.Framework, n int64, mine []string) string {
 			parts = append(parts, c.Name+" "+mine[i])
 		}
 	}
-	text := fmt.Sprintf("You voted %s on #%d.", strings.Join(parts, ", "), n)
-	if len(todo) > 0 {
+	text := fmt.Sprintf("You voted %s on #%d.", strings.Join(parts, ", "), card.Idea)
+	if len(todo) > 0 && card.State == poker.CardVoting {
 		text += " Still to vote: " + strings.Join(todo, ", ") + "."
 	}
-	return text
+	switch card.State {
+	case poker.CardVoting:
+		text += " You can change it until the card is revealed."
+	case poker.CardClosed:
+		text += " Voting on it has closed; the votes stay hidden."
+	default:
+		if why := revealedBecause(ps, card); why != "" {
+			text += " The card was revealed " + why + "."
+		} else {
+			text += " The card is revealed."
+		}
+	}
+	return Message{Text: text}
 }
 
 // sendReceipts sends a vote's receipt, whose turn it is, then the receipt
@@ -91,22 +103,8 @@ func (a *App) sendReceipts(ctx context.Context, ps poker.Session, n int64, r Req
 		if err != nil || !more {
 			return
 		}
-		number, url = next.Number, next.URL
-		m.Text = receipt(fw, n, next.Mine)
-		if next.CardState == poker.CardVoting {
-			m.Text += " You can change it until the card is revealed."
-		} else {
-			m.Text += " The card is revealed."
-		}
+		number, url, m = next.Number, next.URL, receipt(ps, fw, next.Card, next.Mine)
 	}
-}
-
-// revealedByVote tells a voter that their vote revealed the card, and why.
-func revealedByVote(ps poker.Session, why string) string {
-	if why == "quorum" {
-		return fmt.Sprintf("That reached the quorum of %d votes, so the card is revealed.", ps.Quorum)
-	}
-	return fmt.Sprintf("That was the last vote: all %d named voters have voted, so the card is revealed.", len(ps.Voters))
 }
 
 // redraw updates a card after a vote, coalesced to about once a second.
@@ -337,7 +335,10 @@ func (a *App) sessionOutcome(ctx context.Context, ps poker.Session, card poker.C
 	case poker.CardUnscored:
 		return left + ": revealed, but not decided before the end"
 	case poker.CardClosed:
-		return fmt.Sprintf("closed without reveal — %d voted; %s", len(card.Voted)+len(card.Partial), left)
+		if voted := len(card.Voted) + len(card.Partial); voted > 0 {
+			return fmt.Sprintf("closed without reveal — %d voted; %s", voted, left)
+		}
+		return "closed without reveal — nobody voted; " + left
 	}
 	return card.State
 }

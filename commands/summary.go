@@ -202,6 +202,9 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 			return fmt.Sprintf("#%d %s — by %s", i.Number, esc(truncate(i.Title, 60)), esc(i.AuthorName))
 		}},
 		{"Scored this week", scored, func(i prio.Idea) string {
+			if !i.Scored {
+				return fmt.Sprintf("#%d %s — awaiting scoring again: the framework changed since", i.Number, esc(truncate(i.Title, 60)))
+			}
 			line := fmt.Sprintf("#%d %s — score %s", i.Number, esc(truncate(i.Title, 60)), prio.FormatScore(i.Score))
 			if i.ScoredVia == "poker" && i.Agreement != "" {
 				line += fmt.Sprintf(" (poker, %s agreement)", i.Agreement)

@@ -241,8 +241,9 @@ func (s *Store) ReceiptSent(ctx context.Context, ps poker.Session, n int64, vote
 	if err != nil || res[0] == "done" {
 		return next, false, translate(err)
 	}
-	next.Number, next.URL, next.CardState = res[1].(int64), res[2].(string), res[3].(string)
-	for _, m := range res[4:] {
+	next.Number, next.URL = res[1].(int64), res[2].(string)
+	next.Card = poker.Card{Idea: n, State: res[3].(string), RevealedBy: res[4].(string), RevealerName: res[5].(string)}
+	for _, m := range res[6:] {
 		next.Mine = append(next.Mine, m.(string))
 	}
 	return next, true, nil

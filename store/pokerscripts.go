@@ -241,7 +241,8 @@ return out
 // (unix ms), ARGV[4] -> how long a turn lasts (ms), ARGV[5..] -> every
 // criterion key
 // Output: {"done"}, or {"next", receipt number, its response_url, the card's
-// state, the voter's own votes by criterion…}: send that one now.
+// state, what revealed it, who, the voter's own votes by criterion…}: send
+// that one now.
 var receiptSent = redis.NewScript(`
 local seq = tonumber(redis.call("HGET", KEYS[1], ARGV[1] .. ":seq") or "0")
 local url = redis.call("HGET", KEYS[1], ARGV[1] .. ":url")
@@ -251,7 +252,8 @@ if seq <= tonumber(ARGV[2]) or not url then
 end
 redis.call("HSET", KEYS[1], ARGV[1] .. ":turn", tonumber(ARGV[3]) + tonumber(ARGV[4]))
 redis.call("HDEL", KEYS[1], ARGV[1] .. ":url")
-local out = {"next", seq, url, redis.call("HGET", KEYS[2], "state") or ""}
+local card = redis.call("HMGET", KEYS[2], "state", "revealed_by", "revealed_by_name")
+local out = {"next", seq, url, card[1] or "", card[2] or "", card[3] or ""}
 for i = 5, #ARGV do
 	local v = redis.call("HGET", KEYS[3], ARGV[1] .. "|" .. ARGV[i]) or ""
 	table.insert(out, (string.gsub(v, "|.*", "")))

@@ -191,8 +191,9 @@ func (r *redisSet) rawVotes(ctx context.Context) (float64, error) {
 	}
 	host, port, _ := net.SplitHostPort(addr)
 	out, err := exec.CommandContext(ctx, "redis-benchmark", "-h", host, "-p", port, "-n", "100000", "-c", "50", "-q",
-		"EVALSHA", sha, "6", tag, tag+":card:1", tag+":card:1:votes", tag+":card:1:progress", tag+":names", "priobot:{bench:C1}:homes",
-		"__rand_int__", "value", "8", "1", "2", "1", "voter", "1764000000.000001", "0", "value", "effort").Output()
+		"EVALSHA", sha, "7", tag, tag+":card:1", tag+":card:1:votes", tag+":card:1:progress", tag+":names", "priobot:{bench:C1}:homes",
+		tag+":card:1:receipts", "__rand_int__", "value", "8", "1", "2", "1", "voter", "1764000000.000001", "0", "https://r/1", "10000",
+		"value", "effort").Output()
 	if err != nil {
 		return 0, fmt.Errorf("redis-benchmark: %w", err)
 	}
