@@ -304,7 +304,7 @@ const ReceiptTurn = 10 * time.Second
 
 // Receipt is a voter's newest receipt on a card, still to send.
 type Receipt struct {
-	Number    int64
+	Number int64
 	URL    string   // the response_url of the vote it answers
 	Card   Card     // the card's state now, and what revealed it
 	Mine   []string // the voter's own votes by criterion, "" where none yet
