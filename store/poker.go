@@ -237,7 +237,7 @@ func (s *Store) ReceiptSent(ctx context.Context, ps poker.Session, n int64, vote
 	for _, k := range criteria {
 		args = append(args, k)
 	}
-	res, err := receiptSent.Run(ctx, s.rdb, []string{receiptsKey(t, c, sid, n), cardKey(t, c, sid, n), votesKey(t, c, sid, n)}, args...).Slice()
+	res, err := s.turns.run(ctx, s.rdb, []string{receiptsKey(t, c, sid, n), cardKey(t, c, sid, n), votesKey(t, c, sid, n)}, args...).Slice()
 	if err != nil || res[0] == "done" {
 		return next, false, translate(err)
 	}

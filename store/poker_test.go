@@ -229,3 +229,28 @@ func TestReceiptsTakeTurns(t *testing.T) {
 		t.Error("a lost sender held the turn forever")
 	}
 }
+
+// Many handlers ending their turns at once share pipelines, and each is
+// answered for its own voter.
+func TestReceiptTurnsEndTogether(t *testing.T) {
+	s := open(t)
+	ps := startSession(t, s, nil, 0)
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Go(func() {
+			voter := prio.Actor{ID: fmt.Sprintf("U%03d", i)}
+			v, err := s.Vote(t.Context(), ps, 1, 1, voter, "value", "5", "1764000000.000001", "https://r/a", criteria, now)
+			if err != nil || !v.Turn {
+				t.Errorf("%s: %+v %v", voter.ID, v, err)
+				return
+			}
+			if _, more, err := s.ReceiptSent(t.Context(), ps, 1, voter.ID, v.Receipt, criteria, now); err != nil || more {
+				t.Errorf("%s: more %v, %v", voter.ID, more, err)
+			}
+			if again, _ := s.Vote(t.Context(), ps, 1, 1, voter, "effort", "3", "1764000000.000002", "https://r/b", criteria, now); !again.Turn {
+				t.Errorf("%s: the turn was not given back", voter.ID)
+			}
+		})
+	}
+	wg.Wait()
+}

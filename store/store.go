@@ -25,7 +25,8 @@ import (
 // Store is priobot's Redis-backed state. It is safe for concurrent use by
 // any number of goroutines and bot replicas.
 type Store struct {
-	rdb redis.UniversalClient
+	rdb   redis.UniversalClient
+	turns *batch // ends of receipt turns (receiptSent), pipelined
 }
 
 // eventMemory is how long a handled event id is remembered; Slack's last
@@ -58,7 +59,7 @@ func Open(ctx context.Context, rawURL string, o Options) (*Store, error) {
 		rdb.AddHook(errorHook(o.OnError))
 	}
 	redis.SetLogger(redisLogger{o.Log}) // go-redis has one logger per process
-	s := &Store{rdb: rdb}
+	s := &Store{rdb: rdb, turns: newBatch(receiptSent)}
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		_ = rdb.Close()
 		return nil, fmt.Errorf("can't reach Redis at %s: %w", redact(rawURL), err)
@@ -132,7 +133,10 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close closes the connections to Redis.
-func (s *Store) Close() error { return s.rdb.Close() }
+func (s *Store) Close() error {
+	s.turns.close()
+	return s.rdb.Close()
+}
 
 // FirstDelivery records an Events API event id and reports whether this is
 // the first time it was seen, so retried deliveries have no second effect.
