@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/priobot/priobot/prio"
+)
+
+// A backlog's settings: its framework, owners and privacy.
+
+// Framework returns the scoring framework of a backlog.
+func (s *Store) Framework(ctx context.Context, team, channel string) (prio.Framework, error) {
+	name, err := s.rdb.HGet(ctx, metaKey(team, channel), "framework").Result()
+	if err != nil && err != redis.Nil {
+		return prio.Framework{}, translate(err)
+	}
+	return prio.LookupFramework(name)
+}
+
+// SetFramework switches a backlog to framework fw and re-ranks every idea by
+// its stored values under it; ideas lacking a value go back to the queue.
+func (s *Store) SetFramework(ctx context.Context, team, channel string, fw prio.Framework, actor prio.Actor) error {
+	for range maxTries {
+		rev, err := s.rdb.HGet(ctx, metaKey(team, channel), fRev).Result()
+		if err == redis.Nil {
+			rev = "0"
+		} else if err != nil {
+			return translate(err)
+		}
+		titles, err := s.Titles(ctx, team, channel)
+		if err != nil {
+			return err
+		}
+		numbers := make([]int64, 0, len(titles))
+		for n := range titles {
+			numbers = append(numbers, n)
+		}
+		ideas, err := s.Ideas(ctx, team, channel, numbers)
+		if err != nil {
+			return err
+		}
+		keys := []string{metaKey(team, channel), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel)}
+		args := []any{actor.ID, admin(actor), fw.Name, rev}
+		for _, idea := range ideas {
+			score := ""
+			if v, ok := fw.Score(idea.Values); ok {
+				score = strconv.FormatFloat(v, 'f', -1, 64)
+			}
+			keys = append(keys, ideaKey(team, channel, idea.Number))
+			args = append(args, member(idea.Number), idea.Number, score)
+		}
+		res, err := setFramework.Run(ctx, s.rdb, keys, args...).Slice()
+		if err != nil {
+			return translate(err)
+		}
+		if err := refusal(res, 0, ""); err != errStale {
+			return err
+		}
+	}
+	return errStale
+}
+
+// Owners lists a backlog's owners; none means anyone may manage it.
+func (s *Store) Owners(ctx context.Context, team, channel string) ([]string, error) {
+	owners, err := s.rdb.SMembers(ctx, ownersKey(team, channel)).Result()
+	return owners, translate(err)
+}
+
+// ChangeOwners adds ("add") or removes ("remove") owners and returns the
+// owners after the change.
+func (s *Store) ChangeOwners(ctx context.Context, team, channel string, actor prio.Actor, op string, users []string) ([]string, error) {
+	args := []any{actor.ID, admin(actor), op}
+	for _, u := range users {
+		args = append(args, u)
+	}
+	res, err := changeOwners.Run(ctx, s.rdb, []string{ownersKey(team, channel)}, args...).Slice()
+	if err != nil {
+		return nil, translate(err)
+	}
+	if err := refusal(res, 0, ""); err != nil {
+		return nil, err
+	}
+	owners := make([]string, 0, len(res)-1)
+	for _, u := range res[1:] {
+		owners = append(owners, u.(string))
+	}
+	return owners, nil
+}
+
+// ChannelPrivacy returns whether a channel is private, if recorded.
+func (s *Store) ChannelPrivacy(ctx context.Context, team, channel string) (private, known bool, err error) {
+	v, err := s.rdb.HGet(ctx, metaKey(team, channel), "private").Result()
+	if err == redis.Nil {
+		return false, false, nil
+	}
+	return v == "1", err == nil, translate(err)
+}
+
+// SetChannelPrivacy records whether a channel is private.
+func (s *Store) SetChannelPrivacy(ctx context.Context, team, channel string, private bool) error {
+	v := "0"
+	if private {
+		v = "1"
+	}
+	return translate(s.rdb.HSet(ctx, metaKey(team, channel), "private", v).Err())
+}
