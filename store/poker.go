@@ -175,6 +175,10 @@ func (s *Store) Card(ctx context.Context, ps poker.Session, n int64) (poker.Card
 	return card, nil
 }
 
+// errNotFacilitator refuses a poker decision to someone who neither runs
+// the session nor owns the backlog; commands say which decision, and who may.
+var errNotFacilitator = prio.Errorf(prio.Forbidden, "Only whoever runs this session or this backlog's owners can do that.")
+
 // pokerRefusal turns a poker script's refusal into a domain error.
 func pokerRefusal(res []any, n int64) error {
 	code, _ := res[0].(string)

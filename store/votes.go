@@ -8,10 +8,6 @@ import (
 	"github.com/priobot/priobot/prio"
 )
 
-// errNotFacilitator refuses a poker decision to someone who neither runs
-// the session nor owns the backlog; commands say which decision, and who may.
-var errNotFacilitator = prio.Errorf(prio.Forbidden, "Only whoever runs this session or this backlog's owners can do that.")
-
 // Vote records voter's vote on a criterion of card n, in one round trip.
 // It returns the voter's own votes on each of criteria ("" where none
 // yet), why the vote revealed the card ("all", "quorum"), if it did, and
