@@ -205,9 +205,12 @@ func TestOwnersAndRefusals(t *testing.T) {
 	}
 	refusals := 0
 	for _, m := range h.emu.Ephemerals(h.bob, h.product) {
-		if m.Contains("Only this backlog's owners (and workspace admins) can do that") {
+		if m.Contains("Only this backlog's owners (and workspace admins) can ") {
 			refusals++
 		}
+	}
+	for _, what := range []string{"move #1 to planned.", "decline #1.", "score #1.", "switch its framework.", "change its owners."} {
+		h.ephemeral(h.bob, h.product, "Only this backlog's owners (and workspace admins) can "+what+" /backlog owners shows who they are.")
 	}
 	if refusals != 5 {
 		t.Errorf("%d refusals for 5 owner-only commands by a non-owner:\n%v", refusals, h.emu.Ephemerals(h.bob, h.product))

@@ -24,7 +24,7 @@ func (a *App) owners(ctx context.Context, r Request) (*Reply, error) {
 		}
 		return ephemeral(fmt.Sprintf("This backlog's owners: %s. They (and workspace admins) may change statuses, scores, the framework and the owners.", names(owners))), nil
 	}
-	err = a.manage(ctx, r, func(actor prio.Actor) (err error) {
+	err = a.asOwner(ctx, r, "change its owners", func(actor prio.Actor) (err error) {
 		owners, err = a.store.ChangeOwners(ctx, r.Team, r.Channel, actor, op, users)
 		return err
 	})

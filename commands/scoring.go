@@ -25,7 +25,7 @@ func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
 		return nil, err
 	}
 	var idea prio.Idea
-	err = a.manage(ctx, r, func(actor prio.Actor) (err error) {
+	err = a.asOwner(ctx, r, fmt.Sprintf("score #%d", n), func(actor prio.Actor) (err error) {
 		idea, err = a.store.SetScore(ctx, r.Team, r.Channel, n, actor, values, "owner", a.now())
 		return err
 	})
@@ -84,7 +84,7 @@ func (a *App) framework(ctx context.Context, r Request) (*Reply, error) {
 	if fw.Name == current.Name {
 		return ephemeral(fmt.Sprintf("This backlog already scores with %s.", fw.Name)), nil
 	}
-	err = a.manage(ctx, r, func(actor prio.Actor) error {
+	err = a.asOwner(ctx, r, "switch its framework", func(actor prio.Actor) error {
 		return a.store.SetFramework(ctx, r.Team, r.Channel, fw, actor)
 	})
 	if err != nil {

@@ -27,6 +27,16 @@ func (a *App) manage(ctx context.Context, r Request, change func(prio.Actor) err
 	return change(actor)
 }
 
+// asOwner is manage for a change only owners (and workspace admins) may
+// make: a refusal says which change, and who may make it.
+func (a *App) asOwner(ctx context.Context, r Request, what string, change func(prio.Actor) error) error {
+	err := a.manage(ctx, r, change)
+	if prio.ErrorCode(err) == prio.Forbidden {
+		return prio.Errorf(prio.Forbidden, "Only this backlog's owners (and workspace admins) can %s. `/backlog owners` shows who they are.", what)
+	}
+	return err
+}
+
 // setStatus serves `/backlog status #12 planned|in-progress|shipped`.
 func (a *App) setStatus(ctx context.Context, r Request) (*Reply, error) {
 	n, to, err := prio.ParseStatus(r.Text)
@@ -57,7 +67,14 @@ func (a *App) reopen(ctx context.Context, r Request) (*Reply, error) {
 
 func (a *App) changeStatus(ctx context.Context, r Request, n int64, to prio.Status, reason string, from []prio.Status) (*Reply, error) {
 	var was, now prio.Status
-	err := a.manage(ctx, r, func(actor prio.Actor) (err error) {
+	verb := fmt.Sprintf("move #%d to %s", n, to.Label())
+	switch to {
+	case prio.StatusDeclined:
+		verb = fmt.Sprintf("decline #%d", n)
+	case "reopen":
+		verb = fmt.Sprintf("reopen #%d", n)
+	}
+	err := a.asOwner(ctx, r, verb, func(actor prio.Actor) (err error) {
 		was, now, err = a.store.SetStatus(ctx, r.Team, r.Channel, n, actor, to, reason, from, a.now())
 		return err
 	})
@@ -118,7 +135,7 @@ func (a *App) merge(ctx context.Context, r Request) (*Reply, error) {
 // doMerge merges from into into and tells everyone who followed from.
 func (a *App) doMerge(ctx context.Context, r Request, from, into int64) (*Reply, error) {
 	var moved []string
-	err := a.manage(ctx, r, func(actor prio.Actor) (err error) {
+	err := a.asOwner(ctx, r, fmt.Sprintf("merge #%d (its author may too)", from), func(actor prio.Actor) (err error) {
 		moved, err = a.store.Merge(ctx, r.Team, r.Channel, from, into, actor, a.now())
 		return err
 	})

@@ -34,7 +34,7 @@ func (a *App) schedule(ctx context.Context, r Request) (*Reply, error) {
 		}
 		return ephemeral(fmt.Sprintf("This channel's weekly summary comes %s. Next: %s.", describeSchedule(s), when(next, s))), nil
 	case "off":
-		err := a.manage(ctx, r, func(actor prio.Actor) error {
+		err := a.asOwner(ctx, r, "turn off its weekly summary", func(actor prio.Actor) error {
 			return a.store.SetSchedule(ctx, r.Team, r.Channel, actor, "", time.Time{})
 		})
 		if err != nil {
@@ -55,7 +55,7 @@ func (a *App) schedule(ctx context.Context, r Request) (*Reply, error) {
 		return nil, err
 	}
 	next := s.Next(a.now())
-	err = a.manage(ctx, r, func(actor prio.Actor) error {
+	err = a.asOwner(ctx, r, "schedule its weekly summary", func(actor prio.Actor) error {
 		return a.store.SetSchedule(ctx, r.Team, r.Channel, actor, s.String(), next)
 	})
 	if err != nil {
