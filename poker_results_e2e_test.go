@@ -301,3 +301,31 @@ func TestVoteReceiptsArriveInOrder(t *testing.T) {
 		t.Errorf("after the newest receipt bob read an older one: %q", got.Text)
 	}
 }
+
+// An idea merged away while on a revealed card is not offered Accept, and
+// a stale Accept is refused before anything is written.
+func TestPokerCardOfAnIdeaThatLeftPlay(t *testing.T) {
+	p := newPokerTable(t, "Dark mode", "Night theme")
+	session := p.begin("#2")
+	card := p.card(session, 2, "Nobody has voted yet")
+	p.vote(p.bob, card, "Value", "8")
+	p.vote(p.bob, card, "Effort", "3")
+	p.click(p.ann, card, "Reveal")
+	revealed := p.card(session, 2, "Would score 2.67", "Accept")
+	p.slash(p.ann, p.product, "/backlog", "merge #2 into #1")
+	p.ephemeral(p.ann, p.product, "You merged #2 Night theme into #1")
+	now := p.card(session, 2, "#2 is merged now, so it takes no score: skip it.")
+	if strings.Contains(strings.Join(now.Buttons, " "), "Accept") {
+		t.Errorf("the card of a merged idea offers %v", now.Buttons)
+	}
+	// A click from before the redraw is refused and writes nothing.
+	if err := p.emu.ClickForged(t.Context(), p.ann, revealed, "poker_accept", "1:2:1"); err != nil {
+		t.Fatal(err)
+	}
+	p.ephemeral(p.ann, p.product, "#2 is merged now, so it takes no score; skip it.")
+	if got := p.card(session, 2, "Revealed"); strings.Contains(got.Text, "Accepted") {
+		t.Errorf("a merged idea's card was accepted:\n%s", got.Text)
+	}
+	p.click(p.ann, now, "Skip")
+	p.card(session, 2, "Skipped: #2 is left unscored.")
+}

@@ -120,6 +120,15 @@ func (a *App) redraw(ps poker.Session, n int64) {
 		})
 }
 
+// ideaChanged redraws the open poker card holding idea n, if one does: a
+// card shows the idea's status and what a score would do to it.
+func (a *App) ideaChanged(ctx context.Context, team, channel string, n int64) {
+	inPlay, err := a.store.InPlay(ctx, team, channel)
+	if sid, ok := inPlay[n]; err == nil && ok {
+		a.redraw(poker.Session{Team: team, Channel: channel, ID: sid}, n)
+	}
+}
+
 // drawCard redraws a card now and returns the version it drew.
 func (a *App) drawCard(ctx context.Context, ps poker.Session, n int64) (int64, error) {
 	ps, card, idea, fw, err := a.loadCard(ctx, ps.Team, ps.Channel, ps.ID, n)
@@ -214,9 +223,12 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 		return nil, err
 	}
 	d := decisions[r.ActionID]
-	ps, card, _, fw, err := a.loadCard(ctx, r.Team, r.Channel, sid, n)
+	ps, card, idea, fw, err := a.loadCard(ctx, r.Team, r.Channel, sid, n)
 	if err != nil {
 		return nil, err
+	}
+	if d.action == "accept" && !idea.Status.Open() {
+		return nil, prio.Errorf(prio.Conflict, "#%d is %s now, so it takes no score; skip it.", n, idea.Status.Label())
 	}
 	results := tallies(fw, card)
 	values, complete := medians(fw, results)
