@@ -49,9 +49,10 @@ func TestPlannedIdeaWithoutAScore(t *testing.T) {
 	h.slash(h.bob, h.product, "/backlog", "#2")
 	h.ephemeral(h.bob, h.product, "#2 Export is 1st of 1 awaiting scoring in #product's backlog.")
 	h.slash(h.bob, h.product, "/backlog", "")
-	list := h.ephemeral(h.bob, h.product, "Backlog of #product: 1 awaiting scoring · 1 in progress", "Awaiting scoring (1, oldest first)")
-	if strings.Contains(list.Text, "Dark mode") {
-		t.Errorf("an idea in progress is listed as awaiting scoring:\n%s", list.Text)
+	list := h.ephemeral(h.bob, h.product, "Backlog of #product: 1 awaiting scoring · 1 in progress", "Awaiting scoring (1, oldest first)\n#2 Export",
+		"In the works, not scored (1)\n#1 Dark mode — in progress")
+	if strings.Count(list.Text, "Dark mode") != 1 {
+		t.Errorf("an idea in progress is listed twice, or as awaiting scoring:\n%s", list.Text)
 	}
 	h.slash(h.ann, h.product, "/backlog", "mine")
 	h.ephemeral(h.ann, h.product, "#1 Dark mode — in progress, not scored in #product")

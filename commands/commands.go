@@ -86,6 +86,7 @@ type Store interface {
 	Where(ctx context.Context, team, channel string, n int64) (prio.Idea, prio.Position, error)
 	Ranked(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error)
 	Awaiting(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error)
+	Unscored(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error)
 	Ideas(ctx context.Context, team, channel string, numbers []int64) ([]prio.Idea, error)
 	Titles(ctx context.Context, team, channel string) (map[int64]string, error)
 	Counts(ctx context.Context, team, channel string) (map[prio.Status]int64, error)

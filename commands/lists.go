@@ -81,6 +81,26 @@ func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error
 			blocks = append(blocks, section("#%d %s", idea.Number, esc(idea.Title)))
 			lines = append(lines, fmt.Sprintf("#%d %s (awaiting scoring)", idea.Number, esc(idea.Title)))
 		}
+		if more := queued - int64(len(waiting)); more > 0 {
+			blocks = append(blocks, note("…and %d more: `/poker next 5` scores the oldest, `/backlog export` lists them all.", more))
+		}
+	}
+	if page == 0 {
+		working, n, err := a.store.Unscored(ctx, r.Team, r.Channel, 0, queueShown)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			blocks = append(blocks, section("*In the works, not scored* (%d)", n))
+		}
+		for _, idea := range working {
+			line := fmt.Sprintf("#%d %s — %s", idea.Number, esc(idea.Title), idea.Status.Label())
+			blocks = append(blocks, section("%s", line))
+			lines = append(lines, line)
+		}
+		if more := n - int64(len(working)); more > 0 {
+			blocks = append(blocks, note("…and %d more: `/backlog export` lists them all.", more))
+		}
 	}
 	return ephemeral(strings.Join(lines, "\n"), blocks...), nil
 }

@@ -42,7 +42,8 @@ func (s *Store) SetFramework(ctx context.Context, team, channel string, fw prio.
 		if err != nil {
 			return err
 		}
-		keys := []string{metaKey(team, channel), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel)}
+		keys := []string{metaKey(team, channel), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel),
+			unscoredKey(team, channel)}
 		args := []any{actor.ID, admin(actor), fw.Name, rev}
 		for _, idea := range ideas {
 			score := ""

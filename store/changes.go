@@ -56,7 +56,8 @@ func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, ac
 		allowed += string(st) + ","
 	}
 	res, err := setStatus.Run(ctx, s.rdb,
-		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel)},
+		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
+			unscoredKey(team, channel)},
 		actor.ID, admin(actor), string(to), reason, now.UnixMilli(), allowed, member(n), n, actor.Name).Slice()
 	if err != nil {
 		return "", "", translate(err)
@@ -73,7 +74,8 @@ func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, ac
 func (s *Store) Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) ([]string, error) {
 	res, err := merge.Run(ctx, s.rdb,
 		[]string{ideaKey(team, channel, from), supportersKey(team, channel, from), ideaKey(team, channel, into), supportersKey(team, channel, into),
-			rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel)},
+			rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
+			unscoredKey(team, channel)},
 		actor.ID, admin(actor), now.UnixMilli(), member(from), from, into, actor.Name).Slice()
 	if err != nil {
 		return nil, translate(err)
@@ -156,7 +158,8 @@ func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, act
 			args = append(args, valuePrefix+id, strconv.FormatFloat(v, 'f', -1, 64))
 		}
 		res, err := setScore.Run(ctx, s.rdb,
-			[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), metaKey(team, channel), countsKey(team, channel), activityKey(team, channel)},
+			[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), metaKey(team, channel), countsKey(team, channel), activityKey(team, channel),
+				unscoredKey(team, channel)},
 			args...).Slice()
 		if err != nil {
 			return prio.Idea{}, translate(err)

@@ -133,6 +133,12 @@ func (s *Store) Awaiting(ctx context.Context, team, channel string, offset, limi
 	return s.page(ctx, team, channel, awaitingKey(team, channel), offset, limit)
 }
 
+// Unscored returns up to limit of a backlog's ideas planned or in progress
+// without a score, oldest first from offset, and how many there are.
+func (s *Store) Unscored(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error) {
+	return s.page(ctx, team, channel, unscoredKey(team, channel), offset, limit)
+}
+
 // page reads a slice of a sorted set of ideas: two round trips, the
 // members and then one pipeline of the ideas.
 func (s *Store) page(ctx context.Context, team, channel, key string, offset, limit int64) ([]prio.Idea, int64, error) {

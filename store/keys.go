@@ -50,6 +50,10 @@ func rankedKey(team, channel string) string { return backlogTag(team, channel) +
 // scoring, oldest first.
 func awaitingKey(team, channel string) string { return backlogTag(team, channel) + "awaiting" }
 
+// unscoredKey (ZSET member(n) scored by n) holds the open ideas planned or
+// in progress without a score: in the works, in neither list above.
+func unscoredKey(team, channel string) string { return backlogTag(team, channel) + "unscored" }
+
 // titlesKey (HASH number -> title) lists every idea of a backlog, for
 // search, similar titles, export and re-ranking.
 func titlesKey(team, channel string) string { return backlogTag(team, channel) + "titles" }

@@ -21,15 +21,18 @@ local function isopen(s)
 end
 -- place files an idea under the list its status and score call for: an
 -- open idea with a score is ranked; a new one without waits for scoring;
--- one planned or in progress without a score is in neither.
-local function place(ranked, awaiting, member, number, status, score)
+-- one planned or in progress without a score is in the works, unscored.
+local function place(ranked, awaiting, unscored, member, number, status, score)
 	redis.call("ZREM", ranked, member)
 	redis.call("ZREM", awaiting, member)
+	redis.call("ZREM", unscored, member)
 	if isopen(status) then
 		if score ~= "" then
 			redis.call("ZADD", ranked, -tonumber(score), member)
 		elseif status == "new" then
 			redis.call("ZADD", awaiting, number, member)
+		else
+			redis.call("ZADD", unscored, number, member)
 		end
 	end
 end
@@ -76,7 +79,8 @@ return redis.call("ZRANK", KEYS[2], ARGV[2]) + 1
 // current status allows it, re-filing it in the ranking or the queue.
 //
 // KEYS[1] -> idea (HASH), KEYS[2] -> ranked (ZSET), KEYS[3] -> awaiting (ZSET),
-// KEYS[4] -> owners (SET), KEYS[5] -> counts (HASH), KEYS[6] -> activity (ZSET)
+// KEYS[4] -> owners (SET), KEYS[5] -> counts (HASH), KEYS[6] -> activity (ZSET),
+// KEYS[7] -> unscored (ZSET)
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> target
 // status or "reopen", ARGV[4] -> reason, ARGV[5] -> now (unix ms),
 // ARGV[6] -> ",from,statuses,", ARGV[7] -> member, ARGV[8] -> number,
@@ -92,7 +96,7 @@ local to = ARGV[3]
 if to == "reopen" then to = scored("new", score) end
 redis.call("HSET", KEYS[1], "status", to, "status_by", ARGV[1], "status_by_name", ARGV[9], "status_at", ARGV[5], "reason", ARGV[4], "merged_into", "")
 redis.call("HINCRBY", KEYS[1], "rev", 1)
-place(KEYS[2], KEYS[3], ARGV[7], ARGV[8], to, score)
+place(KEYS[2], KEYS[3], KEYS[7], ARGV[7], ARGV[8], to, score)
 count(KEYS[5], cur, to)
 redis.call("ZADD", KEYS[6], ARGV[5], "status:" .. ARGV[8])
 return {"ok", cur, to}
@@ -103,7 +107,7 @@ return {"ok", cur, to}
 //
 // KEYS[1] -> source idea, KEYS[2] -> source supporters, KEYS[3] -> target idea,
 // KEYS[4] -> target supporters, KEYS[5] -> ranked, KEYS[6] -> awaiting,
-// KEYS[7] -> owners, KEYS[8] -> counts, KEYS[9] -> activity
+// KEYS[7] -> owners, KEYS[8] -> counts, KEYS[9] -> activity, KEYS[10] -> unscored
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now (unix ms),
 // ARGV[4] -> source member, ARGV[5] -> source number, ARGV[6] -> target number,
 // ARGV[7] -> actor's name
@@ -128,7 +132,7 @@ redis.call("DEL", KEYS[2])
 redis.call("HSET", KEYS[1], "status", "merged", "merged_into", ARGV[6], "status_by", ARGV[1], "status_by_name", ARGV[7], "status_at", ARGV[3], "reason", "")
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[3], "rev", 1)
-place(KEYS[5], KEYS[6], ARGV[4], ARGV[5], "merged", "")
+place(KEYS[5], KEYS[6], KEYS[10], ARGV[4], ARGV[5], "merged", "")
 count(KEYS[8], from, "merged")
 redis.call("ZADD", KEYS[9], ARGV[3], "status:" .. ARGV[5])
 local out = {"ok", from}
@@ -162,7 +166,7 @@ return {result, redis.call("SCARD", KEYS[2])}
 // with and the idea has not changed since it was read.
 //
 // KEYS[1] -> idea, KEYS[2] -> ranked, KEYS[3] -> awaiting, KEYS[4] -> owners,
-// KEYS[5] -> meta, KEYS[6] -> counts, KEYS[7] -> activity
+// KEYS[5] -> meta, KEYS[6] -> counts, KEYS[7] -> activity, KEYS[8] -> unscored
 // ARGV[1] -> actor, ARGV[2] -> "1" if allowed regardless of owners (admin, or
 // a poker result), ARGV[3] -> framework, ARGV[4] -> default framework,
 // ARGV[5] -> the idea's rev when read, ARGV[6] -> score ("" when incomplete),
@@ -182,7 +186,7 @@ local to = scored(cur, ARGV[6])
 redis.call("HSET", KEYS[1], "score", ARGV[6], "scored_at", ARGV[8], "scored_by", ARGV[1], "scored_by_name", ARGV[11], "scored_via", ARGV[7], "status", to, unpack(ARGV, 12))
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[5], "rev", 1)
-place(KEYS[2], KEYS[3], ARGV[9], ARGV[10], to, ARGV[6])
+place(KEYS[2], KEYS[3], KEYS[8], ARGV[9], ARGV[10], to, ARGV[6])
 count(KEYS[6], cur, to)
 if ARGV[6] ~= "" then redis.call("ZADD", KEYS[7], ARGV[8], "scored:" .. ARGV[10]) end
 return {"ok", cur, to}
@@ -192,7 +196,7 @@ return {"ok", cur, to}
 // the score computed under it, unless any score changed since they were read.
 //
 // KEYS[1] -> meta, KEYS[2] -> ranked, KEYS[3] -> awaiting, KEYS[4] -> owners,
-// KEYS[5] -> counts, KEYS[6..] -> every idea of the backlog
+// KEYS[5] -> counts, KEYS[6] -> unscored, KEYS[7..] -> every idea of the backlog
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> framework,
 // ARGV[4] -> the meta rev when read, ARGV[5..] -> per idea in KEYS order:
 // member, number, new score ("" when incomplete)
@@ -202,8 +206,8 @@ if not allowed(KEYS[4], ARGV[1], ARGV[2]) then return {"forbidden"} end
 if (redis.call("HGET", KEYS[1], "rev") or "0") ~= ARGV[4] then return {"stale"} end
 redis.call("HSET", KEYS[1], "framework", ARGV[3])
 redis.call("HINCRBY", KEYS[1], "rev", 1)
-for i = 6, #KEYS do
-	local a = 5 + (i - 6) * 3
+for i = 7, #KEYS do
+	local a = 5 + (i - 7) * 3
 	local member, number, score = ARGV[a], ARGV[a + 1], ARGV[a + 2]
 	local cur = redis.call("HGET", KEYS[i], "status")
 	if cur then
@@ -211,7 +215,7 @@ for i = 6, #KEYS do
 		if isopen(cur) then to = scored(cur, score) end
 		redis.call("HSET", KEYS[i], "score", score, "status", to)
 		redis.call("HINCRBY", KEYS[i], "rev", 1)
-		place(KEYS[2], KEYS[3], member, number, to, score)
+		place(KEYS[2], KEYS[3], KEYS[6], member, number, to, score)
 		count(KEYS[5], cur, to)
 	end
 end
