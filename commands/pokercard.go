@@ -52,7 +52,7 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 		blocks = append(blocks, slack.NewActionBlock("decide", button(actReveal, ref, "Reveal"), button(actSkip, ref, "Skip")))
 		text += " — voting: " + status
 	case poker.CardClosed:
-		line := cardOutcome(ps, card, idea)
+		line := cardOutcome(card, idea)
 		blocks = append(blocks, section("%s", line))
 		text += " — " + line
 	default:
@@ -63,7 +63,7 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 		if why := revealedBecause(ps, card); why != "" {
 			blocks = append(blocks, note("Revealed %s.", why))
 		}
-		line := cardOutcome(ps, card, idea)
+		line := cardOutcome(card, idea)
 		if card.State == poker.CardRevealed {
 			line = a.prospect(ctx, ps, idea, fw, results)
 		} else if card.State == poker.CardAccepted {
@@ -129,7 +129,7 @@ func revealedBecause(ps poker.Session, card poker.Card) string {
 
 // cardOutcome says what happened to an idea whose card is closed: "skipped,
 // left unscored", "closed without reveal — 2 voted", …
-func cardOutcome(ps poker.Session, card poker.Card, idea prio.Idea) string {
+func cardOutcome(card poker.Card, idea prio.Idea) string {
 	left := "#%d is left unscored."
 	if idea.Scored {
 		left = "#%d keeps its score " + prio.FormatScore(idea.Score) + "."

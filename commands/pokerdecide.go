@@ -13,8 +13,9 @@ import (
 	"github.com/priobot/priobot/prio"
 )
 
-// vote serves a vote button: one Redis round trip records it; the card is
-// redrawn at most once a second.
+// vote serves a vote button: one Redis round trip records it and says
+// whether this vote's receipt has the voter's turn (else the handler whose
+// turn it is sends it next); the card is redrawn at most once a second.
 func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 	crit, label, ok := strings.Cut(strings.TrimPrefix(r.ActionID, actVote), ":")
 	sid, n, round, err := pokerRef(r.Value)
@@ -52,7 +53,7 @@ func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 		a.redraw(ps, n)
 	}
 	if voted.Turn {
-		a.sendReceipts(ctx, ps, n, r, keys, voted.Receipt, receipt(ps, fw, card, voted.Mine))
+		a.sendReceipts(ctx, ps, fw, n, r, keys, voted.Receipt, receipt(ps, fw, card, voted.Mine))
 	}
 	return nil, nil
 }
@@ -90,8 +91,7 @@ func receipt(ps poker.Session, fw prio.Framework, card poker.Card, mine []string
 // sendReceipts sends a vote's receipt, whose turn it is, then the receipt
 // of the voter's newest vote on the card if they voted again meanwhile:
 // their receipts go one at a time, so an older one never follows a newer.
-func (a *App) sendReceipts(ctx context.Context, ps poker.Session, n int64, r Request, keys []string, number int64, m Message) {
-	fw, _ := prio.LookupFramework(ps.Framework)
+func (a *App) sendReceipts(ctx context.Context, ps poker.Session, fw prio.Framework, n int64, r Request, keys []string, number int64, m Message) {
 	url := r.ResponseURL
 	for {
 		send, cancel := context.WithTimeout(ctx, poker.ReceiptTurn)
