@@ -68,6 +68,10 @@ func TestPokerMedianIsTheMedian(t *testing.T) {
 	if err := p.emu.Wait(t.Context(), func() bool { return len(p.emu.Files(p.product)) == 1 }); err != nil {
 		t.Fatal("no matrix with ideas scored between cards")
 	}
+	// What the matrix shows, for a screen reader: each point by number and title.
+	if alt := p.emu.Files(p.product)[0].AltText; !strings.Contains(alt, "Quick wins: #2 Export.") || !strings.Contains(alt, "#1 Dark mode") {
+		t.Errorf("the matrix's alt text is %q", alt)
+	}
 }
 
 // A criterion nobody gave a number claims no agreement and offers no

@@ -185,20 +185,20 @@ func (w *webAPI) ChannelPrivate(ctx context.Context, channel string) (bool, erro
 }
 
 // UploadToDM sends a person a file in their direct conversation with the bot.
-func (w *webAPI) UploadToDM(ctx context.Context, user, filename, title, comment string, content []byte) error {
+func (w *webAPI) UploadToDM(ctx context.Context, user string, f commands.File) error {
 	channel, err := w.imChannel(ctx, user)
 	if err != nil {
 		return err
 	}
-	return w.Upload(ctx, channel, "", filename, title, comment, content)
+	return w.Upload(ctx, channel, "", f)
 }
 
 // Upload shares a file in a channel, or in a thread of it.
-func (w *webAPI) Upload(ctx context.Context, channel, threadTS, filename, title, comment string, content []byte) error {
+func (w *webAPI) Upload(ctx context.Context, channel, threadTS string, f commands.File) error {
 	return w.call(ctx, "files.upload", func() error {
 		_, err := w.client.UploadFileContext(ctx, slack.UploadFileParameters{
-			Filename: filename, Title: title, InitialComment: comment, Channel: channel, ThreadTimestamp: threadTS,
-			Reader: bytes.NewReader(content), FileSize: len(content),
+			Filename: f.Name, Title: f.Title, InitialComment: f.Comment, Channel: channel, ThreadTimestamp: threadTS,
+			Reader: bytes.NewReader(f.Content), FileSize: len(f.Content), AltTxt: f.AltText,
 		})
 		return err
 	})

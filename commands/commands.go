@@ -46,6 +46,13 @@ type Request struct {
 
 func (r Request) actor() prio.Actor { return prio.Actor{ID: r.User, Name: r.UserName} }
 
+// File is a file to share: its content, name and title, the message that
+// comes with it, and for a picture what it shows (for screen readers).
+type File struct {
+	Name, Title, Comment, AltText string
+	Content                       []byte
+}
+
 // Message is a Slack message: blocks with their plain-text fallback.
 type Message struct {
 	Text     string
@@ -157,8 +164,8 @@ type Slack interface {
 	OpenModal(ctx context.Context, triggerID string, view slack.ModalViewRequest) error
 	User(ctx context.Context, id string) (User, error)
 	ChannelPrivate(ctx context.Context, channel string) (bool, error)
-	UploadToDM(ctx context.Context, user, filename, title, comment string, content []byte) error
-	Upload(ctx context.Context, channel, threadTS, filename, title, comment string, content []byte) error
+	UploadToDM(ctx context.Context, user string, f File) error
+	Upload(ctx context.Context, channel, threadTS string, f File) error
 	Permalink(ctx context.Context, channel, ts string) string
 	// Respond answers privately through a click's or command's response_url.
 	Respond(ctx context.Context, responseURL string, m Message) error

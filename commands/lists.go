@@ -267,7 +267,7 @@ func (a *App) export(ctx context.Context, r Request) (*Reply, error) {
 	}
 	name := fmt.Sprintf("backlog-%s-%s.csv", r.ChannelName, a.now().UTC().Format("2006-01-02"))
 	comment := fmt.Sprintf("The backlog of %s: %s.", channelRef(r.Channel), plural(int64(len(ideas)), "idea"))
-	if err := a.slack.UploadToDM(ctx, r.User, name, "Backlog export", comment, data); err != nil {
+	if err := a.slack.UploadToDM(ctx, r.User, File{Name: name, Title: "Backlog export", Comment: comment, Content: data}); err != nil {
 		return nil, err
 	}
 	return ephemeral(fmt.Sprintf("I've sent you %s as a CSV file in a direct message.", plural(int64(len(ideas)), "idea"))), nil

@@ -131,8 +131,12 @@ func (a *App) postMatrix(ctx context.Context, team, channel, threadTS string) er
 		return err
 	}
 	comment := fmt.Sprintf("Priority matrix of %s: %s by %s and %s.", channelRef(channel), plural(int64(len(points)), "ranked idea"), strings.ToLower(fw.BenefitLabel), strings.ToLower(fw.CostLabel))
-	return a.slack.Upload(ctx, channel, threadTS, "priority-matrix.png", "Priority matrix", comment, png)
+	return a.slack.Upload(ctx, channel, threadTS, File{Name: "priority-matrix.png", Title: "Priority matrix", Comment: comment, Content: png,
+		AltText: "Priority matrix of " + fw.Title + " scores. " + matrix.Quadrants(points, maxAltText-60)})
 }
+
+// maxAltText is the most an image's alt text may hold, in characters.
+const maxAltText = 1000
 
 // summaryLines is how many ideas each part of a summary names.
 const summaryLines = 8

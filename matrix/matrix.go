@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -113,4 +114,36 @@ func bounds(points []Point) (xmin, xmax, ymin, ymax float64) {
 	xmin, xmax = frame(xmin, xmax)
 	ymin, ymax = frame(ymin, ymax)
 	return xmin, xmax, ymin, ymax
+}
+
+// Quadrants names the ideas in each quadrant of the picture Render draws
+// of points, for people who cannot see it (the image's alt text): "Quick
+// wins: #2 Export, #1 Dark mode. Money pits: #3 Mobile app." Empty
+// quadrants are left out; it stays within max characters.
+func Quadrants(points []Point, max int) string {
+	xmin, xmax, ymin, ymax := bounds(points)
+	midX, midY := (xmin+xmax)/2, (ymin+ymax)/2
+	names := []string{"Quick wins", "Big bets", "Fill-ins", "Money pits"}
+	groups := make([][]string, len(names))
+	for _, p := range points {
+		q := 0
+		if p.Cost > midX {
+			q++
+		}
+		if p.Benefit < midY {
+			q += 2
+		}
+		groups[q] = append(groups[q], p.Label)
+	}
+	var parts []string
+	for q, labels := range groups {
+		if len(labels) > 0 {
+			parts = append(parts, names[q]+": "+strings.Join(labels, ", ")+".")
+		}
+	}
+	text := strings.Join(parts, " ")
+	if r := []rune(text); len(r) > max {
+		text = string(r[:max-1]) + "…"
+	}
+	return text
 }

@@ -28,3 +28,14 @@ func TestRenderIsAValidPNG(t *testing.T) {
 		}
 	}
 }
+
+func TestQuadrantsNameEveryIdea(t *testing.T) {
+	points := []matrix.Point{{"#2 Export", 13, 2}, {"#9 SSO", 13, 13}, {"#3 Mobile app", 1, 13}, {"#1 Dark mode", 8, 3}}
+	want := "Quick wins: #2 Export, #1 Dark mode. Big bets: #9 SSO. Money pits: #3 Mobile app."
+	if got := matrix.Quadrants(points, 1000); got != want {
+		t.Errorf("Quadrants = %q\nwant %q", got, want)
+	}
+	if got := matrix.Quadrants(points, 20); len([]rune(got)) != 20 {
+		t.Errorf("Quadrants within 20 characters = %q", got)
+	}
+}

@@ -108,6 +108,7 @@ type trigger struct {
 // File is an uploaded file.
 type File struct {
 	ID, Name, Title string
+	AltText         string // what a picture shows, for screen readers
 	Content         []byte
 	Channel         string
 }

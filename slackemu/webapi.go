@@ -315,12 +315,18 @@ func (s *Server) usersInfo(p params) (map[string]any, error) {
 		"profile": map[string]any{"display_name": u.Name, "real_name": u.Name}}}, nil
 }
 
+// maxAltText is how long a file's alt text may be.
+const maxAltText = 1000
+
 func (s *Server) uploadURL(p params) (map[string]any, error) {
 	length, err := strconv.Atoi(p["length"])
 	if p["filename"] == "" || err != nil || length <= 0 {
 		return nil, apiError("invalid_arguments")
 	}
-	f := &File{ID: s.nextID("F"), Name: p["filename"]}
+	if len([]rune(p["alt_txt"])) > maxAltText {
+		return nil, apiError("alt_txt_too_large")
+	}
+	f := &File{ID: s.nextID("F"), Name: p["filename"], AltText: p["alt_txt"]}
 	s.files[f.ID] = f
 	return map[string]any{"upload_url": s.base + "/upload/" + f.ID, "file_id": f.ID}, nil
 }
