@@ -55,7 +55,7 @@ func TestPlannedIdeaWithoutAScore(t *testing.T) {
 		t.Errorf("an idea in progress is listed twice, or as awaiting scoring:\n%s", list.Text)
 	}
 	h.slash(h.ann, h.product, "/backlog", "mine")
-	h.ephemeral(h.ann, h.product, "#1 Dark mode — in progress, not scored in #product")
+	h.ephemeral(h.ann, h.product, "#1 Dark mode — in progress without a score in #product")
 	h.slash(h.ann, h.product, "/backlog", "score #1 value=8 effort=2")
 	h.slash(h.bob, h.product, "/backlog", "#1")
 	h.ephemeral(h.bob, h.product, "#1 Dark mode is in progress and sits 1st of 1 in #product's backlog — score 4")

@@ -58,7 +58,10 @@ func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error
 	blocks := []slack.Block{section("*%s*", head)}
 	lines := []string{head}
 	for i, idea := range ranked {
-		line := fmt.Sprintf("*%d.* #%d %s — score %s · %s", page*pageSize+int64(i)+1, idea.Number, esc(idea.Title), prio.FormatScore(idea.Score), idea.Status.Label())
+		line := fmt.Sprintf("*%d.* #%d %s — score %s", page*pageSize+int64(i)+1, idea.Number, esc(idea.Title), prio.FormatScore(idea.Score))
+		if idea.Status != prio.StatusRanked {
+			line += " · " + idea.Status.Label() // planned, in progress
+		}
 		if idea.Supporters > 0 {
 			line += " · " + plural(idea.Supporters, "supporter")
 		}
@@ -177,7 +180,7 @@ func (a *App) shortWhere(ctx context.Context, team, channel string, n int64) (st
 	case !idea.Status.Open():
 		line += idea.Status.Label()
 	case pos.Place == 0:
-		line += idea.Status.Label() + ", not scored"
+		line += idea.Status.Label() + " without a score"
 	case pos.Queue:
 		line += fmt.Sprintf("%s of %d awaiting scoring", ordinal(pos.Place), pos.Of)
 	default:
