@@ -118,7 +118,7 @@ type Store interface {
 	Card(ctx context.Context, ps poker.Session, n int64) (poker.Card, error)
 	Vote(ctx context.Context, ps poker.Session, n int64, round int, voter prio.Actor, criterion, vote, actionTS, responseURL string, criteria []string, now time.Time) (poker.Voted, error)
 	ReceiptSent(ctx context.Context, ps poker.Session, n int64, voter string, sent int64, criteria []string, now time.Time) (poker.Receipt, bool, error)
-	NoteHome(ctx context.Context, team, user string, channels []string, now time.Time) error
+	NoteHome(ctx context.Context, team, user string, channels []string, opened bool, now time.Time) error
 	HomeViewers(ctx context.Context, team, channel string, now time.Time) ([]string, error)
 	HomeViewer(ctx context.Context, team, user string, now time.Time) (bool, error)
 	ClaimHomeRedraw(ctx context.Context, team, user string, period time.Duration) (bool, error)

@@ -34,8 +34,8 @@ func (a *App) home(ctx context.Context, r Request) (*Reply, error) {
 	return nil, err
 }
 
-// publishHome publishes user's Home and returns a digest of what it shows.
-// opened notes that the person opened it.
+// publishHome publishes user's Home, notes which backlogs it shows (and,
+// opened, that the person opened it), and returns a digest of what it shows.
 func (a *App) publishHome(ctx context.Context, team, user string, opened bool) (uint64, error) {
 	blocks, channels, err := a.homeBlocks(ctx, team, user)
 	if err != nil {
@@ -44,10 +44,8 @@ func (a *App) publishHome(ctx context.Context, team, user string, opened bool) (
 	if err := a.slack.PublishHome(ctx, user, blocks); err != nil {
 		return 0, err
 	}
-	if opened {
-		if err := a.store.NoteHome(ctx, team, user, channels, a.now()); err != nil {
-			a.log.WarnContext(ctx, "home viewer not noted", "err", err)
-		}
+	if err := a.store.NoteHome(ctx, team, user, channels, opened, a.now()); err != nil {
+		a.log.WarnContext(ctx, "home viewer not noted", "err", err)
 	}
 	return digest(blocks), nil
 }

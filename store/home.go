@@ -12,13 +12,24 @@ import (
 // opening it: past that, changes no longer publish it for them.
 const homeMemory = 30 * 24 * time.Hour
 
-// NoteHome records that user opened their App Home, which shows something
-// of each of channels' backlogs, so changes there publish it again.
-func (s *Store) NoteHome(ctx context.Context, team, user string, channels []string, now time.Time) error {
+// NoteHome records that user's App Home shows something of each of
+// channels' backlogs, so changes there publish it again: opened, they
+// opened it now; otherwise it was published again, and only backlogs it
+// shows for the first time are added.
+func (s *Store) NoteHome(ctx context.Context, team, user string, channels []string, opened bool, now time.Time) error {
 	old := strconv.FormatInt(now.Add(-homeMemory).UnixMilli(), 10)
+	seen := redis.Z{Score: float64(now.UnixMilli()), Member: user}
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, key := range append([]string{homesKey(team)}, backlogKeys(team, channels)...) {
-			p.ZAdd(ctx, key, redis.Z{Score: float64(now.UnixMilli()), Member: user})
+		keys := backlogKeys(team, channels)
+		if opened {
+			keys = append(keys, homesKey(team))
+		}
+		for _, key := range keys {
+			if opened {
+				p.ZAdd(ctx, key, seen)
+			} else {
+				p.ZAddNX(ctx, key, seen)
+			}
 			p.ZRemRangeByScore(ctx, key, "-inf", "("+old)
 		}
 		return nil
