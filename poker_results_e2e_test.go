@@ -306,8 +306,10 @@ func TestVoteReceiptsArriveInOrder(t *testing.T) {
 	}
 }
 
-// An idea merged away while on a revealed card is not offered Accept, and
-// a stale Accept is refused before anything is written.
+// An idea that leaves play while on an open card leaves the card too: the
+// card closes (votes shown only if it was revealed), the idea is out of
+// play, a stale Accept is refused before anything is written, and a
+// session with nothing else undecided ends.
 func TestPokerCardOfAnIdeaThatLeftPlay(t *testing.T) {
 	p := newPokerTable(t, "Dark mode", "Night theme")
 	session := p.begin("#2")
@@ -318,18 +320,29 @@ func TestPokerCardOfAnIdeaThatLeftPlay(t *testing.T) {
 	revealed := p.card(session, 2, "Would score 2.67", "Accept")
 	p.slash(p.ann, p.product, "/backlog", "merge #2 into #1")
 	p.ephemeral(p.ann, p.product, "You merged #2 Night theme into #1")
-	now := p.card(session, 2, "#2 is merged now, so it takes no score: skip it.")
-	if strings.Contains(strings.Join(now.Buttons, " "), "Accept") {
+	now := p.card(session, 2, "Value: bob 8", "#2 is merged now, so it left this session.")
+	if len(now.Buttons) != 0 {
 		t.Errorf("the card of a merged idea offers %v", now.Buttons)
 	}
+	// It was the session's only card: the session ends, and #2 is out of play.
+	p.message(p.product, "Priority poker run by ann on 1 idea — ended", "#2 Night theme — left the session: merged")
 	// A click from before the redraw is refused and writes nothing.
 	if err := p.emu.ClickForged(t.Context(), p.ann, revealed, "poker_accept", "1:2:1"); err != nil {
 		t.Fatal(err)
 	}
-	p.ephemeral(p.ann, p.product, "#2 is merged now, so it takes no score; skip it.")
+	p.ephemeral(p.ann, p.product, "#2 is merged now, so it takes no score.")
 	if got := p.card(session, 2, "Revealed"); strings.Contains(got.Text, "Accepted") {
 		t.Errorf("a merged idea's card was accepted:\n%s", got.Text)
 	}
-	p.click(p.ann, now, "Skip")
-	p.card(session, 2, "Skipped: #2 is left unscored.")
+
+	// Declined before anyone revealed it: the votes stay hidden.
+	p.idea(p.ann, p.product, "Tabs")
+	second := p.begin("#3")
+	card3 := p.card(second, 3, "Nobody has voted yet")
+	p.vote(p.bob, card3, "Value", "13")
+	p.slash(p.ann, p.product, "/backlog", "decline #3 out of scope")
+	left := p.card(second, 3, "#3 is declined now, so it left this session.")
+	if strings.Contains(left.Text, "13") || len(left.Buttons) != 0 {
+		t.Errorf("a declined idea's unrevealed card shows votes or buttons:\n%s %v", left.Text, left.Buttons)
+	}
 }

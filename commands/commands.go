@@ -112,6 +112,7 @@ type Store interface {
 
 	StartSession(ctx context.Context, ps poker.Session) (sid int64, started []int64, taken map[int64]int64, err error)
 	InPlay(ctx context.Context, team, channel string) (map[int64]int64, error)
+	LeaveCard(ctx context.Context, team, channel string, sid, n int64) (bool, error)
 	SetSessionTS(ctx context.Context, team, channel string, sid int64, ts string) error
 	SetPokerCardTS(ctx context.Context, team, channel string, sid, n int64, ts string) error
 	Session(ctx context.Context, team, channel string, sid int64) (poker.Session, error)

@@ -26,8 +26,9 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 	name := voterName(ps, names)
 	nameAll := func(users []string) string { return nameList(users, name) }
 	text := plainText(head)
-	switch card.State {
-	case poker.CardVoting:
+	hidden := card.State == poker.CardClosed || (card.State == poker.CardLeft && card.Revealed.IsZero())
+	switch {
+	case card.State == poker.CardVoting:
 		status := "Nobody has voted yet"
 		if len(card.Voted) > 0 {
 			status = "Voted: " + nameAll(card.Voted)
@@ -51,7 +52,7 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 		}
 		blocks = append(blocks, slack.NewActionBlock("decide", button(actReveal, ref, "Reveal"), button(actSkip, ref, "Skip")))
 		text += " — voting: " + status
-	case poker.CardClosed:
+	case hidden: // closed before anyone saw the votes: they stay hidden
 		line := cardOutcome(card, idea)
 		blocks = append(blocks, section("%s", line))
 		text += " — " + line
@@ -140,6 +141,8 @@ func cardOutcome(card poker.Card, idea prio.Idea) string {
 		return "Skipped: " + left
 	case poker.CardUnscored:
 		return "The session ended before a decision: " + left
+	case poker.CardLeft:
+		return fmt.Sprintf("#%d is %s now, so it left this session.", idea.Number, idea.Status.Label())
 	case poker.CardClosed:
 		if voted := len(card.Voted) + len(card.Partial); voted > 0 {
 			return fmt.Sprintf("Closed without reveal — %d voted. The votes stay hidden; %s", voted, left)

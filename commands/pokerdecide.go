@@ -76,8 +76,8 @@ func receipt(ps poker.Session, fw prio.Framework, card poker.Card, mine []string
 	switch card.State {
 	case poker.CardVoting:
 		text += " You can change it until the card is revealed."
-	case poker.CardClosed:
-		text += " Voting on it has closed; the votes stay hidden."
+	case poker.CardClosed, poker.CardLeft:
+		text += " Voting on it has closed."
 	default:
 		if why := revealedBecause(ps, card); why != "" {
 			text += " The card was revealed " + why + "."
@@ -121,11 +121,32 @@ func (a *App) redraw(ps poker.Session, n int64) {
 }
 
 // ideaChanged redraws the open poker card holding idea n, if one does: a
-// card shows the idea's status and what a score would do to it.
-func (a *App) ideaChanged(ctx context.Context, team, channel string, n int64) {
-	inPlay, err := a.store.InPlay(ctx, team, channel)
-	if sid, ok := inPlay[n]; err == nil && ok {
-		a.redraw(poker.Session{Team: team, Channel: channel, ID: sid}, n)
+// card shows the idea's status and what a score would do to it. An idea
+// that left play (declined, merged, shipped) leaves the card too, and the
+// session ends if that was its last undecided card.
+func (a *App) ideaChanged(ctx context.Context, r Request, n int64) {
+	inPlay, err := a.store.InPlay(ctx, r.Team, r.Channel)
+	sid, ok := inPlay[n]
+	if err != nil || !ok {
+		return
+	}
+	ideas, err := a.store.Ideas(ctx, r.Team, r.Channel, []int64{n})
+	if err != nil || len(ideas) == 0 || ideas[0].Status.Open() {
+		a.redraw(poker.Session{Team: r.Team, Channel: r.Channel, ID: sid}, n)
+		return
+	}
+	ps, err := a.store.Session(ctx, r.Team, r.Channel, sid)
+	if err != nil {
+		return
+	}
+	if left, err := a.store.LeaveCard(ctx, r.Team, r.Channel, sid, n); err != nil || !left {
+		return
+	}
+	if _, err := a.drawCard(ctx, ps, n); err != nil {
+		a.log.WarnContext(ctx, "card not redrawn", "err", err)
+	}
+	if err := a.endIfDone(ctx, ps, r.actor(), false); err != nil {
+		a.log.WarnContext(ctx, "session not ended", "session", sid, "err", err)
 	}
 }
 
@@ -228,7 +249,7 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 		return nil, err
 	}
 	if d.action == "accept" && !idea.Status.Open() {
-		return nil, prio.Errorf(prio.Conflict, "#%d is %s now, so it takes no score; skip it.", n, idea.Status.Label())
+		return nil, prio.Errorf(prio.Conflict, "#%d is %s now, so it takes no score.", n, idea.Status.Label())
 	}
 	results := tallies(fw, card)
 	values, complete := medians(fw, results)
@@ -346,6 +367,8 @@ func (a *App) sessionOutcome(ctx context.Context, ps poker.Session, card poker.C
 		return "skipped, " + left
 	case poker.CardUnscored:
 		return left + ": revealed, but not decided before the end"
+	case poker.CardLeft:
+		return "left the session: " + idea.Status.Label()
 	case poker.CardClosed:
 		if voted := len(card.Voted) + len(card.Partial); voted > 0 {
 			return fmt.Sprintf("closed without reveal — %d voted; %s", voted, left)

@@ -82,7 +82,7 @@ func (a *App) changeStatus(ctx context.Context, r Request, n int64, to prio.Stat
 		return nil, err
 	}
 	a.refreshCard(r.Team, r.Channel, n)
-	a.ideaChanged(ctx, r.Team, r.Channel, n)
+	a.ideaChanged(ctx, r, n)
 	a.homesChanged(r.Team, r.Channel)
 	what := fmt.Sprintf("moved #%%d %%s from %s to %s", was.Label(), now.Label())
 	switch to {
@@ -145,7 +145,7 @@ func (a *App) doMerge(ctx context.Context, r Request, from, into int64) (*Reply,
 	}
 	a.refreshCard(r.Team, r.Channel, from)
 	a.refreshCard(r.Team, r.Channel, into)
-	a.ideaChanged(ctx, r.Team, r.Channel, from)
+	a.ideaChanged(ctx, r, from)
 	a.homesChanged(r.Team, r.Channel)
 	if target, err := a.store.Ideas(ctx, r.Team, r.Channel, []int64{into}); err == nil && len(target) == 1 {
 		moved = append(moved, target[0].Author) // the target's author hears of its new support

@@ -256,6 +256,7 @@ const (
 	CardSkipped  = "skipped"
 	CardClosed   = "closed"   // the session ended before a reveal; votes stay hidden
 	CardUnscored = "unscored" // the session ended after the reveal, before a decision
+	CardLeft     = "left"     // the idea left play (declined, merged, shipped) while on the card
 )
 
 // Session is one priority-poker session in a channel's thread.

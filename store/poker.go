@@ -63,6 +63,14 @@ func (s *Store) StartSession(ctx context.Context, ps poker.Session) (sid int64, 
 	return sid, started, taken, translate(err)
 }
 
+// LeaveCard closes card n of session sid, whose idea left play, and
+// reports whether it did (false when the card was decided already).
+func (s *Store) LeaveCard(ctx context.Context, team, channel string, sid, n int64) (bool, error) {
+	left, err := leaveCard.Run(ctx, s.rdb, []string{sessionKey(team, channel, sid), cardKey(team, channel, sid, n), inPlayKey(team, channel)},
+		sid, n).Int()
+	return left == 1, translate(err)
+}
+
 // InPlay returns the ideas of a backlog that are on an open poker card,
 // with the session holding each.
 func (s *Store) InPlay(ctx context.Context, team, channel string) (map[int64]int64, error) {
@@ -162,7 +170,7 @@ func (s *Store) Card(ctx context.Context, ps poker.Session, n int64) (poker.Card
 	}
 	slices.Sort(card.Voted)
 	slices.Sort(card.Partial)
-	if card.State != poker.CardVoting && card.State != poker.CardClosed {
+	if card.State != poker.CardVoting && card.State != poker.CardClosed && (card.State != poker.CardLeft || !card.Revealed.IsZero()) {
 		card.Votes = map[string]map[string]string{}
 		for field, v := range votes.Val() {
 			voter, crit, _ := strings.Cut(field, "|")

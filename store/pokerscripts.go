@@ -260,3 +260,18 @@ for i = 5, #ARGV do
 end
 return out
 `)
+
+// leaveCard closes the open card of an idea that left play (declined,
+// merged, shipped) and takes the idea out of play.
+//
+// KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> the backlog's ideas in play
+// ARGV[1] -> session id, ARGV[2] -> idea number
+// Output: 1 if it closed the card, else 0 (decided already, or the session ended).
+var leaveCard = redis.NewScript(`
+local cs = redis.call("HGET", KEYS[2], "state")
+if redis.call("HGET", KEYS[1], "state") ~= "open" or (cs ~= "voting" and cs ~= "revealed") then return 0 end
+redis.call("HSET", KEYS[2], "state", "left")
+redis.call("HINCRBY", KEYS[2], "version", 1)
+if redis.call("HGET", KEYS[3], ARGV[2]) == ARGV[1] then redis.call("HDEL", KEYS[3], ARGV[2]) end
+return 1
+`)
