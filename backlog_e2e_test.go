@@ -130,7 +130,7 @@ func TestStatusChangesAreExplainedToAuthorAndSupporters(t *testing.T) {
 	h.slash(h.bob, h.product, "/backlog", "status #1 planned")
 	h.ephemeral(h.bob, h.product, "You moved #1 Dark mode from awaiting scoring to planned", "I'm letting 2 people know by direct message.")
 	for _, u := range []string{h.ann, carl} {
-		h.dm(u, "bob moved #1 Dark mode from awaiting scoring to planned in #product", "#1 Dark mode is planned without a score, so it is not in #product's ranking.")
+		h.dm(u, "In #product, bob moved #1 Dark mode from awaiting scoring to planned.\n#1 Dark mode is planned without a score, so it is not in #product's ranking.")
 	}
 	if len(h.emu.DMs(h.bob)) != 0 {
 		t.Error("the person who made the change got a DM about it")

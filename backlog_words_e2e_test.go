@@ -19,7 +19,7 @@ func TestMergedIdeaIsToldInWholeSentences(t *testing.T) {
 	story := "#2 Night theme was merged into #1 Dark mode by carol on "
 	next := ". #1 is 1st of 1 awaiting scoring in #product's backlog."
 	h.ephemeral(carol, h.product, "You merged #2 Night theme into #1; its supporters now support #1.", story, next)
-	h.dm(h.bob, "carol merged #2 Night theme into #1", story, next)
+	h.dm(h.bob, "In #product, carol merged #2 Night theme into #1; its supporters now support #1.\n", story, next)
 	h.slash(h.ann, h.product, "/backlog", "#2")
 	h.ephemeral(h.ann, h.product, story, next)
 

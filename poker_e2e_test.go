@@ -73,7 +73,7 @@ func TestPokerFullSession(t *testing.T) {
 		t.Errorf("session message %q pings %v", session.Text, session.Mentions)
 	}
 	for _, u := range []string{p.bob, p.carl, p.dan} {
-		p.dm(u, "ann asks you to vote in priority poker on #1 and #2 in #product")
+		p.dm(u, "ann asks you to vote in priority poker on #1 and #2 in #product. Open the session to vote.")
 		if dms := p.emu.DMs(u); len(dms) != 1 {
 			t.Errorf("named voter got DMs %v, want one invitation", dms)
 		}

@@ -135,7 +135,7 @@ func TestShippingToACrowdOfSupporters(t *testing.T) {
 	p.slash(p.bob, p.product, "/backlog", "status #1 shipped")
 	p.ephemeral(p.bob, p.product, "You moved #1 Dark mode from awaiting scoring to shipped", "I'm letting 61 people know by direct message.")
 	for _, u := range append(crowd, p.ann) {
-		p.dm(u, "bob moved #1 Dark mode from awaiting scoring to shipped in #product")
+		p.dm(u, "In #product, bob moved #1 Dark mode from awaiting scoring to shipped.")
 	}
 	for _, u := range append(crowd, p.ann) {
 		if n := len(p.emu.DMs(u)); n != 1 {

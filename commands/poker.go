@@ -115,8 +115,11 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 			invite = append(invite, voter)
 		}
 	}
-	a.notify("poker invitation", invite, Message{Text: fmt.Sprintf("%s asks you to vote in priority poker on %s in %s: %s",
-		esc(r.UserName), refList(started), channelRef(r.Channel), link)})
+	invitation := fmt.Sprintf("%s asks you to vote in priority poker on %s in %s.", esc(r.UserName), refList(started), channelRef(r.Channel))
+	if link != "" {
+		invitation += " <" + link + "|Open the session> to vote."
+	}
+	a.notify("poker invitation", invite, Message{Text: invitation})
 	a.votersOwe(r.Team, r.Channel, ps.Voters)
 	text := fmt.Sprintf("Priority poker is on: %s in the thread. Reveal each card when you're ready, or let it reveal itself.", plural(int64(len(started)), "card"))
 	if len(taken) > 0 {

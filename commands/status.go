@@ -115,7 +115,7 @@ func (a *App) announce(ctx context.Context, r Request, n int64, what string, als
 			tell = append(tell, u)
 		}
 	}
-	news := fmt.Sprintf("%s %s in %s.\n%s", esc(r.UserName), did, channelRef(r.Channel), where)
+	news := fmt.Sprintf("In %s, %s %s.\n%s", channelRef(r.Channel), esc(r.UserName), did, where)
 	a.notify("status DM", tell, Message{Text: plainText(news), Blocks: []slack.Block{section("%s", news)}})
 	text := fmt.Sprintf("You %s.\n%s", did, where)
 	if len(tell) > 0 {
