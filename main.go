@@ -80,6 +80,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 	var schedulers sync.WaitGroup
 	schedulers.Go(func() { app.RunScheduler(schedulerCtx, cfg.SchedulerTick) })
 	schedulers.Go(func() { app.Summaries(schedulerCtx, cfg.SchedulerTick, cfg.SummaryPace) })
+	schedulers.Go(func() { app.RunOutbox(schedulerCtx, cfg.SchedulerTick) })
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

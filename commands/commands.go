@@ -13,6 +13,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
 	"github.com/priobot/priobot/weekly"
@@ -98,11 +99,11 @@ type Store interface {
 	Titles(ctx context.Context, team, channel string) (map[int64]string, error)
 	Counts(ctx context.Context, team, channel string) (map[prio.Status]int64, error)
 	UserIdeas(ctx context.Context, team, user string, offset, limit int64) ([]prio.Idea, int64, error)
-	SetStatus(ctx context.Context, team, channel string, n int64, actor prio.Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (prio.Status, prio.Status, error)
-	Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) ([]string, error)
+	SetStatus(ctx context.Context, team, channel string, n int64, actor prio.Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (was, is prio.Status, told int, err error)
+	Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) (told int, err error)
 	ToggleSupport(ctx context.Context, team, channel string, n int64, user string) (bool, int64, error)
 	Supporters(ctx context.Context, team, channel string, n int64) ([]string, error)
-	SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, via string, now time.Time) (prio.Idea, error)
+	SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, via string, now time.Time) (prio.Idea, int, error)
 	Framework(ctx context.Context, team, channel string) (prio.Framework, error)
 	SetFramework(ctx context.Context, team, channel string, fw prio.Framework, actor prio.Actor) error
 	Owners(ctx context.Context, team, channel string) ([]string, error)
@@ -134,6 +135,13 @@ type Store interface {
 	ClaimIdeaRedraw(ctx context.Context, team, channel string, n int64) (bool, error)
 	WouldRank(ctx context.Context, team, channel string, n int64, score float64) (int64, int64, error)
 	NoteAgreement(ctx context.Context, team, channel string, n int64, agreement string) error
+
+	ClaimOutbox(ctx context.Context, b outbox.Backlog, now time.Time, n int) ([]outbox.Item, time.Time, error)
+	SettleOutbox(ctx context.Context, b outbox.Backlog, item outbox.Item, again time.Time, dead bool, now time.Time) (time.Time, error)
+	NoteOutbox(ctx context.Context, b outbox.Backlog, at time.Time) error
+	RecheckOutbox(ctx context.Context, b outbox.Backlog, at time.Time) error
+	DueOutboxes(ctx context.Context, now time.Time) ([]outbox.Backlog, error)
+	OutboxState(ctx context.Context, b outbox.Backlog) (int64, []outbox.Item, error)
 
 	SetSchedule(ctx context.Context, team, channel string, actor prio.Actor, schedule string, next time.Time) error
 	Schedule(ctx context.Context, team, channel string) (string, time.Time, error)
@@ -344,6 +352,7 @@ func (a *App) Routes() []Route {
 		{Kind: Slash, Name: "/backlog", Sub: "schedule", Usage: "/backlog schedule [<weekday> <HH:MM> [Area/City] | off]", Help: "Show, set or stop this channel's weekly summary (owners set it).", Handle: a.schedule},
 		{Kind: Slash, Name: "/backlog", Sub: "summary", Usage: "/backlog summary", Help: "Post this week's summary now, with the priority matrix.", Handle: a.summaryNow},
 		{Kind: Slash, Name: "/backlog", Sub: "matrix", Usage: "/backlog matrix", Help: "Post the priority matrix: benefit against cost.", Handle: a.matrixNow},
+		{Kind: Slash, Name: "/backlog", Sub: "outbox", Usage: "/backlog outbox", Help: "What priobot still has to tell people, and what it gave up on (owners).", Handle: a.outboxCmd},
 		{Kind: Slash, Name: "/backlog", Sub: "help", Usage: "/backlog help", Help: "Show every backlog command.", Handle: a.help("/backlog")},
 		{Kind: Action, Name: actSupport, Handle: a.support},
 		{Kind: Action, Name: actWhere, Handle: a.whereClicked},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/prio"
 )
 
@@ -24,9 +25,12 @@ func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	var idea prio.Idea
+	var (
+		idea prio.Idea
+		told int
+	)
 	err = a.asOwner(ctx, r, fmt.Sprintf("score #%d", n), func(actor prio.Actor) (err error) {
-		idea, err = a.store.SetScore(ctx, r.Team, r.Channel, n, actor, values, "owner", a.now())
+		idea, told, err = a.store.SetScore(ctx, r.Team, r.Channel, n, actor, values, "owner", a.now())
 		return err
 	})
 	if err != nil {
@@ -43,10 +47,6 @@ func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
 		}
 		return ephemeral(fmt.Sprintf("Saved. #%d still needs %s before it is ranked.", n, strings.Join(missing, ", "))), nil
 	}
-	what := "scored #%d %s"
-	if before.Scored {
-		what = "re-scored #%d %s"
-	}
 	if before.Status == idea.Status {
 		// No status change: nobody else needs a DM.
 		_, where, err := a.whereText(ctx, r.Team, r.Channel, n)
@@ -55,7 +55,7 @@ func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
 		}
 		return ephemeral(plainText("Saved. "+where), section("Saved. %s", where)), nil
 	}
-	return a.announce(ctx, r, n, what, nil)
+	return a.announce(ctx, r, outbox.Item{Kind: outbox.Scored, Idea: n, Rescored: before.Scored}, told)
 }
 
 // framework serves `/backlog framework [name]`: no name shows the current

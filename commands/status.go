@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/slack-go/slack"
-
+	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/prio"
 )
 
@@ -66,7 +65,10 @@ func (a *App) reopen(ctx context.Context, r Request) (*Reply, error) {
 }
 
 func (a *App) changeStatus(ctx context.Context, r Request, n int64, to prio.Status, reason string, from []prio.Status) (*Reply, error) {
-	var was, now prio.Status
+	var (
+		was, now prio.Status
+		told     int
+	)
 	verb := fmt.Sprintf("move #%d to %s", n, to.Label())
 	switch to {
 	case prio.StatusDeclined:
@@ -75,7 +77,7 @@ func (a *App) changeStatus(ctx context.Context, r Request, n int64, to prio.Stat
 		verb = fmt.Sprintf("reopen #%d", n)
 	}
 	err := a.asOwner(ctx, r, verb, func(actor prio.Actor) (err error) {
-		was, now, err = a.store.SetStatus(ctx, r.Team, r.Channel, n, actor, to, reason, from, a.now())
+		was, now, told, err = a.store.SetStatus(ctx, r.Team, r.Channel, n, actor, to, reason, from, a.now())
 		return err
 	})
 	if err != nil {
@@ -84,42 +86,22 @@ func (a *App) changeStatus(ctx context.Context, r Request, n int64, to prio.Stat
 	a.refreshCard(r.Team, r.Channel, n)
 	a.ideaChanged(ctx, r, n)
 	a.homesChanged(r.Team, r.Channel)
-	what := fmt.Sprintf("moved #%%d %%s from %s to %s", was.Label(), now.Label())
-	switch to {
-	case prio.StatusDeclined:
-		what = "declined #%d %s"
-	case "reopen":
-		what = fmt.Sprintf("reopened #%%d %%s (it was %s)", was.Label())
-	}
-	return a.announce(ctx, r, n, what, nil)
+	change := outbox.Item{Kind: outbox.Status, Idea: n, From: string(was), Status: string(now), Reopen: to == "reopen", Reason: reason}
+	return a.announce(ctx, r, change, told)
 }
 
-// announce tells the actor what they did and DMs the idea's author and
-// supporters (and anyone in also) what changed, who changed it, why, and
-// where the idea now sits. what is a format with the idea's number and title.
-func (a *App) announce(ctx context.Context, r Request, n int64, what string, also []string) (*Reply, error) {
-	idea, where, err := a.whereText(ctx, r.Team, r.Channel, n)
+// announce tells the actor what they did and where the idea now sits. The
+// script that made the change wrote what the author and supporters are
+// told into the backlog's outbox; it is delivered now.
+func (a *App) announce(ctx context.Context, r Request, change outbox.Item, told int) (*Reply, error) {
+	idea, where, err := a.whereText(ctx, r.Team, r.Channel, change.Idea)
 	if err != nil {
 		return nil, err
 	}
-	did := fmt.Sprintf(what, idea.Number, "*"+esc(idea.Title)+"*")
-	supporters, err := a.store.Supporters(ctx, r.Team, r.Channel, n)
-	if err != nil {
-		return nil, err
-	}
-	var tell []string
-	seen := map[string]bool{r.User: true} // the actor reads the reply instead
-	for _, u := range slices.Concat([]string{idea.Author}, supporters, also) {
-		if !seen[u] {
-			seen[u] = true
-			tell = append(tell, u)
-		}
-	}
-	news := fmt.Sprintf("In %s, %s %s.\n%s", channelRef(r.Channel), esc(r.UserName), did, where)
-	a.notify("status DM", tell, Message{Text: plainText(news), Blocks: []slack.Block{section("%s", news)}})
-	text := fmt.Sprintf("You %s.\n%s", did, where)
-	if len(tell) > 0 {
-		text += fmt.Sprintf("\nI'm letting %s know by direct message.", plural(int64(len(tell)), "person"))
+	text := fmt.Sprintf("You %s.\n%s", did(change, idea), where)
+	if told > 0 {
+		a.kickOutbox(ctx, r.Team, r.Channel)
+		text += fmt.Sprintf("\nI'm letting %s know by direct message.", plural(int64(told), "person"))
 	}
 	return ephemeral(plainText(text), section("%s", text)), nil
 }
@@ -135,9 +117,9 @@ func (a *App) merge(ctx context.Context, r Request) (*Reply, error) {
 
 // doMerge merges from into into and tells everyone who followed from.
 func (a *App) doMerge(ctx context.Context, r Request, from, into int64) (*Reply, error) {
-	var moved []string
+	var told int
 	err := a.asOwner(ctx, r, fmt.Sprintf("merge #%d (its author may too)", from), func(actor prio.Actor) (err error) {
-		moved, err = a.store.Merge(ctx, r.Team, r.Channel, from, into, actor, a.now())
+		told, err = a.store.Merge(ctx, r.Team, r.Channel, from, into, actor, a.now())
 		return err
 	})
 	if err != nil {
@@ -147,8 +129,18 @@ func (a *App) doMerge(ctx context.Context, r Request, from, into int64) (*Reply,
 	a.refreshCard(r.Team, r.Channel, into)
 	a.ideaChanged(ctx, r, from)
 	a.homesChanged(r.Team, r.Channel)
-	if target, err := a.store.Ideas(ctx, r.Team, r.Channel, []int64{into}); err == nil && len(target) == 1 {
-		moved = append(moved, target[0].Author) // the target's author hears of its new support
+	return a.announce(ctx, r, outbox.Item{Kind: outbox.Merge, Idea: from, Into: into}, told)
+}
+
+// mayManage refuses, saying what, a person who may not manage the
+// backlog: with owners named, only they and workspace admins may.
+func (a *App) mayManage(ctx context.Context, r Request, what string) error {
+	owners, err := a.store.Owners(ctx, r.Team, r.Channel)
+	if err != nil || len(owners) == 0 || slices.Contains(owners, r.User) {
+		return err
 	}
-	return a.announce(ctx, r, from, fmt.Sprintf("merged #%%d %%s into #%d; its supporters now support #%d", into, into), moved)
+	if u, err := a.slack.User(ctx, r.User); err == nil && u.Admin {
+		return nil
+	}
+	return prio.Errorf(prio.Forbidden, "Only this backlog's owners (and workspace admins) can %s. `/backlog owners` shows who they are.", what)
 }

@@ -49,49 +49,49 @@ var (
 )
 
 // SetStatus moves idea n to status to ("reopen" for back into play) if its
-// status is one of from. It returns the status it had and now has.
-func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, actor prio.Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (prio.Status, prio.Status, error) {
+// status is one of from. It returns the status it had and now has, and
+// how many people its outbox will tell (the author and supporters).
+func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, actor prio.Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (was, is prio.Status, told int, err error) {
 	allowed := ","
 	for _, st := range from {
 		allowed += string(st) + ","
 	}
 	res, err := setStatus.Run(ctx, s.rdb,
 		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
-			unscoredKey(team, channel)},
+			unscoredKey(team, channel), supportersKey(team, channel, n), outboxSeqKey(team, channel), outboxItemsKey(team, channel),
+			outboxDueKey(team, channel), outboxOrderKey(team, channel)},
 		actor.ID, admin(actor), string(to), reason, now.UnixMilli(), allowed, member(n), n, actor.Name).Slice()
 	if err != nil {
-		return "", "", translate(err)
+		return "", "", 0, translate(err)
 	}
 	if err := refusal(res, n, to.Label()); err != nil {
-		return "", "", err
+		return "", "", 0, err
 	}
-	return prio.Status(res[1].(string)), prio.Status(res[2].(string)), nil
+	return prio.Status(res[1].(string)), prio.Status(res[2].(string)), int(res[3].(int64)), nil
 }
 
 // Merge folds idea from into idea into, moving its author and supporters.
 // Owners may merge any two open ideas; an author may merge their own. It
-// returns who now supports into because of the merge.
-func (s *Store) Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) ([]string, error) {
+// returns how many people its outbox will tell (who followed from, and
+// into's author).
+func (s *Store) Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) (told int, err error) {
 	res, err := merge.Run(ctx, s.rdb,
 		[]string{ideaKey(team, channel, from), supportersKey(team, channel, from), ideaKey(team, channel, into), supportersKey(team, channel, into),
 			rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
-			unscoredKey(team, channel)},
+			unscoredKey(team, channel), outboxSeqKey(team, channel), outboxItemsKey(team, channel), outboxDueKey(team, channel),
+			outboxOrderKey(team, channel)},
 		actor.ID, admin(actor), now.UnixMilli(), member(from), from, into, actor.Name).Slice()
 	if err != nil {
-		return nil, translate(err)
+		return 0, translate(err)
 	}
 	which := from
 	if res[0] != "ok" && res[len(res)-1] == "into" {
 		which = into
 	}
 	if err := refusal(res, which, "merged"); err != nil {
-		return nil, err
+		return 0, err
 	}
-	moved := make([]string, 0, len(res)-2)
-	for _, u := range res[2:] {
-		moved = append(moved, u.(string))
-	}
-	return moved, nil
+	return int(res[2].(int64)), nil
 }
 
 // ToggleSupport adds user as a supporter of idea n, or withdraws them if
@@ -127,18 +127,18 @@ const maxTries = 5
 // computed here from all its values under the backlog's framework, and
 // written only if neither changed meanwhile (else it is computed again).
 // via is "owner" or "poker"; a poker result needs no owner rights.
-func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, via string, now time.Time) (prio.Idea, error) {
+func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, via string, now time.Time) (prio.Idea, int, error) {
 	for range maxTries {
 		fw, err := s.Framework(ctx, team, channel)
 		if err != nil {
-			return prio.Idea{}, err
+			return prio.Idea{}, 0, err
 		}
 		ideas, err := s.Ideas(ctx, team, channel, []int64{n})
 		if err != nil {
-			return prio.Idea{}, err
+			return prio.Idea{}, 0, err
 		}
 		if len(ideas) == 0 {
-			return prio.Idea{}, notHere(n)
+			return prio.Idea{}, 0, notHere(n)
 		}
 		idea := ideas[0]
 		for id, v := range values {
@@ -159,18 +159,19 @@ func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, act
 		}
 		res, err := setScore.Run(ctx, s.rdb,
 			[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), metaKey(team, channel), countsKey(team, channel), activityKey(team, channel),
-				unscoredKey(team, channel)},
+				unscoredKey(team, channel), supportersKey(team, channel, n), outboxSeqKey(team, channel), outboxItemsKey(team, channel),
+				outboxDueKey(team, channel), outboxOrderKey(team, channel)},
 			args...).Slice()
 		if err != nil {
-			return prio.Idea{}, translate(err)
+			return prio.Idea{}, 0, translate(err)
 		}
 		if err := refusal(res, n, "scored"); err != errStale {
 			if err != nil {
-				return prio.Idea{}, err
+				return prio.Idea{}, 0, err
 			}
 			idea.Status, idea.Score, idea.Scored = prio.Status(res[2].(string)), score, complete
-			return idea, nil
+			return idea, int(res[3].(int64)), nil
 		}
 	}
-	return prio.Idea{}, errStale
+	return prio.Idea{}, 0, errStale
 }

@@ -150,3 +150,28 @@ func backlogHomesKey(team, channel string) string { return backlogTag(team, chan
 // homeRenderKey (STRING, expires) is held by whoever published a user's
 // Home in the last few seconds.
 func homeRenderKey(team, user string) string { return teamTag(team) + "home:" + user + ":render" }
+
+// The outbox of a backlog: what priobot has decided to say, written by the
+// script that makes the change it tells of, so both commit or neither.
+// It lives in the backlog's slot: a Redis Cluster shards it with the
+// backlogs. outboxSeqKey (STRING counter) numbers its items.
+func outboxSeqKey(team, channel string) string { return backlogTag(team, channel) + "outbox:seq" }
+
+// outboxItemsKey (HASH id -> JSON item) holds the items still to deliver.
+func outboxItemsKey(team, channel string) string { return backlogTag(team, channel) + "outbox:items" }
+
+// outboxDueKey (ZSET id scored by when it may go next, unix ms; an item
+// being delivered is due again when its lease ends).
+func outboxDueKey(team, channel string) string { return backlogTag(team, channel) + "outbox:due" }
+
+// outboxOrderKey (ZSET of "recipient|%012d id", all scored 0) keeps each
+// recipient's items in order: only a recipient's first item may go.
+func outboxOrderKey(team, channel string) string { return backlogTag(team, channel) + "outbox:order" }
+
+// outboxDeadKey (LIST of JSON items, newest first, capped) keeps what could
+// not be delivered after every retry.
+func outboxDeadKey(team, channel string) string { return backlogTag(team, channel) + "outbox:dead" }
+
+// outboxesKey (ZSET channel scored by when its outbox is next due, unix ms)
+// is a team's hint of where delivery work waits; any replica reads it.
+func outboxesKey(team string) string { return teamTag(team) + "outboxes" }

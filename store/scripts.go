@@ -36,6 +36,24 @@ local function place(ranked, awaiting, unscored, member, number, status, score)
 		end
 	end
 end
+-- tell writes an outbox item of facts for each of recipients, once each,
+-- leaving out skip (who acted), into the outbox whose keys start at KEYS[k]
+-- (seq, items, due, order); it returns how many it wrote.
+local function tell(k, recipients, skip, facts, now)
+	local seen, n = {[skip] = true}, 0
+	for _, to in ipairs(recipients) do
+		if to and to ~= "" and not seen[to] then
+			seen[to] = true
+			local id = redis.call("INCR", KEYS[k])
+			facts.to, facts.id, facts.attempts = to, id, 0
+			redis.call("HSET", KEYS[k + 1], id, cjson.encode(facts))
+			redis.call("ZADD", KEYS[k + 2], now, id)
+			redis.call("ZADD", KEYS[k + 3], 0, to .. "|" .. string.format("%012d", id))
+			n = n + 1
+		end
+	end
+	return n
+end
 local function count(counts, from, to)
 	if from ~= to then
 		redis.call("HINCRBY", counts, from, -1)
@@ -80,12 +98,13 @@ return redis.call("ZRANK", KEYS[2], ARGV[2]) + 1
 //
 // KEYS[1] -> idea (HASH), KEYS[2] -> ranked (ZSET), KEYS[3] -> awaiting (ZSET),
 // KEYS[4] -> owners (SET), KEYS[5] -> counts (HASH), KEYS[6] -> activity (ZSET),
-// KEYS[7] -> unscored (ZSET)
+// KEYS[7] -> unscored (ZSET), KEYS[8] -> supporters (SET), KEYS[9..12] ->
+// the outbox (seq, items, due, order): the author and supporters are told
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> target
 // status or "reopen", ARGV[4] -> reason, ARGV[5] -> now (unix ms),
 // ARGV[6] -> ",from,statuses,", ARGV[7] -> member, ARGV[8] -> number,
 // ARGV[9] -> actor's name
-// Output: {"ok", old status, new status} or a refusal.
+// Output: {"ok", old status, new status, how many are told} or a refusal.
 var setStatus = redis.NewScript(prelude + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
 if not allowed(KEYS[4], ARGV[1], ARGV[2]) then return {"forbidden"} end
@@ -99,7 +118,11 @@ redis.call("HINCRBY", KEYS[1], "rev", 1)
 place(KEYS[2], KEYS[3], KEYS[7], ARGV[7], ARGV[8], to, score)
 count(KEYS[5], cur, to)
 redis.call("ZADD", KEYS[6], ARGV[5], "status:" .. ARGV[8])
-return {"ok", cur, to}
+local people = redis.call("SMEMBERS", KEYS[8])
+table.insert(people, 1, redis.call("HGET", KEYS[1], "author"))
+local n = tell(9, people, ARGV[1], {kind = "status", idea = tonumber(ARGV[8]), from = cur, status = to,
+	reopen = ARGV[3] == "reopen", reason = ARGV[4], actor = ARGV[9], at = tonumber(ARGV[5])}, tonumber(ARGV[5]))
+return {"ok", cur, to, n}
 `)
 
 // merge folds one open idea into another: the source becomes "merged", its
@@ -107,11 +130,13 @@ return {"ok", cur, to}
 //
 // KEYS[1] -> source idea, KEYS[2] -> source supporters, KEYS[3] -> target idea,
 // KEYS[4] -> target supporters, KEYS[5] -> ranked, KEYS[6] -> awaiting,
-// KEYS[7] -> owners, KEYS[8] -> counts, KEYS[9] -> activity, KEYS[10] -> unscored
+// KEYS[7] -> owners, KEYS[8] -> counts, KEYS[9] -> activity, KEYS[10] -> unscored,
+// KEYS[11..14] -> the outbox: the source's author and supporters and the
+// target's author are told
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now (unix ms),
 // ARGV[4] -> source member, ARGV[5] -> source number, ARGV[6] -> target number,
 // ARGV[7] -> actor's name
-// Output: {"ok", source's old status, supporters moved…} or a refusal
+// Output: {"ok", source's old status, how many are told} or a refusal
 // ("missing"/"state" followed by "from" or "into").
 var merge = redis.NewScript(prelude + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing", "from"} end
@@ -133,11 +158,12 @@ redis.call("HSET", KEYS[1], "status", "merged", "merged_into", ARGV[6], "status_
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[3], "rev", 1)
 place(KEYS[5], KEYS[6], KEYS[10], ARGV[4], ARGV[5], "merged", "")
+table.insert(moved, target)
+local n = tell(11, moved, ARGV[1], {kind = "merge", idea = tonumber(ARGV[5]), into = tonumber(ARGV[6]), from = from,
+	actor = ARGV[7], at = tonumber(ARGV[3])}, tonumber(ARGV[3]))
 count(KEYS[8], from, "merged")
 redis.call("ZADD", KEYS[9], ARGV[3], "status:" .. ARGV[5])
-local out = {"ok", from}
-for _, u in ipairs(moved) do table.insert(out, u) end
-return out
+return {"ok", from, n}
 `)
 
 // toggleSupport adds a supporter to an open idea, or removes them when
@@ -172,8 +198,10 @@ return {result, redis.call("SCARD", KEYS[2])}
 // ARGV[5] -> the idea's rev when read, ARGV[6] -> score ("" when incomplete),
 // ARGV[7] -> "owner" or "poker", ARGV[8] -> now (unix ms), ARGV[9] -> member,
 // ARGV[10] -> number, ARGV[11] -> actor's name, ARGV[12..] -> criterion
-// field, value pairs
-// Output: {"ok", old status, new status} or a refusal.
+// field, value pairs; KEYS[9] -> supporters, KEYS[10..13] -> the outbox:
+// when an owner's score moves the idea between the queue and the ranking,
+// its author and supporters are told
+// Output: {"ok", old status, new status, how many are told} or a refusal.
 var setScore = redis.NewScript(prelude + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
 if not allowed(KEYS[4], ARGV[1], ARGV[2]) then return {"forbidden"} end
@@ -183,13 +211,21 @@ if (redis.call("HGET", KEYS[1], "rev") or "0") ~= ARGV[5] then return {"stale"} 
 local cur = redis.call("HGET", KEYS[1], "status")
 if not isopen(cur) then return {"state", cur} end
 local to = scored(cur, ARGV[6])
+local before = redis.call("HGET", KEYS[1], "score") or ""
 redis.call("HSET", KEYS[1], "score", ARGV[6], "scored_at", ARGV[8], "scored_by", ARGV[1], "scored_by_name", ARGV[11], "scored_via", ARGV[7], "status", to, unpack(ARGV, 12))
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[5], "rev", 1)
 place(KEYS[2], KEYS[3], KEYS[8], ARGV[9], ARGV[10], to, ARGV[6])
 count(KEYS[6], cur, to)
 if ARGV[6] ~= "" then redis.call("ZADD", KEYS[7], ARGV[8], "scored:" .. ARGV[10]) end
-return {"ok", cur, to}
+local n = 0
+if cur ~= to and ARGV[7] == "owner" then
+	local people = redis.call("SMEMBERS", KEYS[9])
+	table.insert(people, 1, redis.call("HGET", KEYS[1], "author"))
+	n = tell(10, people, ARGV[1], {kind = "scored", idea = tonumber(ARGV[10]), from = cur, status = to,
+		rescored = before ~= "", actor = ARGV[11], at = tonumber(ARGV[8])}, tonumber(ARGV[8]))
+end
+return {"ok", cur, to, n}
 `)
 
 // setFramework switches a backlog's framework and re-files every idea with

@@ -113,7 +113,7 @@ func TestActivityLog(t *testing.T) {
 	ctx := t.Context()
 	seed(t, s, "one", "two", "three")
 	score(t, s, 2, 8, 2)
-	if _, _, err := s.SetStatus(ctx, "T1", "C1", 3, prio.Actor{ID: "U1"}, prio.StatusDeclined, "no", prio.OpenStatuses, now); err != nil {
+	if _, _, _, err := s.SetStatus(ctx, "T1", "C1", 3, prio.Actor{ID: "U1"}, prio.StatusDeclined, "no", prio.OpenStatuses, now); err != nil {
 		t.Fatal(err)
 	}
 	sub, scored, moved, err := s.Activity(ctx, "T1", "C1", now.Add(-time.Hour))

@@ -1,0 +1,173 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/priobot/priobot/outbox"
+	"github.com/priobot/priobot/prio"
+)
+
+// outboxBatch is how many items one claim takes; the batch in hand is
+// finished even when shutdown begins.
+const outboxBatch = 8
+
+// outboxSweep is when an outbox with nothing due is looked at again, in
+// case a change noted on another replica slipped past the hint.
+const outboxSweep = time.Minute
+
+// RunOutbox delivers what the backlogs' outboxes hold, every tick, until
+// ctx ends. Any number of replicas may run it: items are leased. A change
+// made by this process is delivered at once besides (kickOutbox).
+func (a *App) RunOutbox(ctx context.Context, tick time.Duration) {
+	a.every(ctx, tick, "outbox", func() {
+		due, err := a.store.DueOutboxes(ctx, a.now())
+		if err != nil {
+			a.log.WarnContext(ctx, "outbox: due backlogs", "err", err)
+			return
+		}
+		for _, b := range due {
+			if ctx.Err() != nil {
+				return
+			}
+			a.drain(ctx, b)
+		}
+	})
+}
+
+// kickOutbox delivers a backlog's outbox now, in the background, after a
+// change here wrote to it; other replicas learn of it from the hint.
+func (a *App) kickOutbox(ctx context.Context, team, channel string) {
+	b := outbox.Backlog{Team: team, Channel: channel}
+	if err := a.store.NoteOutbox(ctx, b, a.now()); err != nil {
+		a.log.WarnContext(ctx, "outbox not noted", "channel", channel, "err", err)
+	}
+	a.background("outbox "+channel, func() { a.drain(context.Background(), b) })
+}
+
+// drain delivers a backlog's due items, batch after batch, until none is
+// due or shutdown begins; then it leaves the hint at the next due time.
+func (a *App) drain(ctx context.Context, b outbox.Backlog) {
+	for ctx.Err() == nil && !a.stopping() {
+		items, next, err := a.store.ClaimOutbox(ctx, b, a.now(), outboxBatch)
+		if err != nil {
+			a.log.WarnContext(ctx, "outbox: claim", "channel", b.Channel, "err", err)
+			return
+		}
+		if len(items) == 0 {
+			if next.IsZero() {
+				next = a.now().Add(outboxSweep)
+			}
+			_ = a.store.RecheckOutbox(ctx, b, next)
+			return
+		}
+		for _, item := range items {
+			a.deliver(ctx, b, item)
+		}
+	}
+}
+
+func (a *App) stopping() bool {
+	select {
+	case <-a.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// deliver sends one item and settles it: delivered, to retry, or dead.
+func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), itemTimeout)
+	defer cancel()
+	m, err := a.outboxMessage(ctx, b, item)
+	if err == nil {
+		err = a.slack.DM(ctx, item.To, m)
+	}
+	var again time.Time
+	dead := false
+	if err != nil {
+		item.Attempts++
+		item.Error = err.Error()
+		again, dead = outbox.Next(item.Attempts, a.now(), 0)
+		a.log.WarnContext(ctx, "outbox: not delivered", "channel", b.Channel, "item", item.ID, "attempts", item.Attempts, "dead", dead, "err", err)
+	}
+	if _, err := a.store.SettleOutbox(ctx, b, item, again, dead, a.now()); err != nil {
+		a.log.WarnContext(ctx, "outbox: not settled", "channel", b.Channel, "item", item.ID, "err", err)
+	}
+}
+
+// outboxMessage writes an item's DM: what changed, who changed it, and
+// where the idea sits now.
+func (a *App) outboxMessage(ctx context.Context, b outbox.Backlog, item outbox.Item) (Message, error) {
+	idea, where, err := a.whereText(ctx, b.Team, b.Channel, item.Idea)
+	if err != nil {
+		return Message{}, err
+	}
+	news := fmt.Sprintf("In %s, %s %s.\n%s", channelRef(b.Channel), esc(item.Actor), did(item, idea), where)
+	return Message{Text: plainText(news), Blocks: []slack.Block{section("%s", news)}}, nil
+}
+
+// did says what a change did to an idea: "moved #1 *Dark mode* from
+// awaiting scoring to planned", "declined #1 *Dark mode*", …
+func did(c outbox.Item, idea prio.Idea) string {
+	title := "*" + esc(idea.Title) + "*"
+	switch {
+	case c.Kind == outbox.Merge:
+		return fmt.Sprintf("merged #%d %s into #%d; its supporters now support #%d", c.Idea, title, c.Into, c.Into)
+	case c.Kind == outbox.Scored && c.Rescored:
+		return fmt.Sprintf("re-scored #%d %s", c.Idea, title)
+	case c.Kind == outbox.Scored:
+		return fmt.Sprintf("scored #%d %s", c.Idea, title)
+	case c.Reopen:
+		return fmt.Sprintf("reopened #%d %s (it was %s)", c.Idea, title, prio.Status(c.From).Label())
+	case c.Status == string(prio.StatusDeclined):
+		return fmt.Sprintf("declined #%d %s", c.Idea, title)
+	}
+	return fmt.Sprintf("moved #%d %s from %s to %s", c.Idea, title, prio.Status(c.From).Label(), prio.Status(c.Status).Label())
+}
+
+// outboxCmd serves `/backlog outbox` (owners): what is waiting to be
+// delivered, and what could not be after every retry.
+func (a *App) outboxCmd(ctx context.Context, r Request) (*Reply, error) {
+	if err := a.mayManage(ctx, r, "see its outbox"); err != nil {
+		return nil, err
+	}
+	b := outbox.Backlog{Team: r.Team, Channel: r.Channel}
+	waiting, dead, err := a.store.OutboxState(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	head := fmt.Sprintf("This backlog's outbox: %s waiting to be delivered.", plural(waiting, "message"))
+	if len(dead) == 0 {
+		return ephemeral(head + " Nothing was given up on."), nil
+	}
+	lines := []string{head, fmt.Sprintf("*Given up after every retry* (%d, newest first):", len(dead))}
+	for _, item := range dead[:min(len(dead), 20)] {
+		lines = append(lines, fmt.Sprintf("• to <@%s>: #%d, %s by %s on %s — %s", item.To, item.Idea, kindWords(item), esc(item.Actor),
+			date(time.UnixMilli(item.At)), esc(truncate(item.Error, 100))))
+	}
+	if len(dead) > 20 {
+		lines = append(lines, fmt.Sprintf("…and %d older.", len(dead)-20))
+	}
+	text := strings.Join(lines, "\n")
+	return ephemeral(plainText(text), section("%s", text)), nil
+}
+
+// kindWords names a change in a few words: "moved to planned", "merged".
+func kindWords(c outbox.Item) string {
+	switch c.Kind {
+	case outbox.Merge:
+		return fmt.Sprintf("merged into #%d", c.Into)
+	case outbox.Scored:
+		return "scored"
+	}
+	if c.Reopen {
+		return "reopened"
+	}
+	return "moved to " + prio.Status(c.Status).Label()
+}
