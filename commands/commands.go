@@ -197,6 +197,8 @@ type App struct {
 	// drawing remembers when this process last claimed a message's redraw
 	// slot: within a second it need not ask Redis again.
 	drawing sync.Map // coalesce key -> time.Time
+	// drains marks the backlogs whose outbox this process is delivering.
+	drains sync.Map // "team:channel" -> *atomic.Bool: look again
 }
 
 // New returns the use cases. now is the clock (time.Now outside tests).

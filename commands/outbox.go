@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -51,7 +52,18 @@ func (a *App) kickOutbox(ctx context.Context, team, channel string) {
 
 // drain delivers a backlog's due items, batch after batch, until none is
 // due or shutdown begins; then it leaves the hint at the next due time.
+// One drain per backlog runs in a process at a time, so its DMs go one
+// after another, as Slack's rate limits want; a drain asked for meanwhile
+// makes the running one look again (or, should it just have finished,
+// the next tick does).
 func (a *App) drain(ctx context.Context, b outbox.Backlog) {
+	key := b.Team + ":" + b.Channel
+	again := new(atomic.Bool)
+	if running, busy := a.drains.LoadOrStore(key, again); busy {
+		running.(*atomic.Bool).Store(true)
+		return
+	}
+	defer a.drains.Delete(key)
 	for ctx.Err() == nil && !a.stopping() {
 		items, next, err := a.store.ClaimOutbox(ctx, b, a.now(), outboxBatch)
 		if err != nil {
@@ -59,6 +71,9 @@ func (a *App) drain(ctx context.Context, b outbox.Backlog) {
 			return
 		}
 		if len(items) == 0 {
+			if again.Swap(false) {
+				continue
+			}
 			if next.IsZero() {
 				next = a.now().Add(outboxSweep)
 			}
@@ -80,10 +95,12 @@ func (a *App) stopping() bool {
 	}
 }
 
-// deliver sends one item and settles it: delivered, to retry, or dead.
+// deliver sends one item and settles it: delivered, to retry (counted from
+// when this attempt began), or dead.
 func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), itemTimeout)
 	defer cancel()
+	began := a.now()
 	m, err := a.outboxMessage(ctx, b, item)
 	if err == nil {
 		err = a.slack.DM(ctx, item.To, m)
@@ -93,7 +110,7 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 	if err != nil {
 		item.Attempts++
 		item.Error = err.Error()
-		again, dead = outbox.Next(item.Attempts, a.now(), 0)
+		again, dead = outbox.Next(item.Attempts, began, 0)
 		a.log.WarnContext(ctx, "outbox: not delivered", "channel", b.Channel, "item", item.ID, "attempts", item.Attempts, "dead", dead, "err", err)
 	}
 	if _, err := a.store.SettleOutbox(ctx, b, item, again, dead, a.now()); err != nil {

@@ -75,8 +75,9 @@ type Server struct {
 	blocked      map[string]time.Time       // method -> end of its Retry-After
 	tooEarly     int                        // calls made before a Retry-After ran out
 	ackDelay     time.Duration
-	slowNext     time.Duration // the next response_url handed out answers this late
-	duplicate    bool          // deliver every envelope twice
+	slowNext     time.Duration     // the next response_url handed out answers this late
+	noDMs        map[string]string // user -> the error conversations.open answers for them
+	duplicate    bool              // deliver every envelope twice
 	redelivered  int
 	ackLatencies []time.Duration
 	// per response_url, from the click or command to its first use
@@ -292,6 +293,17 @@ func (s *Server) SlowAcks(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ackDelay = d
+}
+
+// FailDMs makes conversations.open with user answer code (say
+// "user_not_found", for someone who left), so no DM reaches them.
+func (s *Server) FailDMs(user, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.noDMs == nil {
+		s.noDMs = map[string]string{}
+	}
+	s.noDMs[user] = code
 }
 
 // SlowNextReply makes the response_url of the next command or click slow,

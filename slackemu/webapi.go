@@ -288,6 +288,9 @@ func (s *Server) conversationsOpen(p params) (map[string]any, error) {
 	if len(users) != 1 || s.users[users[0]] == nil {
 		return nil, apiError("user_not_found")
 	}
+	if code := s.noDMs[users[0]]; code != "" {
+		return nil, apiError(code)
+	}
 	return map[string]any{"channel": map[string]any{"id": s.imLocked(users[0]).id}}, nil
 }
 

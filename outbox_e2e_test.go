@@ -1,0 +1,101 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/priobot/priobot/outbox"
+)
+
+// told counts the DMs user got that contain text.
+func (h *harness) told(user, text string) int {
+	n := 0
+	for _, m := range h.emu.DMs(user) {
+		if strings.Contains(m.Text, text) {
+			n++
+		}
+	}
+	return n
+}
+
+// The bot stops right after a status change of an idea with 60
+// supporters, while Slack holds its DMs back: the next bot sends every DM
+// still owed, and nobody gets one twice.
+func TestStatusDMsSurviveARestart(t *testing.T) {
+	p := newPokerTable(t)
+	card := p.idea(p.ann, p.product, "Dark mode")
+	crowd := p.crowd(60)
+	for _, u := range crowd {
+		p.support(u, card)
+	}
+	p.emu.RateLimit("chat.postMessage", 2, time.Second)
+	p.slash(p.bob, p.product, "/backlog", "status #1 shipped")
+	p.ephemeral(p.bob, p.product, "I'm letting 61 people know by direct message.")
+	p.shutdown()
+	news := "In #product, bob moved #1 Dark mode from awaiting scoring to shipped."
+	sent := 0
+	for _, u := range append(crowd, p.ann) {
+		sent += p.told(u, news)
+	}
+	if sent >= 61 {
+		t.Fatalf("all %d DMs went out before the bot stopped; the test needs some owed", sent)
+	}
+	p.start()
+	everyone := append(crowd, p.ann)
+	if err := p.emu.Wait(t.Context(), func() bool {
+		for _, u := range everyone {
+			if p.told(u, news) == 0 {
+				return false
+			}
+		}
+		return true
+	}); err != nil {
+		t.Fatalf("after the restart, DMs still owed (%d went out before it)", sent)
+	}
+	p.shutdown()
+	for _, u := range everyone {
+		if n := p.told(u, news); n != 1 {
+			t.Errorf("%s got the news %d times", u, n)
+		}
+	}
+	if n := p.emu.TooEarly(); n != 0 {
+		t.Errorf("%d calls ignored Retry-After", n)
+	}
+}
+
+// A DM that fails every retry is given up on and shown to the backlog's
+// owners; the others are not held back by it.
+func TestDeadLettersAreShownToOwners(t *testing.T) {
+	p := newPokerTable(t)
+	card := p.idea(p.ann, p.product, "Dark mode")
+	p.support(p.dan, card)
+	p.support(p.carl, card)
+	p.slash(p.ann, p.product, "/backlog", "owners add "+mention(p.ann, "ann"))
+	p.emu.FailDMs(p.dan, "user_not_found")
+	p.slash(p.ann, p.product, "/backlog", "status #1 planned")
+	p.dm(p.carl, "In #product, ann moved #1 Dark mode from awaiting scoring to planned.")
+	attempts := func() int {
+		n := 0
+		for _, c := range p.emu.Calls("conversations.open") {
+			if c.Params["users"] == p.dan {
+				n++
+			}
+		}
+		return n
+	}
+	for i, wait := range append([]time.Duration{0}, outbox.Retries...) {
+		p.clock.Advance(wait)
+		if err := p.emu.Wait(t.Context(), func() bool { return attempts() > i }); err != nil {
+			t.Fatalf("attempt %d to reach dan never came\n%s", i+1, p.logs)
+		}
+	}
+	p.slash(p.ann, p.product, "/backlog", "outbox")
+	p.ephemeral(p.ann, p.product, "This backlog's outbox: 0 messages waiting to be delivered.", "Given up after every retry (1, newest first):",
+		"to @dan: #1, moved to planned by ann on", "user_not_found")
+	p.slash(p.carl, p.product, "/backlog", "outbox")
+	p.ephemeral(p.carl, p.product, "Only this backlog's owners (and workspace admins) can see its outbox.")
+	if n := attempts(); n != len(outbox.Retries)+1 {
+		t.Errorf("%d attempts to reach dan, want %d", n, len(outbox.Retries)+1)
+	}
+}
