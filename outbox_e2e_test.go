@@ -1,12 +1,19 @@
 package main
 
 import (
+	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/priobot/priobot/internal/testlog"
 	"github.com/priobot/priobot/outbox"
 )
+
+// outboxBatch is how many items a replica claims at once (commands.outboxBatch).
+const outboxBatch = 8
 
 // told counts the DMs user got that contain text.
 func (h *harness) told(user, text string) int {
@@ -108,5 +115,83 @@ func TestDeadLettersAreShownToOwners(t *testing.T) {
 	p.ephemeral(p.carl, p.product, "Only this backlog's owners (and workspace admins) can see its outbox.")
 	if n := attempts(); n != len(outbox.Retries)+1 {
 		t.Errorf("%d attempts to reach dan, want %d", n, len(outbox.Retries)+1)
+	}
+}
+
+// A replica killed while it delivers a status change's DMs: another
+// delivers what it had claimed once its lease ends, and the rest at once.
+func TestReplicaKilledMidDelivery(t *testing.T) {
+	p := newPokerTable(t)
+	card := p.idea(p.ann, p.product, "Dark mode")
+	crowd := p.crowd(12)
+	for _, u := range crowd {
+		p.support(u, card)
+	}
+	// The same priobot as its own process; the in-process bot steps aside.
+	proc := exec.Command(os.Args[0], "-test.run=^$")
+	proc.Env = append(os.Environ(), "PRIOBOT_TEST_MAIN=1", "PRIOBOT_TEST_ARGS=")
+	proc.Env = append(proc.Env, configEnv(p.config(freeAddr(t)))...)
+	var out testlog.Buffer
+	proc.Stdout, proc.Stderr = &out, &out
+	if err := proc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = proc.Process.Kill() })
+	if err := p.emu.WaitConnections(t.Context(), 2*sockets); err != nil {
+		t.Fatalf("the process did not connect: %v\n%s", err, out.String())
+	}
+	p.replicas.Add(1)
+	p.shutdown()
+
+	// Slack holds the first DM back; the process is killed while it waits.
+	p.emu.RateLimit("chat.postMessage", 1, 2*time.Second)
+	p.slash(p.bob, p.product, "/backlog", "status #1 shipped")
+	p.ephemeral(p.bob, p.product, "I'm letting 13 people know by direct message.")
+	if err := p.emu.Wait(t.Context(), func() bool {
+		for _, c := range p.emu.Calls("chat.postMessage") {
+			if c.Status == http.StatusTooManyRequests {
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		t.Fatal("the process never tried to deliver")
+	}
+	_ = proc.Process.Kill()
+	_, _ = proc.Process.Wait()
+	p.replicas.Add(-1)
+	if err := p.emu.Wait(t.Context(), func() bool { return p.emu.Connections() == 0 }); err != nil {
+		t.Fatal("the killed process's sockets stayed open")
+	}
+
+	news := "In #product, bob moved #1 Dark mode from awaiting scoring to shipped."
+	everyone := append(crowd, p.ann)
+	owed := func() int {
+		n := 0
+		for _, u := range everyone {
+			if p.told(u, news) == 0 {
+				n++
+			}
+		}
+		return n
+	}
+	if owed() == 0 {
+		t.Fatal("every DM went out before the kill; the test needs some owed")
+	}
+	p.start()
+	// What the dead process had not claimed goes at once; what it had
+	// claimed waits for its lease.
+	if err := p.emu.Wait(t.Context(), func() bool { return owed() <= outboxBatch }); err != nil {
+		t.Fatalf("%d DMs still owed; only the dead process's batch should wait for its lease", owed())
+	}
+	p.clock.Advance(outbox.Lease + time.Second)
+	if err := p.emu.Wait(t.Context(), func() bool { return owed() == 0 }); err != nil {
+		t.Fatalf("%d DMs still owed after the lease", owed())
+	}
+	p.shutdown()
+	for _, u := range everyone {
+		if n := p.told(u, news); n != 1 {
+			t.Errorf("%s got the news %d times", u, n)
+		}
 	}
 }
