@@ -110,7 +110,7 @@ func TestDeadLettersAreShownToOwners(t *testing.T) {
 		}
 	}
 	p.ephemeral(p.ann, p.product, "This backlog's outbox: 0 messages waiting to be delivered.", "Given up after every retry (1, newest first):",
-		"to @dan: #1, moved to planned by ann on", "user_not_found")
+		"to @dan: #1 moved to planned by ann on", "user_not_found")
 	p.slash(p.carl, p.product, "/backlog", "outbox")
 	p.ephemeral(p.carl, p.product, "Only this backlog's owners (and workspace admins) can see its outbox.")
 	if n := attempts(); n != len(outbox.Retries)+1 {

@@ -253,44 +253,6 @@ func (a *App) coalesce(key string, every time.Duration, claim func(context.Conte
 	})
 }
 
-// notifyTimeout bounds sending one batch of direct messages: Slack's rate
-// limits (waited out by the Slack client) may stretch hundreds to minutes.
-const notifyTimeout = 10 * time.Minute
-
-// notifyGrace is how long DMs still go out once shutdown begins.
-const notifyGrace = 5 * time.Second
-
-// notify sends each of users the message by direct message, in the
-// background, so an idea with hundreds of supporters holds no handler;
-// one after another, so a rate limit is met by one call, not by several
-// already on their way. Shutdown leaves it notifyGrace to finish; a
-// message not sent is logged.
-func (a *App) notify(what string, users []string, m Message) {
-	if len(users) == 0 {
-		return
-	}
-	a.background(what, func() {
-		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
-		defer cancel()
-		go func() {
-			select {
-			case <-a.stop:
-				select {
-				case <-time.After(notifyGrace):
-					cancel()
-				case <-ctx.Done():
-				}
-			case <-ctx.Done():
-			}
-		}()
-		for _, u := range users {
-			if err := a.slack.DM(ctx, u, m); err != nil {
-				a.log.WarnContext(ctx, what+" not sent", "user", u, "err", err)
-			}
-		}
-	})
-}
-
 // every runs fn now and then every tick until ctx ends, each run safely.
 func (a *App) every(ctx context.Context, tick time.Duration, what string, fn func()) {
 	t := time.NewTicker(tick)

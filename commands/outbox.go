@@ -119,8 +119,20 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 }
 
 // outboxMessage writes an item's DM: what changed, who changed it, and
-// where the idea sits now.
+// where the idea sits now; or an invitation to vote, with a link to the
+// session (once its message is posted).
 func (a *App) outboxMessage(ctx context.Context, b outbox.Backlog, item outbox.Item) (Message, error) {
+	if item.Kind == outbox.Invite {
+		ps, err := a.store.Session(ctx, b.Team, b.Channel, item.Session)
+		if err != nil {
+			return Message{}, err
+		}
+		text := fmt.Sprintf("%s asks you to vote in priority poker on %s in %s.", esc(item.Actor), refList(item.Ideas), channelRef(b.Channel))
+		if link := a.slack.Permalink(ctx, b.Channel, ps.TS); ps.TS != "" && link != "" {
+			text += " <" + link + "|Open the session> to vote."
+		}
+		return Message{Text: text}, nil
+	}
 	idea, where, err := a.whereText(ctx, b.Team, b.Channel, item.Idea)
 	if err != nil {
 		return Message{}, err
@@ -165,7 +177,7 @@ func (a *App) outboxCmd(ctx context.Context, r Request) (*Reply, error) {
 	}
 	lines := []string{head, fmt.Sprintf("*Given up after every retry* (%d, newest first):", len(dead))}
 	for _, item := range dead[:min(len(dead), 20)] {
-		lines = append(lines, fmt.Sprintf("• to <@%s>: #%d, %s by %s on %s — %s", item.To, item.Idea, kindWords(item), esc(item.Actor),
+		lines = append(lines, fmt.Sprintf("• to <@%s>: %s by %s on %s — %s", item.To, kindWords(item), esc(item.Actor),
 			date(time.UnixMilli(item.At)), esc(truncate(item.Error, 100))))
 	}
 	if len(dead) > 20 {
@@ -175,16 +187,18 @@ func (a *App) outboxCmd(ctx context.Context, r Request) (*Reply, error) {
 	return ephemeral(plainText(text), section("%s", text)), nil
 }
 
-// kindWords names a change in a few words: "moved to planned", "merged".
+// kindWords names an item in a few words: "#1 moved to planned", "#2
+// merged into #1", "invited to vote on #1 and #2".
 func kindWords(c outbox.Item) string {
-	switch c.Kind {
-	case outbox.Merge:
-		return fmt.Sprintf("merged into #%d", c.Into)
-	case outbox.Scored:
-		return "scored"
+	switch {
+	case c.Kind == outbox.Invite:
+		return "invited to vote on " + refList(c.Ideas)
+	case c.Kind == outbox.Merge:
+		return fmt.Sprintf("#%d merged into #%d", c.Idea, c.Into)
+	case c.Kind == outbox.Scored:
+		return fmt.Sprintf("#%d scored", c.Idea)
+	case c.Reopen:
+		return fmt.Sprintf("#%d reopened", c.Idea)
 	}
-	if c.Reopen {
-		return "reopened"
-	}
-	return "moved to " + prio.Status(c.Status).Label()
+	return fmt.Sprintf("#%d moved to %s", c.Idea, prio.Status(c.Status).Label())
 }

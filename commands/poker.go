@@ -108,18 +108,9 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 			return nil, err
 		}
 	}
-	link := a.slack.Permalink(ctx, r.Channel, ps.TS)
-	var invite []string
-	for _, voter := range ps.Voters {
-		if voter != r.User {
-			invite = append(invite, voter)
-		}
+	if len(ps.Voters) > 0 {
+		a.kickOutbox(ctx, r.Team, r.Channel) // the invitations the start wrote
 	}
-	invitation := fmt.Sprintf("%s asks you to vote in priority poker on %s in %s.", esc(r.UserName), refList(started), channelRef(r.Channel))
-	if link != "" {
-		invitation += " <" + link + "|Open the session> to vote."
-	}
-	a.notify("poker invitation", invite, Message{Text: invitation})
 	a.votersOwe(r.Team, r.Channel, ps.Voters)
 	text := fmt.Sprintf("Priority poker is on: %s in the thread. Reveal each card when you're ready, or let it reveal itself.", plural(int64(len(started)), "card"))
 	if len(taken) > 0 {

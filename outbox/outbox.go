@@ -9,20 +9,22 @@ import "time"
 // Item is one message to one recipient, as the facts of the change it tells
 // of: the text is written at delivery, with where the idea sits then.
 type Item struct {
-	ID       int64  `json:"id"`
-	To       string `json:"to"`   // a Slack user id
-	Kind     string `json:"kind"` // Status, Merge or Scored
-	Idea     int64  `json:"idea"`
-	Into     int64  `json:"into,omitempty"`     // Merge: the idea it went into
-	From     string `json:"from,omitempty"`     // the status before
-	Status   string `json:"status,omitempty"`   // the status after
-	Reopen   bool   `json:"reopen,omitempty"`   // Status: put back in play
-	Rescored bool   `json:"rescored,omitempty"` // Scored: it had a score before
-	Reason   string `json:"reason,omitempty"`   // Status: why it was declined
-	Actor    string `json:"actor"`              // who made the change, by name
-	At       int64  `json:"at"`                 // when, unix ms
-	Attempts int    `json:"attempts"`           // failed deliveries so far
-	Error    string `json:"error,omitempty"`    // why the last one failed
+	ID       int64   `json:"id"`
+	To       string  `json:"to"`   // a Slack user id
+	Kind     string  `json:"kind"` // Status, Merge, Scored or Invite
+	Idea     int64   `json:"idea"`
+	Into     int64   `json:"into,omitempty"`     // Merge: the idea it went into
+	From     string  `json:"from,omitempty"`     // the status before
+	Status   string  `json:"status,omitempty"`   // the status after
+	Reopen   bool    `json:"reopen,omitempty"`   // Status: put back in play
+	Rescored bool    `json:"rescored,omitempty"` // Scored: it had a score before
+	Reason   string  `json:"reason,omitempty"`   // Status: why it was declined
+	Session  int64   `json:"session,omitempty"`  // Invite: the poker session
+	Ideas    []int64 `json:"ideas,omitempty"`    // Invite: the ideas it scores
+	Actor    string  `json:"actor"`              // who made the change, by name
+	At       int64   `json:"at"`                 // when, unix ms
+	Attempts int     `json:"attempts"`           // failed deliveries so far
+	Error    string  `json:"error,omitempty"`    // why the last one failed
 }
 
 // The kinds of items.
@@ -30,6 +32,7 @@ const (
 	Status = "status" // a status change: moved, declined, reopened
 	Merge  = "merge"
 	Scored = "scored" // a first score moved it from the queue to the ranking
+	Invite = "invite" // a named voter is asked to vote in a poker session
 )
 
 // Backlog names a backlog's outbox.

@@ -33,6 +33,7 @@ func (s *Store) StartSession(ctx context.Context, ps poker.Session) (sid int64, 
 		keys = append(keys, cardKey(t, c, sid, n))
 		args = append(args, n)
 	}
+	keys = append(keys, outboxKeys(t, c)...)
 	args = append(args, "id", sid, "facilitator", ps.Facilitator, "facilitator_name", ps.FacName,
 		"voters", strings.Join(ps.Voters, ","), "voter_names", strings.Join(ps.VoterNames, ","), "deadline", deadline,
 		"quorum", ps.Quorum, "created", ps.Created.UnixMilli(), "state", poker.SessionOpen, "framework", ps.Framework, "ts", "")

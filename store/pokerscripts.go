@@ -197,12 +197,13 @@ return {"ok"}
 // racing for one idea give it one card.
 //
 // KEYS[1] -> session, KEYS[2] -> the backlog's ideas in play, KEYS[3..] ->
-// a card per idea, in ARGV order
+// a card per idea, in ARGV order, then the outbox (seq, items, due, order):
+// each named voter but the facilitator is invited
 // ARGV[1] -> session id, ARGV[2] -> how many ideas, ARGV[3..] -> the idea
 // numbers, then the session's field, value pairs (without "ideas")
 // Output: {"ok" or "none" (every idea was in play, nothing stored), the
 // ideas started…, "|", idea, session id of its open card…}.
-var startSession = redis.NewScript(`
+var startSession = redis.NewScript(prelude + `
 local n = tonumber(ARGV[2])
 local free, taken = {}, {}
 for i = 1, n do
@@ -227,6 +228,12 @@ if #free > 0 then
 		redis.call("HSET", KEYS[2 + i], "idea", idea, "state", "voting", "round", 1, "complete", 0, "version", 0, "ts", "")
 	end
 	redis.call("HSET", KEYS[1], "ideas", table.concat(ideas, ","), unpack(ARGV, 3 + n))
+	local voters, numbers = {}, {}
+	for v in string.gmatch(redis.call("HGET", KEYS[1], "voters") or "", "[^,]+") do table.insert(voters, v) end
+	for _, x in ipairs(ideas) do table.insert(numbers, tonumber(x)) end
+	local created = tonumber(redis.call("HGET", KEYS[1], "created"))
+	tell(3 + n, voters, redis.call("HGET", KEYS[1], "facilitator"), {kind = "invite", session = tonumber(ARGV[1]),
+		ideas = numbers, actor = redis.call("HGET", KEYS[1], "facilitator_name"), at = created}, created)
 end
 table.insert(out, "|")
 for _, v in ipairs(taken) do table.insert(out, v) end
