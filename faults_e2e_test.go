@@ -115,6 +115,30 @@ func TestSocketDropsDuringAVoteBurst(t *testing.T) {
 	t.Logf("%d envelopes redelivered after a dropped socket", p.emu.Redelivered())
 }
 
+// process runs the same priobot as its own process, the test binary run
+// as main, and the in-process bot steps aside. It returns the process,
+// its output, and a channel that says how it exited.
+func (h *harness) process() (*exec.Cmd, *testlog.Buffer, <-chan error) {
+	h.t.Helper()
+	proc := exec.Command(os.Args[0], "-test.run=^$")
+	proc.Env = append(os.Environ(), "PRIOBOT_TEST_MAIN=1", "PRIOBOT_TEST_ARGS=")
+	proc.Env = append(proc.Env, configEnv(h.config(freeAddr(h.t)))...)
+	out := &testlog.Buffer{}
+	proc.Stdout, proc.Stderr = out, out
+	if err := proc.Start(); err != nil {
+		h.t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- proc.Wait() }()
+	h.t.Cleanup(func() { _ = proc.Process.Kill() })
+	if err := h.emu.WaitConnections(h.t.Context(), 2*sockets); err != nil {
+		h.t.Fatalf("the process did not connect: %v\n%s", err, out.String())
+	}
+	h.replicas.Add(1)
+	h.shutdown()
+	return proc, out, exited
+}
+
 // SIGTERM reaches the real priobot process in the middle of a burst of
 // votes: the handlers it took finish and it exits 0; what it had not taken
 // goes to the next bot. Every acked vote is counted and confirmed once.
@@ -124,23 +148,7 @@ func TestSIGTERMDuringAVoteBurst(t *testing.T) {
 	card := p.card(session, 1, "Nobody has voted yet")
 	voters := p.crowd(60)
 
-	// The same priobot as its own process; the in-process bot steps aside.
-	proc := exec.Command(os.Args[0], "-test.run=^$")
-	proc.Env = append(os.Environ(), "PRIOBOT_TEST_MAIN=1", "PRIOBOT_TEST_ARGS=")
-	proc.Env = append(proc.Env, configEnv(p.config(freeAddr(t)))...)
-	var out testlog.Buffer
-	proc.Stdout, proc.Stderr = &out, &out
-	if err := proc.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- proc.Wait() }()
-	t.Cleanup(func() { _ = proc.Process.Kill() })
-	if err := p.emu.WaitConnections(t.Context(), 2*sockets); err != nil {
-		t.Fatalf("the process did not connect: %v\n%s", err, out.String())
-	}
-	p.replicas.Add(1)
-	p.shutdown()
+	proc, out, exited := p.process()
 
 	var (
 		mu      sync.Mutex

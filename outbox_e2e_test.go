@@ -2,13 +2,10 @@ package main
 
 import (
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/priobot/priobot/internal/testlog"
 	"github.com/priobot/priobot/outbox"
 )
 
@@ -127,21 +124,7 @@ func TestReplicaKilledMidDelivery(t *testing.T) {
 	for _, u := range crowd {
 		p.support(u, card)
 	}
-	// The same priobot as its own process; the in-process bot steps aside.
-	proc := exec.Command(os.Args[0], "-test.run=^$")
-	proc.Env = append(os.Environ(), "PRIOBOT_TEST_MAIN=1", "PRIOBOT_TEST_ARGS=")
-	proc.Env = append(proc.Env, configEnv(p.config(freeAddr(t)))...)
-	var out testlog.Buffer
-	proc.Stdout, proc.Stderr = &out, &out
-	if err := proc.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = proc.Process.Kill() })
-	if err := p.emu.WaitConnections(t.Context(), 2*sockets); err != nil {
-		t.Fatalf("the process did not connect: %v\n%s", err, out.String())
-	}
-	p.replicas.Add(1)
-	p.shutdown()
+	proc, _, exited := p.process()
 
 	// Slack holds the first DM back; the process is killed while it waits.
 	p.emu.RateLimit("chat.postMessage", 1, 2*time.Second)
@@ -158,7 +141,7 @@ func TestReplicaKilledMidDelivery(t *testing.T) {
 		t.Fatal("the process never tried to deliver")
 	}
 	_ = proc.Process.Kill()
-	_, _ = proc.Process.Wait()
+	<-exited
 	p.replicas.Add(-1)
 	if err := p.emu.Wait(t.Context(), func() bool { return p.emu.Connections() == 0 }); err != nil {
 		t.Fatal("the killed process's sockets stayed open")
