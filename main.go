@@ -72,6 +72,8 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 		ShutdownTimeout: cfg.ShutdownTimeout, Connections: cfg.Connections, MaxHandlers: cfg.MaxHandlers,
 	}, log, metrics, st)
 	app := commands.New(st, b.Slack(), log, now)
+	app.ObserveOutbox(metrics.OutboxDelivered)
+	metrics.WatchOutbox(st.OutboxTotals)
 	b.Serve(app.Routes())
 	// The schedulers stop with ctx, after the item in hand: a summary being
 	// posted is finished and marked done, not left for a stale claim.

@@ -113,6 +113,18 @@ func TestDeadLettersAreShownToOwners(t *testing.T) {
 	if n := attempts(); n != len(outbox.Retries)+1 {
 		t.Errorf("%d attempts to reach dan, want %d", n, len(outbox.Retries)+1)
 	}
+	// What an operator's dashboard reads.
+	_, metrics := p.get("/metrics")
+	for _, want := range []string{
+		`priobot_outbox_deliveries_total{kind="status",outcome="delivered"} 1`,
+		`priobot_outbox_deliveries_total{kind="status",outcome="retry"} 5`,
+		`priobot_outbox_deliveries_total{kind="status",outcome="dead"} 1`,
+		"priobot_outbox_dead_letters 1", "priobot_outbox_waiting 0", "priobot_outbox_oldest_seconds 0",
+	} {
+		if !strings.Contains(metrics, want+"\n") {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 }
 
 // A replica killed while it delivers a status change's DMs: another

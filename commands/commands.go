@@ -199,12 +199,18 @@ type App struct {
 	drawing sync.Map // coalesce key -> time.Time
 	// drains marks the backlogs whose outbox this process is delivering.
 	drains sync.Map // "team:channel" -> *atomic.Bool: look again
+	// delivered is told of every outbox delivery attempt (for metrics).
+	delivered func(kind, outcome string)
 }
 
 // New returns the use cases. now is the clock (time.Now outside tests).
 func New(st Store, sl Slack, log *slog.Logger, now func() time.Time) *App {
-	return &App{store: st, slack: sl, log: log, now: now, stop: make(chan struct{})}
+	return &App{store: st, slack: sl, log: log, now: now, stop: make(chan struct{}), delivered: func(string, string) {}}
 }
+
+// ObserveOutbox has delivered told of every outbox delivery attempt: the
+// item's kind and "delivered", "retry" or "dead".
+func (a *App) ObserveOutbox(delivered func(kind, outcome string)) { a.delivered = delivered }
 
 // background runs fn beyond the handler that started it, tracked for Close.
 func (a *App) background(what string, fn func()) {

@@ -106,16 +106,18 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 		err = a.slack.DM(ctx, item.To, m)
 	}
 	var again time.Time
-	dead := false
+	dead, outcome := false, "delivered"
 	if err != nil {
 		item.Attempts++
 		item.Error = err.Error()
 		again, dead = outbox.Next(item.Attempts, began, 0)
+		outcome = map[bool]string{false: "retry", true: "dead"}[dead]
 		a.log.WarnContext(ctx, "outbox: not delivered", "channel", b.Channel, "item", item.ID, "attempts", item.Attempts, "dead", dead, "err", err)
 	}
 	if _, err := a.store.SettleOutbox(ctx, b, item, again, dead, a.now()); err != nil {
 		a.log.WarnContext(ctx, "outbox: not settled", "channel", b.Channel, "item", item.ID, "err", err)
 	}
+	a.delivered(item.Kind, outcome)
 }
 
 // outboxMessage writes an item's DM: what changed, who changed it, and

@@ -55,3 +55,10 @@ func Next(attempts int, failed time.Time, retryAfter time.Duration) (at time.Tim
 	}
 	return failed.Add(max(Retries[attempts-1], retryAfter)), false
 }
+
+// Totals sum up the outboxes, for operators.
+type Totals struct {
+	Waiting int64     // items not delivered yet
+	Oldest  time.Time // when the oldest of them was written; zero for none
+	Dead    int64     // dead letters kept
+}

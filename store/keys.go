@@ -168,6 +168,10 @@ func outboxDueKey(team, channel string) string { return backlogTag(team, channel
 // recipient's items in order: only a recipient's first item may go.
 func outboxOrderKey(team, channel string) string { return backlogTag(team, channel) + "outbox:order" }
 
+// outboxAgeKey (ZSET id scored by when the item was written, unix ms) tells
+// the age of the oldest item waiting.
+func outboxAgeKey(team, channel string) string { return backlogTag(team, channel) + "outbox:age" }
+
 // outboxDeadKey (LIST of JSON items, newest first, capped) keeps what could
 // not be delivered after every retry.
 func outboxDeadKey(team, channel string) string { return backlogTag(team, channel) + "outbox:dead" }

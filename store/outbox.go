@@ -13,9 +13,10 @@ import (
 )
 
 // outboxKeys are a backlog's outbox keys in the order the change scripts
-// take them: seq, items, due, order.
+// take them: seq, items, due, order, age.
 func outboxKeys(team, channel string) []string {
-	return []string{outboxSeqKey(team, channel), outboxItemsKey(team, channel), outboxDueKey(team, channel), outboxOrderKey(team, channel)}
+	return []string{outboxSeqKey(team, channel), outboxItemsKey(team, channel), outboxDueKey(team, channel), outboxOrderKey(team, channel),
+		outboxAgeKey(team, channel)}
 }
 
 // orderMember is an item's place in its recipient's order.
@@ -56,7 +57,7 @@ return out
 // settleOutbox ends an item's delivery: delivered, it leaves; failed, it
 // goes again at ARGV[3], or with none left to the dead letters.
 //
-// KEYS[1] -> items, KEYS[2] -> due, KEYS[3] -> order, KEYS[4] -> dead
+// KEYS[1] -> items, KEYS[2] -> due, KEYS[3] -> order, KEYS[4] -> dead, KEYS[5] -> age
 // ARGV[1] -> id, ARGV[2] -> its order member, ARGV[3] -> "" (delivered),
 // "dead", or when it goes again (unix ms), ARGV[4] -> the item as it is now
 // (JSON), ARGV[5] -> its recipient, ARGV[6] -> now (unix ms)
@@ -67,6 +68,7 @@ if ARGV[3] == "" or ARGV[3] == "dead" then
 	redis.call("HDEL", KEYS[1], ARGV[1])
 	redis.call("ZREM", KEYS[2], ARGV[1])
 	redis.call("ZREM", KEYS[3], ARGV[2])
+	redis.call("ZREM", KEYS[5], ARGV[1])
 	if ARGV[3] == "dead" then
 		redis.call("LPUSH", KEYS[4], ARGV[4])
 		redis.call("LTRIM", KEYS[4], 0, 99)
@@ -115,7 +117,8 @@ func (s *Store) SettleOutbox(ctx context.Context, b outbox.Backlog, item outbox.
 		return time.Time{}, err
 	}
 	next, err := settleOutbox.Run(ctx, s.rdb, []string{outboxItemsKey(b.Team, b.Channel), outboxDueKey(b.Team, b.Channel),
-		outboxOrderKey(b.Team, b.Channel), outboxDeadKey(b.Team, b.Channel)}, item.ID, orderMember(item), when, raw, item.To, now.UnixMilli()).Text()
+		outboxOrderKey(b.Team, b.Channel), outboxDeadKey(b.Team, b.Channel), outboxAgeKey(b.Team, b.Channel)}, item.ID, orderMember(item), when, raw,
+		item.To, now.UnixMilli()).Text()
 	return millis(next), translate(err)
 }
 
@@ -179,4 +182,44 @@ func (s *Store) OutboxState(ctx context.Context, b outbox.Backlog) (waiting int6
 		}
 	}
 	return n.Val(), out, nil
+}
+
+// OutboxTotals sums up every backlog's outbox that the hints name, in
+// every team: one pipeline a team.
+func (s *Store) OutboxTotals(ctx context.Context) (outbox.Totals, error) {
+	var t outbox.Totals
+	teams, err := s.rdb.SMembers(ctx, teamsKey()).Result()
+	if err != nil {
+		return t, translate(err)
+	}
+	for _, team := range teams {
+		channels, err := s.rdb.ZRange(ctx, outboxesKey(team), 0, -1).Result()
+		if err != nil {
+			return t, translate(err)
+		}
+		waiting := make([]*redis.IntCmd, len(channels))
+		dead := make([]*redis.IntCmd, len(channels))
+		oldest := make([]*redis.ZSliceCmd, len(channels))
+		_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, c := range channels {
+				waiting[i] = p.HLen(ctx, outboxItemsKey(team, c))
+				dead[i] = p.LLen(ctx, outboxDeadKey(team, c))
+				oldest[i] = p.ZRangeWithScores(ctx, outboxAgeKey(team, c), 0, 0)
+			}
+			return nil
+		})
+		if err != nil {
+			return t, translate(err)
+		}
+		for i := range channels {
+			t.Waiting += waiting[i].Val()
+			t.Dead += dead[i].Val()
+			if z := oldest[i].Val(); len(z) == 1 {
+				if at := time.UnixMilli(int64(z[0].Score)); t.Oldest.IsZero() || at.Before(t.Oldest) {
+					t.Oldest = at
+				}
+			}
+		}
+	}
+	return t, nil
 }

@@ -197,7 +197,7 @@ return {"ok"}
 // racing for one idea give it one card.
 //
 // KEYS[1] -> session, KEYS[2] -> the backlog's ideas in play, KEYS[3..] ->
-// a card per idea, in ARGV order, then the outbox (seq, items, due, order):
+// a card per idea, in ARGV order, then the outbox (seq, items, due, order, age):
 // each named voter but the facilitator is invited
 // ARGV[1] -> session id, ARGV[2] -> how many ideas, ARGV[3..] -> the idea
 // numbers, then the session's field, value pairs (without "ideas")

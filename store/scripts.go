@@ -38,7 +38,7 @@ local function place(ranked, awaiting, unscored, member, number, status, score)
 end
 -- tell writes an outbox item of facts for each of recipients, once each,
 -- leaving out skip (who acted), into the outbox whose keys start at KEYS[k]
--- (seq, items, due, order); it returns how many it wrote.
+-- (seq, items, due, order, age); it returns how many it wrote.
 local function tell(k, recipients, skip, facts, now)
 	local seen, n = {[skip] = true}, 0
 	for _, to in ipairs(recipients) do
@@ -49,6 +49,7 @@ local function tell(k, recipients, skip, facts, now)
 			redis.call("HSET", KEYS[k + 1], id, cjson.encode(facts))
 			redis.call("ZADD", KEYS[k + 2], now, id)
 			redis.call("ZADD", KEYS[k + 3], 0, to .. "|" .. string.format("%012d", id))
+			redis.call("ZADD", KEYS[k + 4], now, id)
 			n = n + 1
 		end
 	end
@@ -98,8 +99,8 @@ return redis.call("ZRANK", KEYS[2], ARGV[2]) + 1
 //
 // KEYS[1] -> idea (HASH), KEYS[2] -> ranked (ZSET), KEYS[3] -> awaiting (ZSET),
 // KEYS[4] -> owners (SET), KEYS[5] -> counts (HASH), KEYS[6] -> activity (ZSET),
-// KEYS[7] -> unscored (ZSET), KEYS[8] -> supporters (SET), KEYS[9..12] ->
-// the outbox (seq, items, due, order): the author and supporters are told
+// KEYS[7] -> unscored (ZSET), KEYS[8] -> supporters (SET), KEYS[9..13] ->
+// the outbox (seq, items, due, order, age): the author and supporters are told
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> target
 // status or "reopen", ARGV[4] -> reason, ARGV[5] -> now (unix ms),
 // ARGV[6] -> ",from,statuses,", ARGV[7] -> member, ARGV[8] -> number,
@@ -131,7 +132,7 @@ return {"ok", cur, to, n}
 // KEYS[1] -> source idea, KEYS[2] -> source supporters, KEYS[3] -> target idea,
 // KEYS[4] -> target supporters, KEYS[5] -> ranked, KEYS[6] -> awaiting,
 // KEYS[7] -> owners, KEYS[8] -> counts, KEYS[9] -> activity, KEYS[10] -> unscored,
-// KEYS[11..14] -> the outbox: the source's author and supporters and the
+// KEYS[11..15] -> the outbox: the source's author and supporters and the
 // target's author are told
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now (unix ms),
 // ARGV[4] -> source member, ARGV[5] -> source number, ARGV[6] -> target number,
@@ -198,7 +199,7 @@ return {result, redis.call("SCARD", KEYS[2])}
 // ARGV[5] -> the idea's rev when read, ARGV[6] -> score ("" when incomplete),
 // ARGV[7] -> "owner" or "poker", ARGV[8] -> now (unix ms), ARGV[9] -> member,
 // ARGV[10] -> number, ARGV[11] -> actor's name, ARGV[12..] -> criterion
-// field, value pairs; KEYS[9] -> supporters, KEYS[10..13] -> the outbox:
+// field, value pairs; KEYS[9] -> supporters, KEYS[10..14] -> the outbox:
 // when an owner's score moves the idea between the queue and the ranking,
 // its author and supporters are told
 // Output: {"ok", old status, new status, how many are told} or a refusal.
