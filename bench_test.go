@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,4 +133,38 @@ func BenchmarkDecodeClick(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkOutboxDrain: an idea with 200 supporters changes status, back
+// and forth; each change's 201 DMs are delivered from the backlog's outbox
+// through the emulator, one after another. Reports DMs per second.
+func BenchmarkOutboxDrain(b *testing.B) {
+	const crowd = 200
+	p := newPokerTable(b)
+	card := p.idea(p.ann, p.product, "Dark mode")
+	people := p.crowd(crowd)
+	for _, u := range people {
+		p.support(u, card)
+	}
+	dms := func() int {
+		n := 0
+		for _, c := range p.emu.Calls("chat.postMessage") {
+			if strings.HasPrefix(c.Params["channel"], "D") {
+				n++
+			}
+		}
+		return n
+	}
+	before, start := dms(), time.Now()
+	statuses := []string{"planned", "in-progress"}
+	i := 0
+	for b.Loop() {
+		want := dms() + crowd + 1
+		p.slash(p.bob, p.product, "/backlog", "status #1 "+statuses[i%2])
+		if err := p.emu.Wait(b.Context(), func() bool { return dms() >= want }); err != nil {
+			b.Fatalf("%d of %d DMs delivered", dms()-want+crowd+1, crowd+1)
+		}
+		i++
+	}
+	b.ReportMetric(float64(dms()-before)/time.Since(start).Seconds(), "DMs/s")
 }
