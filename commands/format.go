@@ -69,12 +69,3 @@ func date(t time.Time) string {
 
 // channelRef links a channel without notifying anyone in it.
 func channelRef(id string) string { return "<#" + id + ">" }
-
-// truncate shortens s to at most n characters, marking the cut.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}

@@ -123,7 +123,7 @@ func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block,
 		}
 		lines := []string{fmt.Sprintf("*Top of %s* (%s ranked)", channelRef(channel), plural(total, "idea"))}
 		for i, idea := range top {
-			lines = append(lines, fmt.Sprintf("%d. #%d %s — score %s", i+1, idea.Number, esc(truncate(idea.Title, 80)), prio.FormatScore(idea.Score)))
+			lines = append(lines, fmt.Sprintf("%d. #%d %s — score %s", i+1, idea.Number, esc(prio.Shorten(idea.Title, 80)), prio.FormatScore(idea.Score)))
 		}
 		if total == 0 {
 			lines = append(lines, "Nothing is scored yet.")
@@ -183,7 +183,7 @@ func (a *App) pendingVotes(ctx context.Context, team, user string, channels []st
 				more++
 				continue
 			}
-			label := fmt.Sprintf("#%d %s", idea.Number, esc(truncate(idea.Title, 60)))
+			label := fmt.Sprintf("#%d %s", idea.Number, esc(prio.Shorten(idea.Title, 60)))
 			if link := a.slack.Permalink(ctx, ps.Channel, card.TS); link != "" {
 				label = "<" + link + "|" + label + ">"
 			}

@@ -180,7 +180,7 @@ func (a *App) outboxCmd(ctx context.Context, r Request) (*Reply, error) {
 	lines := []string{head, fmt.Sprintf("*Given up after every retry* (%d, newest first):", len(dead))}
 	for _, item := range dead[:min(len(dead), 20)] {
 		lines = append(lines, fmt.Sprintf("• to <@%s>: %s by %s on %s — %s", item.To, kindWords(item), esc(item.Actor),
-			date(time.UnixMilli(item.At)), esc(truncate(item.Error, 100))))
+			date(time.UnixMilli(item.At)), esc(prio.Shorten(item.Error, 100))))
 	}
 	if len(dead) > 20 {
 		lines = append(lines, fmt.Sprintf("…and %d older.", len(dead)-20))

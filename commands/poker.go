@@ -233,7 +233,7 @@ func sessionMessage(ps poker.Session, ideas []prio.Idea, results []string) Messa
 		b.WriteString(strings.Join(results, "\n"))
 	} else {
 		for _, idea := range ideas {
-			fmt.Fprintf(&b, "#%d %s\n", idea.Number, esc(truncate(idea.Title, 100)))
+			fmt.Fprintf(&b, "#%d %s\n", idea.Number, esc(prio.Shorten(idea.Title, 100)))
 		}
 	}
 	var details []string

@@ -328,7 +328,7 @@ func (a *App) endIfDone(ctx context.Context, ps poker.Session, actor prio.Actor,
 		for _, voter := range slices.Concat(card.Voted, card.Partial) {
 			took[voter] = true
 		}
-		results = append(results, fmt.Sprintf("#%d %s — %s", idea.Number, esc(truncate(idea.Title, 80)), a.sessionOutcome(ctx, ps, card, idea)))
+		results = append(results, fmt.Sprintf("#%d %s — %s", idea.Number, esc(prio.Shorten(idea.Title, 80)), a.sessionOutcome(ctx, ps, card, idea)))
 	}
 	participation := fmt.Sprintf("Participation: %s voted", plural(int64(len(took)), "person"))
 	if len(ps.Voters) > 0 {

@@ -108,7 +108,7 @@ func (a *App) openPokerForm(ctx context.Context, r Request) error {
 	}
 	var options []*slack.OptionBlockObject
 	for _, idea := range append(waiting, ranked...) {
-		label := truncate(fmt.Sprintf("#%d %s", idea.Number, idea.Title), 75)
+		label := prio.Shorten(fmt.Sprintf("#%d %s", idea.Number, idea.Title), 75)
 		options = append(options, slack.NewOptionBlockObject(strconv.FormatInt(idea.Number, 10), slack.NewTextBlockObject(slack.PlainTextType, label, false, false), nil))
 	}
 	if len(options) == 0 {

@@ -123,7 +123,7 @@ func (a *App) postMatrix(ctx context.Context, team, channel, threadTS string) er
 	for _, idea := range ranked {
 		if _, ok := fw.Score(idea.Values); ok {
 			benefit, cost := fw.Axes(idea.Values)
-			points = append(points, matrix.Point{Label: fmt.Sprintf("#%d %s", idea.Number, truncate(idea.Title, 24)), Benefit: benefit, Cost: cost})
+			points = append(points, matrix.Point{Label: fmt.Sprintf("#%d %s", idea.Number, prio.Shorten(idea.Title, 24)), Benefit: benefit, Cost: cost})
 		}
 	}
 	png, err := matrix.Render("Priority matrix ("+fw.Title+")", fw.BenefitLabel, fw.CostLabel, points)
@@ -182,7 +182,7 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 
 	var top []string
 	for i, idea := range ranked[:min(5, len(ranked))] {
-		line := fmt.Sprintf("%d. #%d %s — score %s", i+1, idea.Number, esc(truncate(idea.Title, 60)), prio.FormatScore(idea.Score))
+		line := fmt.Sprintf("%d. #%d %s — score %s", i+1, idea.Number, esc(prio.Shorten(idea.Title, 60)), prio.FormatScore(idea.Score))
 		if before != nil {
 			line += " " + movement(before, idea.Number, int64(i+1))
 		}
@@ -203,23 +203,23 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 		line    func(prio.Idea) string
 	}{
 		{"New this week", submitted, func(i prio.Idea) string {
-			return fmt.Sprintf("#%d %s — by %s", i.Number, esc(truncate(i.Title, 60)), esc(i.AuthorName))
+			return fmt.Sprintf("#%d %s — by %s", i.Number, esc(prio.Shorten(i.Title, 60)), esc(i.AuthorName))
 		}},
 		{"Scored this week", scored, func(i prio.Idea) string {
 			if !i.Scored {
-				return fmt.Sprintf("#%d %s — awaiting scoring again: the framework changed since", i.Number, esc(truncate(i.Title, 60)))
+				return fmt.Sprintf("#%d %s — awaiting scoring again: the framework changed since", i.Number, esc(prio.Shorten(i.Title, 60)))
 			}
-			line := fmt.Sprintf("#%d %s — score %s", i.Number, esc(truncate(i.Title, 60)), prio.FormatScore(i.Score))
+			line := fmt.Sprintf("#%d %s — score %s", i.Number, esc(prio.Shorten(i.Title, 60)), prio.FormatScore(i.Score))
 			if i.ScoredVia == "poker" && i.Agreement != "" {
 				line += fmt.Sprintf(" (poker, %s agreement)", i.Agreement)
 			}
 			return line
 		}},
 		{"Status changes", moved, func(i prio.Idea) string {
-			line := fmt.Sprintf("#%d %s — %s", i.Number, esc(truncate(i.Title, 60)), i.Status.Label())
+			line := fmt.Sprintf("#%d %s — %s", i.Number, esc(prio.Shorten(i.Title, 60)), i.Status.Label())
 			switch i.Status {
 			case prio.StatusDeclined:
-				line += ": “" + esc(truncate(i.Reason, 120)) + "”"
+				line += ": “" + esc(prio.Shorten(i.Reason, 120)) + "”"
 			case prio.StatusMerged:
 				line += fmt.Sprintf(" into #%d", i.MergedInto)
 			}
@@ -249,7 +249,7 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 		lines := make([]string, len(waiting))
 		numbers := make([]string, len(waiting))
 		for i, idea := range waiting {
-			lines[i] = fmt.Sprintf("#%d %s — waiting since %s", idea.Number, esc(truncate(idea.Title, 60)), date(idea.Created))
+			lines[i] = fmt.Sprintf("#%d %s — waiting since %s", idea.Number, esc(prio.Shorten(idea.Title, 60)), date(idea.Created))
 			numbers[i] = strconv.FormatInt(idea.Number, 10)
 		}
 		blocks = append(blocks, list("Oldest awaiting scoring", lines, queued-int64(len(waiting))),

@@ -16,7 +16,7 @@ func (a *App) backlog(ctx context.Context, r Request) (*Reply, error) {
 	}
 	word, rest := prio.SplitWord(r.Text)
 	if !prio.IsRef(word) || rest != "" {
-		return nil, prio.Errorf(prio.Invalid, "I don't know `/backlog %s`. Try `/backlog help`.", truncate(r.Text, 100))
+		return nil, prio.Errorf(prio.Invalid, "I don't know `/backlog %s`. Try `/backlog help`.", prio.Shorten(r.Text, 100))
 	}
 	n, err := prio.ParseRef(word)
 	if err != nil {
