@@ -73,7 +73,7 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 		blocks = append(blocks, section("%s", line))
 		if card.State == poker.CardRevealed {
 			decide := []slack.BlockElement{button(actRevote, ref, "Re-vote"), button(actSkip, ref, "Skip")}
-			if _, complete := medians(fw, results); complete && idea.Status.Open() {
+			if _, complete := medians(fw, results); complete {
 				decide = append([]slack.BlockElement{button(actAccept, ref, "Accept")}, decide...)
 			}
 			blocks = append(blocks, slack.NewActionBlock("decide", decide...))
@@ -179,9 +179,6 @@ func namedVoters(n int) string {
 // prospect says what a revealed card's votes would make of the idea, or
 // which criteria have no numbers yet.
 func (a *App) prospect(ctx context.Context, ps poker.Session, idea prio.Idea, fw prio.Framework, results []poker.Result) string {
-	if !idea.Status.Open() {
-		return fmt.Sprintf("#%d is %s now, so it takes no score: skip it.", idea.Number, idea.Status.Label())
-	}
 	values, ok := medians(fw, results)
 	if !ok {
 		var none []string
