@@ -141,11 +141,7 @@ func BenchmarkDecodeClick(b *testing.B) {
 func BenchmarkOutboxDrain(b *testing.B) {
 	const crowd = 200
 	p := newPokerTable(b)
-	card := p.idea(p.ann, p.product, "Dark mode")
-	people := p.crowd(crowd)
-	for _, u := range people {
-		p.support(u, card)
-	}
+	p.supported(crowd)
 	dms := func() int {
 		n := 0
 		for _, c := range p.emu.Calls("chat.postMessage") {

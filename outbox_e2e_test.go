@@ -12,6 +12,18 @@ import (
 // outboxBatch is how many items a replica claims at once (commands.outboxBatch).
 const outboxBatch = 8
 
+// supported submits ann's "Dark mode" (#1) and has a crowd of n press
+// Me too on it, one after another; it returns the crowd.
+func (p *pokerTable) supported(n int) []string {
+	p.t.Helper()
+	card := p.idea(p.ann, p.product, "Dark mode")
+	crowd := p.crowd(n)
+	for _, u := range crowd {
+		p.support(u, card)
+	}
+	return crowd
+}
+
 // told counts the DMs user got that contain text.
 func (h *harness) told(user, text string) int {
 	n := 0
@@ -28,11 +40,7 @@ func (h *harness) told(user, text string) int {
 // still owed, and nobody gets one twice.
 func TestStatusDMsSurviveARestart(t *testing.T) {
 	p := newPokerTable(t)
-	card := p.idea(p.ann, p.product, "Dark mode")
-	crowd := p.crowd(60)
-	for _, u := range crowd {
-		p.support(u, card)
-	}
+	crowd := p.supported(60)
 	p.emu.RateLimit("chat.postMessage", 2, time.Second)
 	p.slash(p.bob, p.product, "/backlog", "status #1 shipped")
 	p.ephemeral(p.bob, p.product, "I'm letting 61 people know by direct message.")
@@ -131,11 +139,7 @@ func TestDeadLettersAreShownToOwners(t *testing.T) {
 // delivers what it had claimed once its lease ends, and the rest at once.
 func TestReplicaKilledMidDelivery(t *testing.T) {
 	p := newPokerTable(t)
-	card := p.idea(p.ann, p.product, "Dark mode")
-	crowd := p.crowd(12)
-	for _, u := range crowd {
-		p.support(u, card)
-	}
+	crowd := p.supported(12)
 	proc, _, exited := p.process()
 
 	// Slack holds the first DM back; the process is killed while it waits.
