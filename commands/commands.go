@@ -101,9 +101,9 @@ type Store interface {
 	UserIdeas(ctx context.Context, team, user string, offset, limit int64) ([]prio.Idea, int64, error)
 	SetStatus(ctx context.Context, team, channel string, n int64, actor prio.Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (was, is prio.Status, told int, err error)
 	Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) (told int, err error)
-	ToggleSupport(ctx context.Context, team, channel string, n int64, user string) (bool, int64, error)
+	ToggleSupport(ctx context.Context, team, channel string, n int64, user prio.Actor, now time.Time) (bool, int64, error)
 	Supporters(ctx context.Context, team, channel string, n int64) ([]string, error)
-	SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, via string, now time.Time) (prio.Idea, int, error)
+	SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, session int64, now time.Time) (prio.Idea, int, error)
 	Framework(ctx context.Context, team, channel string) (prio.Framework, error)
 	SetFramework(ctx context.Context, team, channel string, fw prio.Framework, actor prio.Actor) error
 	Owners(ctx context.Context, team, channel string) ([]string, error)

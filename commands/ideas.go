@@ -193,7 +193,7 @@ func (a *App) support(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	on, count, err := a.store.ToggleSupport(ctx, r.Team, r.Channel, n, r.User)
+	on, count, err := a.store.ToggleSupport(ctx, r.Team, r.Channel, n, r.actor(), a.now())
 	if err != nil {
 		return nil, err
 	}

@@ -110,7 +110,7 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 	if err != nil {
 		item.Attempts++
 		item.Error = err.Error()
-		again, dead = outbox.Next(item.Attempts, began, 0)
+		again, dead = outbox.Next(item.Kind, item.Attempts, began, 0)
 		outcome = map[bool]string{false: "retry", true: "dead"}[dead]
 		a.log.WarnContext(ctx, "outbox: not delivered", "channel", b.Channel, "item", item.ID, "attempts", item.Attempts, "dead", dead, "err", err)
 	}

@@ -268,7 +268,7 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 	}
 	if d.action == "accept" {
 		facilitator := prio.Actor{ID: ps.Facilitator, Name: ps.FacName}
-		if _, _, err := a.store.SetScore(ctx, r.Team, r.Channel, n, facilitator, values, "poker", a.now()); err != nil {
+		if _, _, err := a.store.SetScore(ctx, r.Team, r.Channel, n, facilitator, values, ps.ID, a.now()); err != nil {
 			return nil, err
 		}
 		_ = a.store.NoteAgreement(ctx, r.Team, r.Channel, n, string(poker.Worst(results)))

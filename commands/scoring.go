@@ -30,7 +30,7 @@ func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
 		told int
 	)
 	err = a.asOwner(ctx, r, fmt.Sprintf("score #%d", n), func(actor prio.Actor) (err error) {
-		idea, told, err = a.store.SetScore(ctx, r.Team, r.Channel, n, actor, values, "owner", a.now())
+		idea, told, err = a.store.SetScore(ctx, r.Team, r.Channel, n, actor, values, 0, a.now())
 		return err
 	})
 	if err != nil {

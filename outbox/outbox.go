@@ -4,7 +4,11 @@
 // imports neither Slack nor Redis.
 package outbox
 
-import "time"
+import (
+	"time"
+
+	"github.com/priobot/priobot/prio"
+)
 
 // Item is one message to one recipient, as the facts of the change it tells
 // of: the text is written at delivery, with where the idea sits then.
@@ -22,9 +26,46 @@ type Item struct {
 	Session  int64   `json:"session,omitempty"`  // Invite: the poker session
 	Ideas    []int64 `json:"ideas,omitempty"`    // Invite: the ideas it scores
 	Actor    string  `json:"actor"`              // who made the change, by name
+	ActorID  string  `json:"actor_id,omitempty"` // and by user id
 	At       int64   `json:"at"`                 // when, unix ms
 	Attempts int     `json:"attempts"`           // failed deliveries so far
 	Error    string  `json:"error,omitempty"`    // why the last one failed
+
+	// A webhook event (Kind Hook) goes to one endpoint; To is
+	// "hook:<endpoint>:<idea>", so one endpoint's events about one idea
+	// go in order. HookOff tells an owner that endpoint URL was disabled.
+	Hook    string    `json:"hook,omitempty"`    // the endpoint's id
+	URL     string    `json:"url,omitempty"`     // the endpoint's URL
+	Event   string    `json:"event,omitempty"`   // idea.created, idea.updated, …
+	Change  string    `json:"change,omitempty"`  // idea.updated: status, score, merge, supporters
+	Snap    *Snapshot `json:"snap,omitempty"`    // the idea right after the change
+	Poker   *Poker    `json:"poker,omitempty"`   // poker.revealed, poker.accepted
+	Summary string    `json:"summary,omitempty"` // summary.posted: what the summary said, JSON
+	Reply   string    `json:"reply,omitempty"`   // ping: the response_url to tell how it went
+}
+
+// Snapshot is an idea as the script that changed it left it: its fields,
+// read into Idea by the store when the item is claimed.
+type Snapshot struct {
+	Fields     map[string]string `json:"fields"`
+	Supporters int64             `json:"supporters"`
+	Framework  string            `json:"framework"`       // "" for the default
+	List       string            `json:"list,omitempty"`  // ranked, awaiting or unscored; "" for none
+	Place      int64             `json:"place,omitempty"` // 1-based, in List
+	Of         int64             `json:"of,omitempty"`    // how many List holds
+	Idea       prio.Idea         `json:"-"`
+}
+
+// Poker is a poker card's part in an event: the session and round, what
+// revealed it, and its votes (only once revealed), "voter|criterion" ->
+// "vote|action_ts", with the voters' names.
+type Poker struct {
+	Session    int64             `json:"session"`
+	Framework  string            `json:"framework"` // the session's; "" for the default
+	Round      int64             `json:"round,omitempty"`
+	RevealedBy string            `json:"revealed_by,omitempty"` // a user id, "all", "quorum" or "deadline"
+	Votes      map[string]string `json:"votes,omitempty"`
+	Names      map[string]string `json:"names,omitempty"`
 }
 
 // The kinds of items.
@@ -33,14 +74,21 @@ const (
 	Merge  = "merge"
 	Scored = "scored" // a first score moved it from the queue to the ranking
 	Invite = "invite" // a named voter is asked to vote in a poker session
+	Hook   = "webhook"
+	// HookOff tells a backlog owner that a webhook endpoint was disabled.
+	HookOff = "webhook_off"
 )
 
 // Backlog names a backlog's outbox.
 type Backlog struct{ Team, Channel string }
 
-// Retries are the waits after each failed delivery; after the last, the
-// item is dead.
+// Retries are the waits after each failed delivery of a DM; after the
+// last, the item is dead.
 var Retries = []time.Duration{5 * time.Second, 30 * time.Second, 2 * time.Minute, 10 * time.Minute, time.Hour}
+
+// HookRetries are a webhook event's: about 28 hours in all, as another
+// tool's outage may last a night.
+var HookRetries = []time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour}
 
 // Lease is how long a claimed item is left to its deliverer: a replica that
 // dies mid-delivery leaves it to another after this.
@@ -49,11 +97,15 @@ const Lease = 30 * time.Second
 // Next says when an item goes again after its attempts-th failed delivery
 // (1-based) at failed, not before retryAfter (a 429's Retry-After); dead
 // when the retries are spent.
-func Next(attempts int, failed time.Time, retryAfter time.Duration) (at time.Time, dead bool) {
-	if attempts > len(Retries) {
+func Next(kind string, attempts int, failed time.Time, retryAfter time.Duration) (at time.Time, dead bool) {
+	retries := Retries
+	if kind == Hook {
+		retries = HookRetries
+	}
+	if attempts > len(retries) {
 		return time.Time{}, true
 	}
-	return failed.Add(max(Retries[attempts-1], retryAfter)), false
+	return failed.Add(max(retries[attempts-1], retryAfter)), false
 }
 
 // Totals sum up the outboxes, for operators.

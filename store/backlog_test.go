@@ -32,7 +32,7 @@ func seed(t *testing.T, s *store.Store, titles ...string) {
 func score(t *testing.T, s *store.Store, n int64, value, effort float64) prio.Idea {
 	t.Helper()
 	idea, _, err := s.SetScore(t.Context(), "T1", "C1", n, prio.Actor{ID: "U1"},
-		map[string]float64{"value-effort:value": value, "value-effort:effort": effort}, "owner", now)
+		map[string]float64{"value-effort:value": value, "value-effort:effort": effort}, 0, now)
 	if err != nil {
 		t.Fatalf("score #%d: %v", n, err)
 	}
@@ -86,7 +86,7 @@ func TestRankingIsByScoreThenAge(t *testing.T) {
 func TestPartialScoreKeepsTheIdeaWaiting(t *testing.T) {
 	s := open(t)
 	seed(t, s, "one")
-	idea, _, err := s.SetScore(t.Context(), "T1", "C1", 1, prio.Actor{ID: "U1"}, map[string]float64{"value-effort:value": 8}, "owner", now)
+	idea, _, err := s.SetScore(t.Context(), "T1", "C1", 1, prio.Actor{ID: "U1"}, map[string]float64{"value-effort:value": 8}, 0, now)
 	if err != nil || idea.Status != prio.StatusNew || idea.Scored {
 		t.Fatalf("partial score: %+v, %v", idea, err)
 	}
@@ -146,7 +146,7 @@ func TestOwnersGuardChanges(t *testing.T) {
 	if _, err := s.ChangeOwners(ctx, "T1", "C1", stranger, "add", []string{"U3"}); prio.ErrorCode(err) != prio.Forbidden {
 		t.Errorf("a non-owner made themselves owner: %v", err)
 	}
-	if _, _, err := s.SetScore(ctx, "T1", "C1", 1, stranger, map[string]float64{"value-effort:value": 8}, "owner", now); prio.ErrorCode(err) != prio.Forbidden {
+	if _, _, err := s.SetScore(ctx, "T1", "C1", 1, stranger, map[string]float64{"value-effort:value": 8}, 0, now); prio.ErrorCode(err) != prio.Forbidden {
 		t.Errorf("a non-owner scored: %v", err)
 	}
 	if err := s.SetFramework(ctx, "T1", "C1", prio.Frameworks[1], stranger); prio.ErrorCode(err) != prio.Forbidden {
@@ -167,11 +167,11 @@ func TestMergeMovesSupporters(t *testing.T) {
 	ctx := t.Context()
 	seed(t, s, "dark mode", "night theme")
 	for _, u := range []string{"U5", "U6"} {
-		if on, _, err := s.ToggleSupport(ctx, "T1", "C1", 2, u); err != nil || !on {
+		if on, _, err := s.ToggleSupport(ctx, "T1", "C1", 2, prio.Actor{ID: u}, now); err != nil || !on {
 			t.Fatalf("support: %v %v", on, err)
 		}
 	}
-	_, _, _ = s.ToggleSupport(ctx, "T1", "C1", 1, "U5")
+	_, _, _ = s.ToggleSupport(ctx, "T1", "C1", 1, prio.Actor{ID: "U5"}, now)
 	told, err := s.Merge(ctx, "T1", "C1", 2, 1, prio.Actor{ID: "U1"}, now)
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +188,7 @@ func TestMergeMovesSupporters(t *testing.T) {
 	if merged.Status != prio.StatusMerged || merged.MergedInto != 1 || pos.Place != 0 {
 		t.Errorf("#2 after merge: %+v at %+v", merged, pos)
 	}
-	if _, _, err := s.ToggleSupport(ctx, "T1", "C1", 2, "U7"); prio.ErrorCode(err) != prio.Conflict {
+	if _, _, err := s.ToggleSupport(ctx, "T1", "C1", 2, prio.Actor{ID: "U7"}, now); prio.ErrorCode(err) != prio.Conflict {
 		t.Errorf("supporting a merged idea: %v", err)
 	}
 	if _, err := s.Merge(ctx, "T1", "C1", 1, 2, prio.Actor{ID: "U1"}, now); prio.ErrorCode(err) != prio.Conflict {
@@ -200,12 +200,12 @@ func TestSupportToggles(t *testing.T) {
 	s := open(t)
 	seed(t, s, "one")
 	for i, want := range []bool{true, false, true} {
-		on, n, err := s.ToggleSupport(t.Context(), "T1", "C1", 1, "U2")
+		on, n, err := s.ToggleSupport(t.Context(), "T1", "C1", 1, prio.Actor{ID: "U2"}, time.Now())
 		if err != nil || on != want || (n == 1) != want {
 			t.Errorf("click %d: on %v count %d %v; want on %v", i+1, on, n, err, want)
 		}
 	}
-	if _, _, err := s.ToggleSupport(t.Context(), "T1", "C1", 1, "U1"); prio.ErrorCode(err) != prio.Invalid {
+	if _, _, err := s.ToggleSupport(t.Context(), "T1", "C1", 1, prio.Actor{ID: "U1"}, time.Now()); prio.ErrorCode(err) != prio.Invalid {
 		t.Errorf("the author supporting their own idea: %v", err)
 	}
 }
@@ -223,7 +223,7 @@ func TestFrameworkSwitchKeepsValuesAndReRanks(t *testing.T) {
 	if ranked, _, _ := s.Ranked(ctx, "T1", "C1", 0, 10); len(ranked) != 0 {
 		t.Errorf("ideas without ICE values are still ranked: %v", numbers(ranked))
 	}
-	if _, _, err := s.SetScore(ctx, "T1", "C1", 2, prio.Actor{ID: "U1"}, map[string]float64{"ice:impact": 5, "ice:confidence": 5, "ice:ease": 5}, "owner", now); err != nil {
+	if _, _, err := s.SetScore(ctx, "T1", "C1", 2, prio.Actor{ID: "U1"}, map[string]float64{"ice:impact": 5, "ice:confidence": 5, "ice:ease": 5}, 0, now); err != nil {
 		t.Fatal(err)
 	}
 	if ranked, _, _ := s.Ranked(ctx, "T1", "C1", 0, 10); fmt.Sprint(numbers(ranked)) != "[2]" {

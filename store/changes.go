@@ -57,9 +57,9 @@ func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, ac
 		allowed += string(st) + ","
 	}
 	res, err := setStatus.Run(ctx, s.rdb,
-		[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
+		with([]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
 			unscoredKey(team, channel), supportersKey(team, channel, n), outboxSeqKey(team, channel), outboxItemsKey(team, channel),
-			outboxDueKey(team, channel), outboxOrderKey(team, channel), outboxAgeKey(team, channel)},
+			outboxDueKey(team, channel), outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, eventKeys(team, channel)),
 		actor.ID, admin(actor), string(to), reason, now.UnixMilli(), allowed, member(n), n, actor.Name).Slice()
 	if err != nil {
 		return "", "", 0, translate(err)
@@ -76,11 +76,11 @@ func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, ac
 // into's author).
 func (s *Store) Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) (told int, err error) {
 	res, err := merge.Run(ctx, s.rdb,
-		[]string{ideaKey(team, channel, from), supportersKey(team, channel, from), ideaKey(team, channel, into), supportersKey(team, channel, into),
+		with([]string{ideaKey(team, channel, from), supportersKey(team, channel, from), ideaKey(team, channel, into), supportersKey(team, channel, into),
 			rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
 			unscoredKey(team, channel), outboxSeqKey(team, channel), outboxItemsKey(team, channel), outboxDueKey(team, channel),
-			outboxOrderKey(team, channel), outboxAgeKey(team, channel)},
-		actor.ID, admin(actor), now.UnixMilli(), member(from), from, into, actor.Name).Slice()
+			outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, eventKeys(team, channel)),
+		actor.ID, admin(actor), now.UnixMilli(), member(from), from, into, actor.Name, member(into)).Slice()
 	if err != nil {
 		return 0, translate(err)
 	}
@@ -96,8 +96,9 @@ func (s *Store) Merge(ctx context.Context, team, channel string, from, into int6
 
 // ToggleSupport adds user as a supporter of idea n, or withdraws them if
 // they were one. It reports whether they now support it, and the count.
-func (s *Store) ToggleSupport(ctx context.Context, team, channel string, n int64, user string) (bool, int64, error) {
-	res, err := toggleSupport.Run(ctx, s.rdb, []string{ideaKey(team, channel, n), supportersKey(team, channel, n)}, user).Slice()
+func (s *Store) ToggleSupport(ctx context.Context, team, channel string, n int64, user prio.Actor, now time.Time) (bool, int64, error) {
+	res, err := toggleSupport.Run(ctx, s.rdb, with([]string{ideaKey(team, channel, n), supportersKey(team, channel, n)}, eventKeys(team, channel)),
+		user.ID, user.Name, member(n), now.UnixMilli()).Slice()
 	if err != nil {
 		return false, 0, translate(err)
 	}
@@ -126,8 +127,13 @@ const maxTries = 5
 // SetScore stores criterion values for idea n and re-ranks it. The score is
 // computed here from all its values under the backlog's framework, and
 // written only if neither changed meanwhile (else it is computed again).
-// via is "owner" or "poker"; a poker result needs no owner rights.
-func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, via string, now time.Time) (prio.Idea, int, error) {
+// session is the poker session whose result it is, 0 for an owner's
+// score; a poker result needs no owner rights.
+func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, session int64, now time.Time) (prio.Idea, int, error) {
+	via := "owner"
+	if session != 0 {
+		via = "poker"
+	}
 	for range maxTries {
 		fw, err := s.Framework(ctx, team, channel)
 		if err != nil {
@@ -153,14 +159,14 @@ func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, act
 		if via == "poker" {
 			asAdmin = "1"
 		}
-		args := []any{actor.ID, asAdmin, fw.Name, prio.DefaultFramework.Name, idea.Rev, scoreArg, via, now.UnixMilli(), member(n), n, actor.Name}
+		args := []any{actor.ID, asAdmin, fw.Name, prio.DefaultFramework.Name, idea.Rev, scoreArg, via, now.UnixMilli(), member(n), n, actor.Name, session}
 		for id, v := range values {
 			args = append(args, valuePrefix+id, strconv.FormatFloat(v, 'f', -1, 64))
 		}
 		res, err := setScore.Run(ctx, s.rdb,
-			[]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), metaKey(team, channel), countsKey(team, channel), activityKey(team, channel),
+			with([]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), metaKey(team, channel), countsKey(team, channel), activityKey(team, channel),
 				unscoredKey(team, channel), supportersKey(team, channel, n), outboxSeqKey(team, channel), outboxItemsKey(team, channel),
-				outboxDueKey(team, channel), outboxOrderKey(team, channel), outboxAgeKey(team, channel)},
+				outboxDueKey(team, channel), outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, eventKeys(team, channel)),
 			args...).Slice()
 		if err != nil {
 			return prio.Idea{}, 0, translate(err)

@@ -55,7 +55,7 @@ func (s *Store) CreateIdea(ctx context.Context, idea prio.Idea) (prio.Idea, int6
 	idea.Number = n
 	t, c := idea.Team, idea.Channel
 	place, err := createIdea.Run(ctx, s.rdb,
-		[]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c), activityKey(t, c)},
+		with([]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c), activityKey(t, c), supportersKey(t, c, n)}, eventKeys(t, c)),
 		n, member(n), idea.Title, idea.Created.UnixMilli(),
 		fNumber, n, fTitle, idea.Title, fDesc, idea.Description, fAuthor, idea.Author, fAuthorName, idea.AuthorName,
 		fStatus, string(idea.Status), fCreated, idea.Created.UnixMilli(), fScore, "", fRev, 0,

@@ -179,3 +179,29 @@ func outboxDeadKey(team, channel string) string { return backlogTag(team, channe
 // outboxesKey (ZSET channel scored by when its outbox is next due, unix ms)
 // is a team's hint of where delivery work waits; any replica reads it.
 func outboxesKey(team string) string { return teamTag(team) + "outboxes" }
+
+// webhooksKey (HASH endpoint id -> JSON webhook.Endpoint) holds the
+// endpoints a backlog's events are sent to.
+func webhooksKey(team, channel string) string { return backlogTag(team, channel) + "webhooks" }
+
+// webhookSeqKey (STRING counter) numbers a backlog's endpoints; a number
+// is never given twice.
+func webhookSeqKey(team, channel string) string { return backlogTag(team, channel) + "webhook:seq" }
+
+// webhookLogKey (LIST of JSON webhook.Attempt, newest first, capped)
+// remembers an endpoint's last deliveries.
+func webhookLogKey(team, channel, id string) string {
+	return backlogTag(team, channel) + "webhook:" + id + ":log"
+}
+
+// eventKeys are the keys a script that makes a change takes to send its
+// webhook events (the Lua announce): the endpoints, what an idea's
+// snapshot reads besides the idea (meta and the three lists), and the
+// outbox, in that order.
+func eventKeys(team, channel string) []string {
+	return append([]string{webhooksKey(team, channel), metaKey(team, channel), rankedKey(team, channel), awaitingKey(team, channel),
+		unscoredKey(team, channel)}, outboxKeys(team, channel)...)
+}
+
+// with is keys followed by more.
+func with(keys []string, more []string) []string { return append(keys, more...) }

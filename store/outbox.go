@@ -54,31 +54,38 @@ table.insert(out, 1, next)
 return out
 `)
 
-// settleOutbox ends an item's delivery: delivered, it leaves; failed, it
-// goes again at ARGV[3], or with none left to the dead letters.
+// settleLua ends an item's delivery: delivered, it leaves; failed, it
+// goes again at when, or with none left ("dead") to the dead letters. The
+// recipient's next item, if any, is due at once.
+const settleLua = `
+local function settle(items, due, order, dead, age, id, member, when, item, to, now)
+	if when == "" or when == "dead" then
+		redis.call("HDEL", items, id)
+		redis.call("ZREM", due, id)
+		redis.call("ZREM", order, member)
+		redis.call("ZREM", age, id)
+		if when == "dead" then
+			redis.call("LPUSH", dead, item)
+			redis.call("LTRIM", dead, 0, 99)
+		end
+		local after = redis.call("ZRANGEBYLEX", order, "[" .. to .. "|", "[" .. to .. "|~", "LIMIT", 0, 1)[1]
+		if after then redis.call("ZADD", due, "LT", now, tonumber(string.sub(after, -12))) end
+	elseif redis.call("HEXISTS", items, id) == 1 then
+		redis.call("HSET", items, id, item)
+		redis.call("ZADD", due, when, id)
+	end
+end
+`
+
+// settleOutbox settles one item (see settleLua).
 //
 // KEYS[1] -> items, KEYS[2] -> due, KEYS[3] -> order, KEYS[4] -> dead, KEYS[5] -> age
 // ARGV[1] -> id, ARGV[2] -> its order member, ARGV[3] -> "" (delivered),
 // "dead", or when it goes again (unix ms), ARGV[4] -> the item as it is now
 // (JSON), ARGV[5] -> its recipient, ARGV[6] -> now (unix ms)
-// Output: when the outbox is next due, or "". The recipient's next item,
-// if any, is due at once.
-var settleOutbox = redis.NewScript(`
-if ARGV[3] == "" or ARGV[3] == "dead" then
-	redis.call("HDEL", KEYS[1], ARGV[1])
-	redis.call("ZREM", KEYS[2], ARGV[1])
-	redis.call("ZREM", KEYS[3], ARGV[2])
-	redis.call("ZREM", KEYS[5], ARGV[1])
-	if ARGV[3] == "dead" then
-		redis.call("LPUSH", KEYS[4], ARGV[4])
-		redis.call("LTRIM", KEYS[4], 0, 99)
-	end
-	local after = redis.call("ZRANGEBYLEX", KEYS[3], "[" .. ARGV[5] .. "|", "[" .. ARGV[5] .. "|~", "LIMIT", 0, 1)[1]
-	if after then redis.call("ZADD", KEYS[2], "LT", ARGV[6], tonumber(string.sub(after, -12))) end
-elseif redis.call("HEXISTS", KEYS[1], ARGV[1]) == 1 then
-	redis.call("HSET", KEYS[1], ARGV[1], ARGV[4])
-	redis.call("ZADD", KEYS[2], ARGV[3], ARGV[1])
-end
+// Output: when the outbox is next due, or "".
+var settleOutbox = redis.NewScript(settleLua + `
+settle(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 return redis.call("ZRANGE", KEYS[2], 0, 0, "WITHSCORES")[2] or ""
 `)
 
@@ -95,6 +102,10 @@ func (s *Store) ClaimOutbox(ctx context.Context, b outbox.Backlog, now time.Time
 		var item outbox.Item
 		if err := json.Unmarshal([]byte(raw), &item); err != nil {
 			return nil, time.Time{}, fmt.Errorf("outbox item %q: %w", raw, err)
+		}
+		if item.Snap != nil {
+			item.Snap.Idea = decodeIdea(b.Team, b.Channel, item.Snap.Fields)
+			item.Snap.Idea.Supporters = item.Snap.Supporters
 		}
 		items = append(items, item)
 	}

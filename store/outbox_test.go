@@ -18,7 +18,7 @@ func TestOutbox(t *testing.T) {
 	seed(t, s, "dark mode")
 	b := outbox.Backlog{Team: "T1", Channel: "C1"}
 	for _, u := range []string{"U5", "U6"} {
-		if _, _, err := s.ToggleSupport(ctx, "T1", "C1", 1, u); err != nil {
+		if _, _, err := s.ToggleSupport(ctx, "T1", "C1", 1, prio.Actor{ID: u}, now); err != nil {
 			t.Fatal(err)
 		}
 	}

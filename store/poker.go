@@ -211,8 +211,9 @@ func pokerRefusal(res []any, n int64) error {
 // Reveal reveals card n for actor, who must be the facilitator or may manage the backlog.
 func (s *Store) Reveal(ctx context.Context, team, channel string, sid, n int64, actor prio.Actor, now time.Time) error {
 	res, err := revealCard.Run(ctx, s.rdb,
-		[]string{sessionKey(team, channel, sid), cardKey(team, channel, sid, n), ownersKey(team, channel)},
-		actor.ID, admin(actor), now.UnixMilli(), actor.Name).Slice()
+		with([]string{sessionKey(team, channel, sid), cardKey(team, channel, sid, n), ownersKey(team, channel), votesKey(team, channel, sid, n),
+			namesKey(team, channel, sid), ideaKey(team, channel, n), supportersKey(team, channel, n)}, eventKeys(team, channel)),
+		actor.ID, admin(actor), now.UnixMilli(), actor.Name, sid).Slice()
 	if err != nil {
 		return translate(err)
 	}
@@ -297,11 +298,13 @@ func (s *Store) DueSessions(ctx context.Context, now time.Time) ([]poker.Ref, er
 // RevealDue reveals the voting cards of a session past its deadline and
 // returns their idea numbers; each card is revealed once across replicas.
 func (s *Store) RevealDue(ctx context.Context, ps poker.Session, now time.Time) ([]int64, error) {
-	keys := []string{sessionKey(ps.Team, ps.Channel, ps.ID)}
+	t, c := ps.Team, ps.Channel
+	keys := []string{sessionKey(t, c, ps.ID)}
 	for _, n := range ps.Ideas {
-		keys = append(keys, cardKey(ps.Team, ps.Channel, ps.ID, n))
+		keys = append(keys, cardKey(t, c, ps.ID, n), votesKey(t, c, ps.ID, n), ideaKey(t, c, n), supportersKey(t, c, n))
 	}
-	res, err := revealDue.Run(ctx, s.rdb, keys, now.UnixMilli()).StringSlice()
+	keys = append(append(keys, namesKey(t, c, ps.ID)), eventKeys(t, c)...)
+	res, err := revealDue.Run(ctx, s.rdb, keys, now.UnixMilli(), ps.ID).StringSlice()
 	if err != nil {
 		return nil, translate(err)
 	}

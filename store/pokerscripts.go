@@ -11,12 +11,14 @@ import "github.com/redis/go-redis/v9"
 // takes the turn and its handler sends.
 //
 // KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> votes, KEYS[4] -> progress,
-// KEYS[5] -> names, KEYS[6] -> the backlog's Home viewers, KEYS[7] -> receipts
+// KEYS[5] -> names, KEYS[6] -> the backlog's Home viewers, KEYS[7] -> receipts,
+// KEYS[8] -> the idea, KEYS[9] -> its supporters, KEYS[10..19] -> the
+// backlog's event keys: a reveal sends poker.revealed to its webhooks
 // ARGV[1] -> voter, ARGV[2] -> criterion key, ARGV[3] -> vote, ARGV[4] -> round,
 // ARGV[5] -> criteria count, ARGV[6] -> now (unix ms), ARGV[7] -> voter's name,
 // ARGV[8] -> the click's action_ts, ARGV[9] -> Home viewers since (unix ms),
 // ARGV[10] -> the click's response_url, ARGV[11] -> how long a turn lasts
-// (ms), ARGV[12..] -> every criterion key
+// (ms), ARGV[12] -> the session id, ARGV[13..] -> every criterion key
 // Output: {"ok", voters complete, "" or why it revealed ("all"|"quorum"),
 // 1 if the voter looks at their Home lately else 0, the vote's receipt
 // number, 1 if this vote has the turn to send its receipt else 0, the
@@ -24,7 +26,27 @@ import "github.com/redis/go-redis/v9"
 // "closed", "stale" (an older round's button), "not_voter".
 var castVote = redis.NewScript(castVoteSource)
 
-const castVoteSource = `
+// revealedLua announces a card just revealed: poker.revealed, with its
+// votes, goes to the backlog's webhooks (see announce). Votes never leave
+// before this.
+const revealedLua = prelude + `
+local function hmap(key)
+	local h, m = redis.call("HGETALL", key), {}
+	for i = 1, #h, 2 do m[h[i]] = h[i + 1] end
+	return m
+end
+-- revealed: e, the event keys; session, card, votes, names, idea and
+-- supporters, its keys; sid, the session's id; by, what revealed it.
+local function revealed(e, session, card, votes, names, idea, sup, sid, by, actorID, actor, now)
+	if redis.call("HLEN", KEYS[e]) == 0 then return end
+	local n = tonumber(redis.call("HGET", card, "idea"))
+	announce(e, {event = "poker.revealed", idea = n, actor_id = actorID, actor = actor, at = now,
+		poker = {session = sid, framework = redis.call("HGET", session, "framework") or "", round = tonumber(redis.call("HGET", card, "round") or "1"),
+			revealed_by = by, votes = hmap(votes), names = hmap(names)}}, idea, sup, string.format("%012d", n), now)
+end
+`
+
+const castVoteSource = revealedLua + `
 local st = redis.call("HGET", KEYS[1], "state")
 if not st then return {"missing"} end
 local cs = redis.call("HGET", KEYS[2], "state")
@@ -63,6 +85,7 @@ elseif quorum > 0 and complete >= quorum then
 end
 if why ~= "" then
 	redis.call("HSET", KEYS[2], "state", "revealed", "revealed", ARGV[6], "revealed_by", why)
+	revealed(10, KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[8], KEYS[9], tonumber(ARGV[12]), why, nil, nil, tonumber(ARGV[6]))
 end
 local seen = tonumber(redis.call("ZSCORE", KEYS[6], ARGV[1]) or "0")
 local home = 0
@@ -76,7 +99,7 @@ else
 	redis.call("HSET", KEYS[7], ARGV[1] .. ":url", ARGV[10])
 end
 local out = {"ok", complete, why, home, seq, turn}
-for i = 12, #ARGV do
+for i = 13, #ARGV do
 	local v = redis.call("HGET", KEYS[3], ARGV[1] .. "|" .. ARGV[i]) or ""
 	table.insert(out, (string.gsub(v, "|.*", "")))
 end
@@ -86,34 +109,41 @@ return out
 // revealCard reveals a voting card for its facilitator, a backlog owner or
 // a workspace admin (with no owners set, not for anyone: the facilitator runs it).
 //
-// KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> owners
+// KEYS[1] -> session, KEYS[2] -> card, KEYS[3] -> owners, KEYS[4] -> votes,
+// KEYS[5] -> names, KEYS[6] -> the idea, KEYS[7] -> its supporters,
+// KEYS[8..17] -> the backlog's event keys (poker.revealed)
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now
-// (unix ms), ARGV[4] -> actor's name
+// (unix ms), ARGV[4] -> actor's name, ARGV[5] -> the session id
 // Output: {"ok"} or "missing", "forbidden", "closed".
-var revealCard = redis.NewScript(prelude + `
+var revealCard = redis.NewScript(revealedLua + `
 if not redis.call("HGET", KEYS[2], "state") then return {"missing"} end
 if redis.call("HGET", KEYS[1], "facilitator") ~= ARGV[1] and not owner(KEYS[3], ARGV[1], ARGV[2]) then return {"forbidden"} end
 if redis.call("HGET", KEYS[2], "state") ~= "voting" then return {"closed"} end
 redis.call("HSET", KEYS[2], "state", "revealed", "revealed", ARGV[3], "revealed_by", ARGV[1], "revealed_by_name", ARGV[4])
 redis.call("HINCRBY", KEYS[2], "version", 1)
+revealed(8, KEYS[1], KEYS[2], KEYS[4], KEYS[5], KEYS[6], KEYS[7], tonumber(ARGV[5]), ARGV[1], ARGV[1], ARGV[4], tonumber(ARGV[3]))
 return {"ok"}
 `)
 
 // revealDue reveals every voting card of a session whose deadline has
 // passed, once, however many replicas try.
 //
-// KEYS[1] -> session, KEYS[2..] -> its cards
-// ARGV[1] -> now (unix ms)
+// KEYS[1] -> session, KEYS[2..] -> per card: the card, its votes, its idea
+// and the idea's supporters; then the session's names and the backlog's
+// event keys (poker.revealed, ten)
+// ARGV[1] -> now (unix ms), ARGV[2] -> the session id
 // Output: the idea numbers of the cards it revealed.
-var revealDue = redis.NewScript(`
+var revealDue = redis.NewScript(revealedLua + `
 local deadline = tonumber(redis.call("HGET", KEYS[1], "deadline") or "0")
 if deadline == 0 or tonumber(ARGV[1]) < deadline or redis.call("HGET", KEYS[1], "state") ~= "open" then return {} end
 local out = {}
-for i = 2, #KEYS do
+local e = #KEYS - 9
+for i = 2, e - 2, 4 do
 	if redis.call("HGET", KEYS[i], "state") == "voting" then
 		redis.call("HSET", KEYS[i], "state", "revealed", "revealed", ARGV[1], "revealed_by", "deadline")
 		redis.call("HINCRBY", KEYS[i], "version", 1)
 		table.insert(out, redis.call("HGET", KEYS[i], "idea"))
+		revealed(e, KEYS[1], KEYS[i], KEYS[i + 1], KEYS[e - 1], KEYS[i + 2], KEYS[i + 3], tonumber(ARGV[2]), "deadline", nil, nil, tonumber(ARGV[1]))
 	end
 end
 return out

@@ -36,20 +36,62 @@ local function place(ranked, awaiting, unscored, member, number, status, score)
 		end
 	end
 end
+-- enqueue writes one outbox item of facts for to into the outbox whose
+-- keys start at KEYS[k] (seq, items, due, order, age).
+local function enqueue(k, to, facts, now)
+	local id = redis.call("INCR", KEYS[k])
+	facts.to, facts.id, facts.attempts = to, id, 0
+	redis.call("HSET", KEYS[k + 1], id, cjson.encode(facts))
+	redis.call("ZADD", KEYS[k + 2], now, id)
+	redis.call("ZADD", KEYS[k + 3], 0, to .. "|" .. string.format("%012d", id))
+	redis.call("ZADD", KEYS[k + 4], now, id)
+end
 -- tell writes an outbox item of facts for each of recipients, once each,
--- leaving out skip (who acted), into the outbox whose keys start at KEYS[k]
--- (seq, items, due, order, age); it returns how many it wrote.
+-- leaving out skip (who acted), into the outbox at KEYS[k]; it returns how
+-- many it wrote.
 local function tell(k, recipients, skip, facts, now)
 	local seen, n = {[skip] = true}, 0
 	for _, to in ipairs(recipients) do
 		if to and to ~= "" and not seen[to] then
 			seen[to] = true
-			local id = redis.call("INCR", KEYS[k])
-			facts.to, facts.id, facts.attempts = to, id, 0
-			redis.call("HSET", KEYS[k + 1], id, cjson.encode(facts))
-			redis.call("ZADD", KEYS[k + 2], now, id)
-			redis.call("ZADD", KEYS[k + 3], 0, to .. "|" .. string.format("%012d", id))
-			redis.call("ZADD", KEYS[k + 4], now, id)
+			enqueue(k, to, facts, now)
+			n = n + 1
+		end
+	end
+	return n
+end
+-- The event keys of a backlog, at KEYS[e..e + 9]: its webhook endpoints
+-- (HASH id -> JSON), meta, ranked, awaiting, unscored, and its outbox
+-- (seq, items, due, order, age).
+-- snapshot reads an idea (its HASH and supporters SET) as an event shows
+-- it: its fields, supporters, the framework, and where it sits.
+local function snapshot(e, idea, sup, member)
+	local h = redis.call("HGETALL", idea)
+	local f = {}
+	for i = 1, #h, 2 do f[h[i]] = h[i + 1] end
+	local out = {fields = f, supporters = redis.call("SCARD", sup), framework = redis.call("HGET", KEYS[e + 1], "framework") or ""}
+	for i, list in ipairs({"ranked", "awaiting", "unscored"}) do
+		local r = redis.call("ZRANK", KEYS[e + 1 + i], member)
+		if r then
+			out.list, out.place, out.of = list, r + 1, redis.call("ZCARD", KEYS[e + 1 + i])
+			break
+		end
+	end
+	return out
+end
+-- announce writes a webhook event (facts) for each of the backlog's
+-- endpoints that is on, with the idea (its keys and member, or nil) as the
+-- change left it; one endpoint's events about one idea go in order. It
+-- reads nothing more when no endpoint listens.
+local function announce(e, facts, idea, sup, member, now)
+	if redis.call("HLEN", KEYS[e]) == 0 then return 0 end
+	if idea then facts.snap = snapshot(e, idea, sup, member) end
+	local eps, n = redis.call("HGETALL", KEYS[e]), 0
+	for i = 1, #eps, 2 do
+		local ep = cjson.decode(eps[i + 1])
+		if (ep.off or "") == "" then
+			facts.kind, facts.hook, facts.url = "webhook", eps[i], ep.url
+			enqueue(e + 5, "hook:" .. eps[i] .. ":" .. (facts.idea or 0), facts, now)
 			n = n + 1
 		end
 	end
@@ -79,10 +121,12 @@ end
 // KEYS[3] -> priobot:{T:C}:titles     (HASH)
 // KEYS[4] -> priobot:{T:C}:counts     (HASH)
 // KEYS[5] -> priobot:{T:C}:activity   (ZSET)
+// KEYS[6] -> its supporters (SET, empty), KEYS[7..16] -> the backlog's
+// event keys: idea.created goes to its webhooks
 // ARGV[1] -> the idea's number; ARGV[2] -> its member; ARGV[3] -> title;
 // ARGV[4] -> now (unix ms); ARGV[5..] -> field, value pairs for the hash
 // Output: the idea's 1-based place in the queue, or 0 when the number was taken.
-var createIdea = redis.NewScript(`
+var createIdea = redis.NewScript(prelude + `
 if redis.call("EXISTS", KEYS[1]) == 1 then
 	return 0
 end
@@ -91,6 +135,9 @@ redis.call("ZADD", KEYS[2], ARGV[1], ARGV[2])
 redis.call("HSET", KEYS[3], ARGV[1], ARGV[3])
 redis.call("HINCRBY", KEYS[4], "new", 1)
 redis.call("ZADD", KEYS[5], ARGV[4], "new:" .. ARGV[1])
+local author = redis.call("HMGET", KEYS[1], "author", "author_name")
+announce(7, {event = "idea.created", idea = tonumber(ARGV[1]), actor_id = author[1], actor = author[2], at = tonumber(ARGV[4])},
+	KEYS[1], KEYS[6], ARGV[2], tonumber(ARGV[4]))
 return redis.call("ZRANK", KEYS[2], ARGV[2]) + 1
 `)
 
@@ -100,7 +147,8 @@ return redis.call("ZRANK", KEYS[2], ARGV[2]) + 1
 // KEYS[1] -> idea (HASH), KEYS[2] -> ranked (ZSET), KEYS[3] -> awaiting (ZSET),
 // KEYS[4] -> owners (SET), KEYS[5] -> counts (HASH), KEYS[6] -> activity (ZSET),
 // KEYS[7] -> unscored (ZSET), KEYS[8] -> supporters (SET), KEYS[9..13] ->
-// the outbox (seq, items, due, order, age): the author and supporters are told
+// the outbox (seq, items, due, order, age): the author and supporters are told,
+// KEYS[14..23] -> the backlog's event keys: idea.updated goes to its webhooks
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> target
 // status or "reopen", ARGV[4] -> reason, ARGV[5] -> now (unix ms),
 // ARGV[6] -> ",from,statuses,", ARGV[7] -> member, ARGV[8] -> number,
@@ -123,6 +171,8 @@ local people = redis.call("SMEMBERS", KEYS[8])
 table.insert(people, 1, redis.call("HGET", KEYS[1], "author"))
 local n = tell(9, people, ARGV[1], {kind = "status", idea = tonumber(ARGV[8]), from = cur, status = to,
 	reopen = ARGV[3] == "reopen", reason = ARGV[4], actor = ARGV[9], at = tonumber(ARGV[5])}, tonumber(ARGV[5]))
+announce(14, {event = "idea.updated", change = "status", idea = tonumber(ARGV[8]), from = cur, status = to, reason = ARGV[4],
+	actor = ARGV[9], actor_id = ARGV[1], at = tonumber(ARGV[5])}, KEYS[1], KEYS[8], ARGV[7], tonumber(ARGV[5]))
 return {"ok", cur, to, n}
 `)
 
@@ -133,10 +183,11 @@ return {"ok", cur, to, n}
 // KEYS[4] -> target supporters, KEYS[5] -> ranked, KEYS[6] -> awaiting,
 // KEYS[7] -> owners, KEYS[8] -> counts, KEYS[9] -> activity, KEYS[10] -> unscored,
 // KEYS[11..15] -> the outbox: the source's author and supporters and the
-// target's author are told
+// target's author are told, KEYS[16..25] -> the backlog's event keys:
+// idea.updated for both ideas goes to its webhooks
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now (unix ms),
 // ARGV[4] -> source member, ARGV[5] -> source number, ARGV[6] -> target number,
-// ARGV[7] -> actor's name
+// ARGV[7] -> actor's name, ARGV[8] -> target member
 // Output: {"ok", source's old status, how many are told} or a refusal
 // ("missing"/"state" followed by "from" or "into").
 var merge = redis.NewScript(prelude + `
@@ -150,6 +201,7 @@ local into = redis.call("HGET", KEYS[3], "status")
 if not isopen(into) then return {"state", into, "into"} end
 local target = redis.call("HGET", KEYS[3], "author")
 local moved = redis.call("SMEMBERS", KEYS[2])
+local had = redis.call("SCARD", KEYS[4])
 table.insert(moved, author)
 for _, u in ipairs(moved) do
 	if u ~= target then redis.call("SADD", KEYS[4], u) end
@@ -164,14 +216,23 @@ local n = tell(11, moved, ARGV[1], {kind = "merge", idea = tonumber(ARGV[5]), in
 	actor = ARGV[7], at = tonumber(ARGV[3])}, tonumber(ARGV[3]))
 count(KEYS[8], from, "merged")
 redis.call("ZADD", KEYS[9], ARGV[3], "status:" .. ARGV[5])
+local now = tonumber(ARGV[3])
+announce(16, {event = "idea.updated", change = "merge", idea = tonumber(ARGV[5]), from = from, status = "merged",
+	into = tonumber(ARGV[6]), actor = ARGV[7], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[2], ARGV[4], now)
+local has = redis.call("SCARD", KEYS[4])
+if has ~= had then
+	announce(16, {event = "idea.updated", change = "supporters", idea = tonumber(ARGV[6]), from = tostring(had), status = tostring(has),
+		actor = ARGV[7], actor_id = ARGV[1], at = now}, KEYS[3], KEYS[4], ARGV[8], now)
+end
 return {"ok", from, n}
 `)
 
 // toggleSupport adds a supporter to an open idea, or removes them when
 // they already support it. Authors support their own ideas implicitly.
 //
-// KEYS[1] -> idea (HASH), KEYS[2] -> supporters (SET)
-// ARGV[1] -> user
+// KEYS[1] -> idea (HASH), KEYS[2] -> supporters (SET), KEYS[3..12] -> the
+// backlog's event keys: idea.updated goes to its webhooks
+// ARGV[1] -> user, ARGV[2] -> their name, ARGV[3] -> member, ARGV[4] -> now (unix ms)
 // Output: {"added"|"removed", supporters}, {"author", supporters} or a refusal.
 var toggleSupport = redis.NewScript(prelude + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
@@ -185,7 +246,12 @@ else
 	redis.call("SADD", KEYS[2], ARGV[1])
 end
 redis.call("HINCRBY", KEYS[1], "rev", 1)
-return {result, redis.call("SCARD", KEYS[2])}
+local has = redis.call("SCARD", KEYS[2])
+local had = has - 1
+if result == "removed" then had = has + 1 end
+announce(3, {event = "idea.updated", change = "supporters", idea = tonumber(ARGV[3]), from = tostring(had), status = tostring(has),
+	actor = ARGV[2], actor_id = ARGV[1], at = tonumber(ARGV[4])}, KEYS[1], KEYS[2], ARGV[3], tonumber(ARGV[4]))
+return {result, has}
 `)
 
 // setScore stores criterion values and the score computed from them, if the
@@ -198,10 +264,12 @@ return {result, redis.call("SCARD", KEYS[2])}
 // a poker result), ARGV[3] -> framework, ARGV[4] -> default framework,
 // ARGV[5] -> the idea's rev when read, ARGV[6] -> score ("" when incomplete),
 // ARGV[7] -> "owner" or "poker", ARGV[8] -> now (unix ms), ARGV[9] -> member,
-// ARGV[10] -> number, ARGV[11] -> actor's name, ARGV[12..] -> criterion
-// field, value pairs; KEYS[9] -> supporters, KEYS[10..14] -> the outbox:
+// ARGV[10] -> number, ARGV[11] -> actor's name, ARGV[12] -> the poker
+// session whose result it is (0 for none), ARGV[13..] -> criterion field,
+// value pairs; KEYS[9] -> supporters, KEYS[10..14] -> the outbox:
 // when an owner's score moves the idea between the queue and the ranking,
-// its author and supporters are told
+// its author and supporters are told; KEYS[15..24] -> the backlog's event
+// keys: idea.updated (and poker.accepted) go to its webhooks
 // Output: {"ok", old status, new status, how many are told} or a refusal.
 var setScore = redis.NewScript(prelude + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
@@ -213,7 +281,7 @@ local cur = redis.call("HGET", KEYS[1], "status")
 if not isopen(cur) then return {"state", cur} end
 local to = scored(cur, ARGV[6])
 local before = redis.call("HGET", KEYS[1], "score") or ""
-redis.call("HSET", KEYS[1], "score", ARGV[6], "scored_at", ARGV[8], "scored_by", ARGV[1], "scored_by_name", ARGV[11], "scored_via", ARGV[7], "status", to, unpack(ARGV, 12))
+redis.call("HSET", KEYS[1], "score", ARGV[6], "scored_at", ARGV[8], "scored_by", ARGV[1], "scored_by_name", ARGV[11], "scored_via", ARGV[7], "status", to, unpack(ARGV, 13))
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[5], "rev", 1)
 place(KEYS[2], KEYS[3], KEYS[8], ARGV[9], ARGV[10], to, ARGV[6])
@@ -225,6 +293,13 @@ if cur ~= to and ARGV[7] == "owner" then
 	table.insert(people, 1, redis.call("HGET", KEYS[1], "author"))
 	n = tell(10, people, ARGV[1], {kind = "scored", idea = tonumber(ARGV[10]), from = cur, status = to,
 		rescored = before ~= "", actor = ARGV[11], at = tonumber(ARGV[8])}, tonumber(ARGV[8]))
+end
+local now = tonumber(ARGV[8])
+announce(15, {event = "idea.updated", change = "score", idea = tonumber(ARGV[10]), from = before, status = ARGV[6],
+	actor = ARGV[11], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[9], ARGV[9], now)
+if ARGV[7] == "poker" then
+	announce(15, {event = "poker.accepted", idea = tonumber(ARGV[10]), poker = {session = tonumber(ARGV[12]), framework = fw},
+		actor = ARGV[11], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[9], ARGV[9], now)
 end
 return {"ok", cur, to, n}
 `)

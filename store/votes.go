@@ -15,13 +15,13 @@ import (
 func (s *Store) Vote(ctx context.Context, ps poker.Session, n int64, round int, voter prio.Actor, criterion, vote, actionTS, responseURL string, criteria []string, now time.Time) (v poker.Voted, err error) {
 	t, c, sid := ps.Team, ps.Channel, ps.ID
 	args := []any{voter.ID, criterion, vote, round, len(criteria), now.UnixMilli(), voter.Name, actionTS, now.Add(-homeMemory).UnixMilli(),
-		responseURL, poker.ReceiptTurn.Milliseconds()}
+		responseURL, poker.ReceiptTurn.Milliseconds(), sid}
 	for _, k := range criteria {
 		args = append(args, k)
 	}
 	res, err := castVote.Run(ctx, s.rdb,
-		[]string{sessionKey(t, c, sid), cardKey(t, c, sid, n), votesKey(t, c, sid, n), progressKey(t, c, sid, n), namesKey(t, c, sid),
-			backlogHomesKey(t, c), receiptsKey(t, c, sid, n)},
+		with([]string{sessionKey(t, c, sid), cardKey(t, c, sid, n), votesKey(t, c, sid, n), progressKey(t, c, sid, n), namesKey(t, c, sid),
+			backlogHomesKey(t, c), receiptsKey(t, c, sid, n), ideaKey(t, c, n), supportersKey(t, c, n)}, eventKeys(t, c)),
 		args...).Slice()
 	if err != nil {
 		return v, translate(err)

@@ -167,7 +167,8 @@ func seed(ctx context.Context, url, channel string, n int) error {
 // rawVotes measures the vote script alone with redis-benchmark, on the
 // node that holds the benchmark session's keys.
 func (r *redisSet) rawVotes(ctx context.Context) (float64, error) {
-	tag := "priobot:{bench:C1}:poker:1"
+	b := "priobot:{bench:C1}:"
+	tag := b + "poker:1"
 	addr := r.nodes[0].Addr
 	if len(r.nodes) > 1 {
 		rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: r.addrs()})
@@ -191,8 +192,10 @@ func (r *redisSet) rawVotes(ctx context.Context) (float64, error) {
 	}
 	host, port, _ := net.SplitHostPort(addr)
 	out, err := exec.CommandContext(ctx, "redis-benchmark", "-h", host, "-p", port, "-n", "100000", "-c", "50", "-q",
-		"EVALSHA", sha, "7", tag, tag+":card:1", tag+":card:1:votes", tag+":card:1:progress", tag+":names", "priobot:{bench:C1}:homes",
-		tag+":card:1:receipts", "__rand_int__", "value", "8", "1", "2", "1", "voter", "1764000000.000001", "0", "https://r/1", "10000",
+		"EVALSHA", sha, "19", tag, tag+":card:1", tag+":card:1:votes", tag+":card:1:progress", tag+":names", b+"homes",
+		tag+":card:1:receipts", b+"idea:1", b+"idea:1:supporters", b+"webhooks", b+"meta", b+"ranked", b+"awaiting", b+"unscored",
+		b+"outbox:seq", b+"outbox:items", b+"outbox:due", b+"outbox:order", b+"outbox:age",
+		"__rand_int__", "value", "8", "1", "2", "1", "voter", "1764000000.000001", "0", "https://r/1", "10000", "1",
 		"value", "effort").Output()
 	if err != nil {
 		return 0, fmt.Errorf("redis-benchmark: %w", err)

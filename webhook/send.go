@@ -1,0 +1,113 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+)
+
+// Sender posts signed events to endpoints.
+type Sender struct {
+	client *http.Client
+}
+
+// NewSender returns a Sender. Unless allowPrivate, every connection it
+// makes is refused when the address it dials is not public. HTTPS trusts
+// the system's certificates (SSL_CERT_FILE and SSL_CERT_DIR add an
+// internal CA); redirects are not followed.
+func NewSender(allowPrivate bool) *Sender {
+	dialer := &net.Dialer{Timeout: Timeout, KeepAlive: 30 * time.Second}
+	if !allowPrivate {
+		dialer.Control = guardDial
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil // a proxy would hide where the request goes
+	transport.DialContext = dialer.DialContext
+	transport.MaxIdleConnsPerHost = 4
+	return &Sender{client: &http.Client{
+		Transport:     transport,
+		Timeout:       Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// Result is how an endpoint answered one request.
+type Result struct {
+	Status     int           // 0 when no answer came
+	Took       time.Duration // until the answer's headers, or the failure
+	RetryAfter time.Duration // asked for by a 429 or 503
+	Err        error         // a failure to send, or an answer other than 2xx
+}
+
+// Send posts body to endpoint as message id, signed with secret at when.
+func (s *Sender) Send(ctx context.Context, endpoint, secret, id string, at time.Time, body []byte) Result {
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		return Result{Err: errors.New("the endpoint's secret is unreadable")}
+	}
+	sig, err := wh.Sign(id, at, body)
+	if err != nil {
+		return Result{Err: fmt.Errorf("signing: %w", err)}
+	}
+	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return Result{Err: err}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "priobot-webhooks/1")
+	req.Header.Set(standardwebhooks.HeaderWebhookID, id)
+	req.Header.Set(standardwebhooks.HeaderWebhookTimestamp, strconv.FormatInt(at.Unix(), 10))
+	req.Header.Set(standardwebhooks.HeaderWebhookSignature, sig)
+	began := time.Now()
+	resp, err := s.client.Do(req)
+	took := time.Since(began)
+	if err != nil {
+		return Result{Took: took, Err: plain(err)}
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	r := Result{Status: resp.StatusCode, Took: took}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		r.Err = fmt.Errorf("answered %s", resp.Status)
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+			r.RetryAfter = time.Duration(secs) * time.Second
+		}
+	}
+	return r
+}
+
+// plain says why a request failed in a few words an owner can act on,
+// without the URL (which they know) or Go's wrapping.
+func plain(err error) error {
+	var (
+		addr *net.AddrError
+		dns  *net.DNSError
+		op   *net.OpError
+	)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("no answer within %s", Timeout)
+	case errors.As(err, &addr):
+		return fmt.Errorf("%s %s", addr.Addr, addr.Err)
+	case errors.As(err, &dns):
+		return fmt.Errorf("host not found: %s", dns.Name)
+	case errors.As(err, &op) && op.Op == "dial":
+		return fmt.Errorf("could not connect: %v", op.Err)
+	}
+	var u *url.Error
+	if errors.As(err, &u) {
+		return u.Err
+	}
+	return err
+}
