@@ -30,6 +30,9 @@ type Config struct {
 	SummaryPace     time.Duration `envconfig:"SUMMARY_PACE" default:"250ms" desc:"Least time between two scheduled summaries (Slack rate limits)"`
 	Connections     int           `envconfig:"SOCKET_CONNECTIONS" default:"2" desc:"Socket Mode connections per process, 1 to 10 (Slack allows 10 per app across all replicas)"`
 	MaxHandlers     int           `envconfig:"MAX_HANDLERS" default:"64" desc:"Envelopes served at once per process; more wait their turn on the socket"`
+	// WebhookAllowPrivate lets webhooks reach loopback, private and
+	// link-local addresses: on-prem installs, and tests.
+	WebhookAllowPrivate bool `envconfig:"WEBHOOK_ALLOW_PRIVATE" default:"false" desc:"Let webhooks go to loopback, private and link-local addresses (on-prem installs)"`
 }
 
 // loadConfig reads the environment and returns every problem with it, one

@@ -30,6 +30,9 @@ type harness struct {
 
 	clock *fakeClock
 	pace  time.Duration // between scheduled summaries
+	// publicOnly keeps webhooks off loopback (WEBHOOK_ALLOW_PRIVATE=false);
+	// tests otherwise run their receivers there.
+	publicOnly bool
 
 	replicas atomic.Int32 // more bots running (startReplica)
 
@@ -83,7 +86,7 @@ func (h *harness) config(httpAddr string) Config {
 		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: h.emu.APIURL(),
 		RedisURL: h.redis.URL(), HTTPAddr: httpAddr, LogLevel: "debug", LogFormat: "text",
 		ShutdownTimeout: 5 * time.Second, SchedulerTick: 50 * time.Millisecond, SummaryPace: h.pace,
-		Connections: sockets, MaxHandlers: 64,
+		Connections: sockets, MaxHandlers: 64, WebhookAllowPrivate: !h.publicOnly,
 	}
 }
 
@@ -94,7 +97,7 @@ func configEnv(c Config) []string {
 		"REDIS_URL=" + c.RedisURL, "HTTP_ADDR=" + c.HTTPAddr, "LOG_LEVEL=" + c.LogLevel, "LOG_FORMAT=" + c.LogFormat,
 		"SHUTDOWN_TIMEOUT=" + c.ShutdownTimeout.String(), "SCHEDULER_TICK=" + c.SchedulerTick.String(),
 		"SUMMARY_PACE=" + c.SummaryPace.String(), fmt.Sprintf("SOCKET_CONNECTIONS=%d", c.Connections),
-		fmt.Sprintf("MAX_HANDLERS=%d", c.MaxHandlers),
+		fmt.Sprintf("MAX_HANDLERS=%d", c.MaxHandlers), fmt.Sprintf("WEBHOOK_ALLOW_PRIVATE=%t", c.WebhookAllowPrivate),
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/priobot/priobot/bot"
 	"github.com/priobot/priobot/commands"
 	"github.com/priobot/priobot/store"
+	"github.com/priobot/priobot/webhook"
 )
 
 func main() {
@@ -71,7 +72,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		ShutdownTimeout: cfg.ShutdownTimeout, Connections: cfg.Connections, MaxHandlers: cfg.MaxHandlers,
 	}, log, metrics, st)
-	app := commands.New(st, b.Slack(), log, now)
+	app := commands.New(st, b.Slack(), webhook.NewSender(cfg.WebhookAllowPrivate), log, now)
 	app.ObserveOutbox(metrics.OutboxDelivered)
 	metrics.WatchOutbox(st.OutboxTotals)
 	b.Serve(app.Routes())

@@ -241,7 +241,7 @@ func TestSummaryDoneButNotRescheduled(t *testing.T) {
 	if claim, err := st.ClaimSummary(t.Context(), slackemu.DefaultTeam, h.product, week, due); err != nil || claim != weekly.ClaimMine {
 		t.Fatalf("claim %v, %v", claim, err)
 	}
-	if err := st.MarkSummaryDone(t.Context(), slackemu.DefaultTeam, h.product, week); err != nil {
+	if err := st.SummaryPosted(t.Context(), slackemu.DefaultTeam, h.product, week, true, nil, due); err != nil {
 		t.Fatal(err)
 	}
 

@@ -16,6 +16,7 @@ import (
 	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/webhook"
 	"github.com/priobot/priobot/weekly"
 )
 
@@ -142,13 +143,20 @@ type Store interface {
 	RecheckOutbox(ctx context.Context, b outbox.Backlog, at time.Time) error
 	DueOutboxes(ctx context.Context, now time.Time) ([]outbox.Backlog, error)
 	OutboxState(ctx context.Context, b outbox.Backlog) (int64, []outbox.Item, error)
+	SettleHook(ctx context.Context, b outbox.Backlog, item outbox.Item, again time.Time, dead bool, attempt webhook.Attempt, now time.Time) (time.Time, string, error)
+
+	AddWebhook(ctx context.Context, team, channel string, actor prio.Actor, url, secret string, now time.Time) (webhook.Endpoint, string, error)
+	Webhook(ctx context.Context, team, channel, id string) (webhook.Endpoint, error)
+	Webhooks(ctx context.Context, team, channel string) ([]webhook.Endpoint, [][]webhook.Attempt, error)
+	RemoveWebhook(ctx context.Context, team, channel string, actor prio.Actor, ep webhook.Endpoint) error
+	PingWebhook(ctx context.Context, team, channel string, actor prio.Actor, id, reply string, now time.Time) error
 
 	SetSchedule(ctx context.Context, team, channel string, actor prio.Actor, schedule string, next time.Time) error
 	Schedule(ctx context.Context, team, channel string) (string, time.Time, error)
 	DueSummaries(ctx context.Context, now time.Time, limit int64) ([]weekly.Due, error)
 	Reschedule(ctx context.Context, d weekly.Due, next time.Time) error
 	ClaimSummary(ctx context.Context, team, channel, week string, now time.Time) (weekly.Claim, error)
-	MarkSummaryDone(ctx context.Context, team, channel, week string) error
+	SummaryPosted(ctx context.Context, team, channel, week string, posted bool, summary map[string]any, now time.Time) error
 	ReleaseSummary(ctx context.Context, team, channel, week string, now time.Time) error
 	NoteSkipped(ctx context.Context, team, channel, week string) error
 	TakeSkipped(ctx context.Context, team, channel string) (string, error)
@@ -184,6 +192,7 @@ type Slack interface {
 type App struct {
 	store Store
 	slack Slack
+	hooks Hooks
 	log   *slog.Logger
 	now   func() time.Time
 
@@ -204,8 +213,8 @@ type App struct {
 }
 
 // New returns the use cases. now is the clock (time.Now outside tests).
-func New(st Store, sl Slack, log *slog.Logger, now func() time.Time) *App {
-	return &App{store: st, slack: sl, log: log, now: now, stop: make(chan struct{}), delivered: func(string, string) {}}
+func New(st Store, sl Slack, hooks Hooks, log *slog.Logger, now func() time.Time) *App {
+	return &App{store: st, slack: sl, hooks: hooks, log: log, now: now, stop: make(chan struct{}), delivered: func(string, string) {}}
 }
 
 // ObserveOutbox has delivered told of every outbox delivery attempt: the
@@ -323,6 +332,9 @@ func (a *App) Routes() []Route {
 		{Kind: Slash, Name: "/backlog", Sub: "summary", Usage: "/backlog summary", Help: "Post this week's summary now, with the priority matrix.", Handle: a.summaryNow},
 		{Kind: Slash, Name: "/backlog", Sub: "matrix", Usage: "/backlog matrix", Help: "Post the priority matrix: benefit against cost.", Handle: a.matrixNow},
 		{Kind: Slash, Name: "/backlog", Sub: "outbox", Usage: "/backlog outbox", Help: "What priobot still has to tell people, and what it gave up on (owners).", Handle: a.outboxCmd},
+		{Kind: Slash, Name: "/backlog", Sub: "webhook", Usage: "/backlog webhook", Help: "This backlog's webhooks, each with its last deliveries (owners).", Handle: a.webhookCmd},
+		{Kind: Slash, Name: "/backlog", Sub: "webhook", Usage: "/backlog webhook add <https-url>", Help: "Send this backlog's changes to another tool, signed; the secret is shown once (owners, at most 5).", Handle: a.webhookCmd},
+		{Kind: Slash, Name: "/backlog", Sub: "webhook", Usage: "/backlog webhook test|remove <https-url>", Help: "Send a webhook a ping, or remove it (owners).", Handle: a.webhookCmd},
 		{Kind: Slash, Name: "/backlog", Sub: "help", Usage: "/backlog help", Help: "Show every backlog command.", Handle: a.help("/backlog")},
 		{Kind: Action, Name: actSupport, Handle: a.support},
 		{Kind: Action, Name: actWhere, Handle: a.whereClicked},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -80,9 +81,17 @@ func (a *App) drain(ctx context.Context, b outbox.Backlog) {
 			_ = a.store.RecheckOutbox(ctx, b, next)
 			return
 		}
+		// Each item claimed is the first of its recipient's, so they may
+		// go at once: webhooks side by side, DMs one after another.
+		var hooks sync.WaitGroup
 		for _, item := range items {
-			a.deliver(ctx, b, item)
+			if item.Kind == outbox.Hook {
+				hooks.Go(func() { a.safely("webhook", func() { a.deliverHook(ctx, b, item) }) })
+			} else {
+				a.deliver(ctx, b, item)
+			}
 		}
+		hooks.Wait()
 	}
 }
 
@@ -124,6 +133,9 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 // where the idea sits now; or an invitation to vote, with a link to the
 // session (once its message is posted).
 func (a *App) outboxMessage(ctx context.Context, b outbox.Backlog, item outbox.Item) (Message, error) {
+	if item.Kind == outbox.HookOff {
+		return hookOffMessage(b, item), nil
+	}
 	if item.Kind == outbox.Invite {
 		ps, err := a.store.Session(ctx, b.Team, b.Channel, item.Session)
 		if err != nil {
@@ -179,7 +191,15 @@ func (a *App) outboxCmd(ctx context.Context, r Request) (*Reply, error) {
 	}
 	lines := []string{head, fmt.Sprintf("*Given up after every retry* (%d, newest first):", len(dead))}
 	for _, item := range dead[:min(len(dead), 20)] {
-		lines = append(lines, fmt.Sprintf("• to <@%s>: %s by %s on %s — %s", item.To, kindWords(item), esc(item.Actor),
+		to := "<@" + item.To + ">"
+		if item.Kind == outbox.Hook {
+			to = esc(item.URL)
+		}
+		by := ""
+		if item.Actor != "" {
+			by = " by " + esc(item.Actor)
+		}
+		lines = append(lines, fmt.Sprintf("• to %s: %s%s on %s — %s", to, kindWords(item), by,
 			date(time.UnixMilli(item.At)), esc(prio.Shorten(item.Error, 100))))
 	}
 	if len(dead) > 20 {
@@ -193,6 +213,12 @@ func (a *App) outboxCmd(ctx context.Context, r Request) (*Reply, error) {
 // merged into #1", "invited to vote on #1 and #2".
 func kindWords(c outbox.Item) string {
 	switch {
+	case c.Kind == outbox.Hook && c.Idea != 0:
+		return fmt.Sprintf("%s about #%d", c.Event, c.Idea)
+	case c.Kind == outbox.Hook:
+		return c.Event
+	case c.Kind == outbox.HookOff:
+		return "the webhook " + esc(c.URL) + " turned off"
 	case c.Kind == outbox.Invite:
 		return "invited to vote on " + refList(c.Ideas)
 	case c.Kind == outbox.Merge:

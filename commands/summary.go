@@ -81,10 +81,11 @@ func when(t time.Time, s weekly.Schedule) string {
 
 // summaryNow serves `/backlog summary`: this week's summary, now.
 func (a *App) summaryNow(ctx context.Context, r Request) (*Reply, error) {
-	if err := a.postSummary(ctx, r.Team, r.Channel, "", false); err != nil {
+	facts, err := a.postSummary(ctx, r.Team, r.Channel, "", false)
+	if err != nil {
 		return nil, err
 	}
-	return nil, nil
+	return nil, a.store.SummaryPosted(ctx, r.Team, r.Channel, "", true, facts, a.now())
 }
 
 // matrixNow serves `/backlog matrix`: the priority matrix, posted in the channel.
@@ -95,18 +96,24 @@ func (a *App) matrixNow(ctx context.Context, r Request) (*Reply, error) {
 	return nil, nil
 }
 
-// postSummary posts a backlog's summary and, in its thread, the matrix.
-// week names the scheduled week ("" on demand: no snapshot is taken).
-func (a *App) postSummary(ctx context.Context, team, channel, week string, late bool) error {
+// postSummary posts a backlog's summary and, in its thread, the matrix;
+// it returns what summary.posted tells webhooks of it. week names the
+// scheduled week ("" on demand: no snapshot is taken).
+func (a *App) postSummary(ctx context.Context, team, channel, week string, late bool) (map[string]any, error) {
 	m, err := a.summary(ctx, team, channel, week, late)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ts, err := a.slack.Post(ctx, channel, m)
-	if err != nil || !strings.Contains(m.Text, " ranked") {
-		return err // no ranked idea: no matrix to show
+	if err != nil {
+		return nil, err
 	}
-	return a.postMatrix(ctx, team, channel, ts)
+	if strings.Contains(m.Text, " ranked") { // no ranked idea: no matrix to show
+		if err := a.postMatrix(ctx, team, channel, ts); err != nil {
+			return nil, err
+		}
+	}
+	return a.summaryFacts(ctx, team, channel, week, ts)
 }
 
 // postMatrix uploads the priority matrix of a backlog's ranked ideas.
@@ -371,8 +378,9 @@ func (a *App) summarize(ctx context.Context, d weekly.Due) bool {
 	}
 	next := s.Next(now)
 	post, late := s.Late(d.At, now, lateGrace)
+	var facts map[string]any
 	if post {
-		if err := a.postSummary(ctx, d.Team, d.Channel, week, late); err != nil {
+		if facts, err = a.postSummary(ctx, d.Team, d.Channel, week, late); err != nil {
 			// Give the claim back: the next tick tries again (late, or skips the week).
 			a.log.ErrorContext(ctx, "weekly summary not posted", "team", d.Team, "channel", d.Channel, "week", week, "err", err)
 			_ = a.store.ReleaseSummary(ctx, d.Team, d.Channel, week, now)
@@ -383,7 +391,7 @@ func (a *App) summarize(ctx context.Context, d weekly.Due) bool {
 	}
 	// Done only now: a replica that dies before this leaves the claim to
 	// go stale, and another posts the summary instead.
-	if err := a.store.MarkSummaryDone(ctx, d.Team, d.Channel, week); err != nil {
+	if err := a.store.SummaryPosted(ctx, d.Team, d.Channel, week, post, facts, a.now()); err != nil {
 		return false
 	}
 	if err := a.store.Reschedule(ctx, d, next); err != nil {

@@ -189,11 +189,6 @@ func (s *Store) ClaimSummary(ctx context.Context, team, channel, week string, no
 	return map[int]weekly.Claim{0: weekly.ClaimHeld, 1: weekly.ClaimMine, 2: weekly.ClaimDone}[res], nil
 }
 
-// MarkSummaryDone records that a week's summary was posted (or skipped).
-func (s *Store) MarkSummaryDone(ctx context.Context, team, channel, week string) error {
-	return translate(s.rdb.SetArgs(ctx, postedKey(team, channel, week), "done", redis.SetArgs{KeepTTL: true}).Err())
-}
-
 // ReleaseSummary gives up a claim taken at now, so the next tick tries again.
 func (s *Store) ReleaseSummary(ctx context.Context, team, channel, week string, now time.Time) error {
 	return translate(releaseSummary.Run(ctx, s.rdb, []string{postedKey(team, channel, week)}, "posting:"+strconv.FormatInt(now.UnixMilli(), 10)).Err())

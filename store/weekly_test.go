@@ -51,7 +51,7 @@ func TestScheduleDueClaimOnce(t *testing.T) {
 	if c, _ := s.ClaimSummary(ctx, "T1", "C1", "2026-W48", next.Add(11*time.Minute)); c != weekly.ClaimMine {
 		t.Errorf("a stale claim was not taken over: %v", c)
 	}
-	if err := s.MarkSummaryDone(ctx, "T1", "C1", "2026-W48"); err != nil {
+	if err := s.SummaryPosted(ctx, "T1", "C1", "2026-W48", true, map[string]any{"week": "2026-W48"}, next); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := s.ClaimSummary(ctx, "T1", "C1", "2026-W48", next.Add(time.Hour)); c != weekly.ClaimDone {

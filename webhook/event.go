@@ -21,6 +21,9 @@ const (
 	Ping          = "ping"
 )
 
+// Events are the events a backlog sends, as owners read them.
+var Events = []string{IdeaCreated, IdeaUpdated, PokerRevealed, PokerAccepted, SummaryPosted}
+
 // Event is what an endpoint receives, as JSON.
 type Event struct {
 	Type      string    `json:"type"`

@@ -17,7 +17,8 @@ import (
 
 // Sender posts signed events to endpoints.
 type Sender struct {
-	client *http.Client
+	client       *http.Client
+	allowPrivate bool
 }
 
 // NewSender returns a Sender. Unless allowPrivate, every connection it
@@ -33,11 +34,17 @@ func NewSender(allowPrivate bool) *Sender {
 	transport.Proxy = nil // a proxy would hide where the request goes
 	transport.DialContext = dialer.DialContext
 	transport.MaxIdleConnsPerHost = 4
-	return &Sender{client: &http.Client{
+	return &Sender{allowPrivate: allowPrivate, client: &http.Client{
 		Transport:     transport,
 		Timeout:       Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
+}
+
+// Check refuses an endpoint URL whose host is not public, unless the
+// Sender allows private addresses (see Check).
+func (s *Sender) Check(ctx context.Context, url string) error {
+	return Check(ctx, net.DefaultResolver, url, s.allowPrivate)
 }
 
 // Result is how an endpoint answered one request.
