@@ -13,8 +13,13 @@ import (
 )
 
 // TestMain lets tests run the real main in a child process, to see its
-// output and exit code as an operator would.
+// output and exit code as an operator would. Webhook receivers in tests
+// serve HTTPS with httptest's certificate, which priobot trusts the way
+// an operator adds an internal CA: SSL_CERT_FILE (children inherit it).
 func TestMain(m *testing.M) {
+	if os.Getenv("PRIOBOT_TEST_MAIN") != "1" {
+		trustTestCertificate()
+	}
 	if os.Getenv("PRIOBOT_TEST_MAIN") == "1" {
 		os.Args = append([]string{"priobot"}, strings.Fields(os.Getenv("PRIOBOT_TEST_ARGS"))...)
 		main()

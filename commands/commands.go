@@ -150,6 +150,7 @@ type Store interface {
 	Webhooks(ctx context.Context, team, channel string) ([]webhook.Endpoint, [][]webhook.Attempt, error)
 	RemoveWebhook(ctx context.Context, team, channel string, actor prio.Actor, ep webhook.Endpoint) error
 	PingWebhook(ctx context.Context, team, channel string, actor prio.Actor, id, reply string, now time.Time) error
+	HasWebhooks(ctx context.Context, team, channel string) (bool, error)
 
 	SetSchedule(ctx context.Context, team, channel string, actor prio.Actor, schedule string, next time.Time) error
 	Schedule(ctx context.Context, team, channel string) (string, time.Time, error)
@@ -208,6 +209,9 @@ type App struct {
 	drawing sync.Map // coalesce key -> time.Time
 	// drains marks the backlogs whose outbox this process is delivering.
 	drains sync.Map // "team:channel" -> *atomic.Bool: look again
+	// hooked remembers, for hookedFor, whether a backlog has webhooks: a
+	// change there kicks its outbox (a hint; the sweep is the guarantee).
+	hooked sync.Map // "team:channel" -> hookedAt
 	// delivered is told of every outbox delivery attempt (for metrics).
 	delivered func(kind, outcome string)
 }

@@ -117,3 +117,32 @@ func (a *App) summaryFacts(ctx context.Context, team, channel, week, ts string) 
 	return map[string]any{"week": week, "ts": ts, "permalink": a.slack.Permalink(ctx, channel, ts), "ranked": total, "top": top,
 		"counts": byStatus}, nil
 }
+
+// hookedFor is how long this process trusts what it read of whether a
+// backlog has webhooks.
+const hookedFor = 10 * time.Second
+
+type hookedAt struct {
+	yes bool
+	at  time.Time
+}
+
+// announced follows a change that may have written webhook events: when
+// the backlog has webhooks, its outbox is delivered now. Were this missed
+// (another replica added the first webhook a moment ago), the outbox
+// sweep delivers within a minute: adding a webhook puts the backlog in it.
+func (a *App) announced(ctx context.Context, team, channel string) {
+	key := team + ":" + channel
+	v, ok := a.hooked.Load(key)
+	if !ok || time.Since(v.(hookedAt).at) > hookedFor {
+		yes, err := a.store.HasWebhooks(ctx, team, channel)
+		if err != nil {
+			return
+		}
+		v = hookedAt{yes: yes, at: time.Now()}
+		a.hooked.Store(key, v)
+	}
+	if v.(hookedAt).yes {
+		a.kickOutbox(ctx, team, channel)
+	}
+}

@@ -70,6 +70,7 @@ func (a *App) createIdea(ctx context.Context, r Request, title, description stri
 	if err != nil {
 		return nil, err
 	}
+	a.announced(ctx, r.Team, r.Channel)
 	ts, err := a.slack.Post(ctx, r.Channel, ideaCard(idea))
 	if err != nil {
 		a.log.WarnContext(ctx, "idea card not posted", "team", r.Team, "channel", r.Channel, "idea", idea.Number, "err", err)
@@ -197,6 +198,7 @@ func (a *App) support(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.announced(ctx, r.Team, r.Channel)
 	a.refreshCard(r.Team, r.Channel, n)
 	if on {
 		return ephemeral(fmt.Sprintf("You support #%d now (%s). You'll hear when its status changes; click again to withdraw.", n, plural(count, "supporter"))), nil

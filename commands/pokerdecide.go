@@ -168,6 +168,7 @@ func (a *App) drawCard(ctx context.Context, ps poker.Session, n int64) (int64, e
 // agreement is low, asks the highest and lowest voters why. Nobody owes a
 // vote on it any more: Homes change.
 func (a *App) afterReveal(ctx context.Context, ps poker.Session, n int64) {
+	a.announced(ctx, ps.Team, ps.Channel)
 	a.homesChanged(ps.Team, ps.Channel)
 	if _, err := a.drawCard(ctx, ps, n); err != nil {
 		a.log.WarnContext(ctx, "revealed card not drawn", "session", ps.ID, "idea", n, "err", err)
@@ -272,6 +273,7 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 			return nil, err
 		}
 		_ = a.store.NoteAgreement(ctx, r.Team, r.Channel, n, string(poker.Worst(results)))
+		a.announced(ctx, r.Team, r.Channel)
 		a.refreshCard(r.Team, r.Channel, n)
 	}
 	if _, err := a.drawCard(ctx, ps, n); err != nil {

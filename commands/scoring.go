@@ -36,6 +36,7 @@ func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.announced(ctx, r.Team, r.Channel)
 	a.refreshCard(r.Team, r.Channel, n)
 	a.homesChanged(r.Team, r.Channel)
 	if !idea.Scored {

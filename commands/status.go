@@ -101,6 +101,10 @@ func (a *App) announce(ctx context.Context, r Request, change outbox.Item, told 
 	text := fmt.Sprintf("You %s.\n%s", did(change, idea), where)
 	if told > 0 {
 		a.kickOutbox(ctx, r.Team, r.Channel)
+	} else {
+		a.announced(ctx, r.Team, r.Channel)
+	}
+	if told > 0 {
 		text += fmt.Sprintf("\nI'm letting %s know by direct message.", plural(int64(told), "person"))
 	}
 	return ephemeral(plainText(text), section("%s", text)), nil

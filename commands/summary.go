@@ -85,7 +85,11 @@ func (a *App) summaryNow(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, a.store.SummaryPosted(ctx, r.Team, r.Channel, "", true, facts, a.now())
+	if err := a.store.SummaryPosted(ctx, r.Team, r.Channel, "", true, facts, a.now()); err != nil {
+		return nil, err
+	}
+	a.announced(ctx, r.Team, r.Channel)
+	return nil, nil
 }
 
 // matrixNow serves `/backlog matrix`: the priority matrix, posted in the channel.
@@ -394,6 +398,7 @@ func (a *App) summarize(ctx context.Context, d weekly.Due) bool {
 	if err := a.store.SummaryPosted(ctx, d.Team, d.Channel, week, post, facts, a.now()); err != nil {
 		return false
 	}
+	a.announced(ctx, d.Team, d.Channel)
 	if err := a.store.Reschedule(ctx, d, next); err != nil {
 		a.log.WarnContext(ctx, "weekly summary not rescheduled", "channel", d.Channel, "err", err)
 	}

@@ -68,6 +68,7 @@ func (a *App) addWebhook(ctx context.Context, r Request, raw string) (*Reply, er
 	case "exists":
 		return ephemeral(fmt.Sprintf("%s is a webhook of this backlog already. `/backlog webhook` lists them with their last deliveries.", esc(url))), nil
 	case "on":
+		a.hooked.Delete(r.Team + ":" + r.Channel)
 		return ephemeral(fmt.Sprintf("%s is on again: %s's changes go to it from now on, signed with the secret shown when it was added.",
 			esc(url), channelRef(r.Channel))), nil
 	}
@@ -76,6 +77,10 @@ func (a *App) addWebhook(ctx context.Context, r Request, raw string) (*Reply, er
 		"Keep it in the receiving tool: each request carries webhook-id, webhook-timestamp and webhook-signature headers "+
 		"(Standard Webhooks). `/backlog webhook test %s` sends a ping.",
 		esc(url), channelRef(r.Channel), strings.Join(webhook.Events, ", "), ep.Secret, esc(url))
+	a.hooked.Delete(r.Team + ":" + r.Channel)
+	// In the outbox sweep from now on: its events go out within a minute
+	// even when the replica that made a change missed the kick.
+	a.kickOutbox(ctx, r.Team, r.Channel)
 	a.log.InfoContext(ctx, "webhook added", "team", r.Team, "channel", r.Channel, "endpoint", ep.ID, "host", webhook.Host(url), "by", r.User)
 	return ephemeral(text), nil
 }
@@ -105,6 +110,7 @@ func (a *App) removeWebhook(ctx context.Context, r Request, ep webhook.Endpoint)
 	if err != nil {
 		return nil, err
 	}
+	a.hooked.Delete(r.Team + ":" + r.Channel)
 	return ephemeral(fmt.Sprintf("Removed %s: it gets nothing more from %s's backlog, not even what was waiting to be sent.", esc(ep.URL), channelRef(r.Channel))), nil
 }
 
@@ -167,6 +173,9 @@ func attemptLine(at webhook.Attempt) string {
 		what += fmt.Sprintf(" (try %d)", at.Attempt)
 	}
 	outcome := fmt.Sprintf("%d in %d ms", at.Status, at.Millis)
+	if at.Millis == 0 {
+		outcome = fmt.Sprintf("%d in under 1 ms", at.Status)
+	}
 	if !at.OK() {
 		outcome = "failed: " + esc(prio.Shorten(at.Error, 80))
 	}

@@ -187,6 +187,12 @@ func (s *Store) AddWebhook(ctx context.Context, team, channel string, actor prio
 	return ep, res[0], json.Unmarshal([]byte(res[1]), &ep)
 }
 
+// HasWebhooks says whether a backlog has any webhook endpoint.
+func (s *Store) HasWebhooks(ctx context.Context, team, channel string) (bool, error) {
+	n, err := s.rdb.HLen(ctx, webhooksKey(team, channel)).Result()
+	return n > 0, translate(err)
+}
+
 // Webhook is one of a backlog's endpoints, or NotFound.
 func (s *Store) Webhook(ctx context.Context, team, channel, id string) (webhook.Endpoint, error) {
 	var ep webhook.Endpoint
