@@ -37,7 +37,7 @@ func (b *Bot) serveCommand(ctx context.Context, req envelope, cmd slack.SlashCom
 	r := commands.Request{
 		Team: cmd.TeamID, Channel: cmd.ChannelID, User: cmd.UserID,
 		ChannelName: cmd.ChannelName, UserName: cmd.UserName,
-		Text: unescape(text), TriggerID: cmd.TriggerID,
+		Text: unescape(text), TriggerID: cmd.TriggerID, ResponseURL: cmd.ResponseURL,
 	}
 	type result struct {
 		reply     *commands.Reply

@@ -59,6 +59,7 @@ func (a *App) deliverHook(ctx context.Context, b outbox.Backlog, item outbox.Ite
 		a.log.WarnContext(ctx, "webhook: not settled", "channel", b.Channel, "item", item.ID, "err", err)
 	}
 	if off != "" {
+		outcome = "dead" // with the endpoint's other waiting events
 		a.log.WarnContext(ctx, "webhook endpoint turned off", "channel", b.Channel, "endpoint", ep.ID, "host", webhook.Host(ep.URL), "why", off)
 	}
 	a.delivered(item.Kind, outcome)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -291,9 +290,9 @@ func (s *Store) SettleHook(ctx context.Context, b outbox.Backlog, item outbox.It
 		return time.Time{}, "", err
 	}
 	t, c := b.Team, b.Channel
-	why := fmt.Sprintf("the endpoint was turned off: it failed for %s", webhook.FailFor)
+	why := webhook.OffReason(webhook.Failing)
 	if attempt.Status == 410 {
-		why = "the endpoint was turned off: it answered 410 Gone"
+		why = webhook.OffReason(webhook.Gone)
 	}
 	res, err := settleHook.Run(ctx, s.rdb, with(outboxKeys(t, c), []string{outboxDeadKey(t, c), webhooksKey(t, c), webhookLogKey(t, c, item.Hook), ownersKey(t, c)}),
 		item.ID, orderMember(item), when, raw, item.To, now.UnixMilli(), item.Hook, log, attempt.Status, webhook.FailFor.Milliseconds(), why).StringSlice()

@@ -36,6 +36,14 @@ const (
 	Failing = "failing" // it failed for FailFor
 )
 
+// OffReason says why an endpoint was turned off, for the events it missed.
+func OffReason(off string) string {
+	if off == Gone {
+		return "the endpoint was turned off: it answered 410 Gone"
+	}
+	return "the endpoint was turned off: it failed for 3 days"
+}
+
 // Attempt is one delivery to an endpoint, for its owners to read.
 type Attempt struct {
 	At      int64  `json:"at"` // unix ms
@@ -55,7 +63,7 @@ const (
 	MaxEndpoints = 5                // per backlog
 	MaxURL       = 500              // characters
 	Timeout      = 10 * time.Second // per request
-	FailFor      = 72 * time.Hour   // failing this long turns an endpoint off
+	FailFor      = 72 * time.Hour   // failing this long turns an endpoint off (OffReason says 3 days)
 	KeepAttempts = 20               // per endpoint, newest first
 )
 
