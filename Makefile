@@ -21,6 +21,7 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzParseStart -fuzztime $(or $(FUZZTIME),30s) ./poker/
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(or $(FUZZTIME),30s) ./weekly/
 	go test -run '^$$' -fuzz FuzzActionValues -fuzztime $(or $(FUZZTIME),30s) ./commands/
+	go test -run '^$$' -fuzz FuzzParseURL -fuzztime $(or $(FUZZTIME),30s) ./webhook/
 
 build:
 	CGO_ENABLED=0 go build -trimpath -o priobot .
