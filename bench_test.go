@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -10,7 +11,10 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/priobot/priobot/outbox"
+	"github.com/priobot/priobot/prio"
 	"github.com/priobot/priobot/slackemu"
+	"github.com/priobot/priobot/store"
 )
 
 // pokerLoad is a poker card with voters ready to click, for benchmarks.
@@ -163,4 +167,49 @@ func BenchmarkOutboxDrain(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(float64(dms()-before)/time.Since(start).Seconds(), "DMs/s")
+}
+
+// BenchmarkWebhookDrain: 20 ideas get 10 supporters each, 200 changes
+// written straight into the store (so only the delivery is timed); the
+// bot delivers their 200 idea.updated events, signed, to a receiver on
+// loopback over HTTPS: each idea's in order, the ideas side by side.
+// Reports webhooks per second.
+func BenchmarkWebhookDrain(b *testing.B) {
+	const ideas, crowd = 20, 10
+	h := newHarness(b, slackemu.Options{})
+	rcv := newReceiver(b)
+	h.addWebhook(h.ann, h.product, rcv.url())
+	for i := range ideas {
+		h.idea(h.ann, h.product, fmt.Sprintf("Idea %d", i+1))
+	}
+	rcv.wait("every idea.created", func(r []hookRequest) bool { return len(r) == ideas })
+	st, err := store.Open(b.Context(), h.redis.URL(), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	b.ResetTimer()
+	var took time.Duration
+	round := 0
+	for b.Loop() {
+		b.StopTimer()
+		for n := range ideas {
+			for u := range crowd {
+				user := prio.Actor{ID: fmt.Sprintf("U%d", 1000+u), Name: "someone"}
+				if _, _, err := st.ToggleSupport(b.Context(), slackemu.DefaultTeam, h.product, int64(n+1), user, h.clock.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		want := ideas + (round+1)*ideas*crowd
+		b.StartTimer()
+		start := time.Now()
+		if err := st.NoteOutbox(b.Context(), outbox.Backlog{Team: slackemu.DefaultTeam, Channel: h.product}, h.clock.Now()); err != nil {
+			b.Fatal(err)
+		}
+		rcv.wait("every event", func(r []hookRequest) bool { return len(r) >= want })
+		took += time.Since(start)
+		round++
+	}
+	b.ReportMetric(float64(round*ideas*crowd)/took.Seconds(), "webhooks/s")
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/priobot/priobot/internal/procstat"
 	"github.com/priobot/priobot/internal/redistest"
+	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/webhook"
 )
 
 // roundTrips counts what the client sends: one per command, one per pipeline.
@@ -107,11 +110,23 @@ func BenchmarkWhere(b *testing.B) {
 
 // usedMemory is Redis's used_memory (summed over a cluster's nodes).
 func usedMemory(tb testing.TB, s *Store) int64 {
-	var total int64
+	return int64(info(tb, s, "memory", "used_memory"))
+}
+
+// redisCPU is the CPU time redis-server has used (summed over a cluster's
+// masters).
+func redisCPU(tb testing.TB, s *Store) time.Duration {
+	secs := info(tb, s, "cpu", "used_cpu_user") + info(tb, s, "cpu", "used_cpu_sys")
+	return time.Duration(secs * float64(time.Second))
+}
+
+// info sums a field of an INFO section over the nodes.
+func info(tb testing.TB, s *Store, section, field string) float64 {
+	var total float64
 	add := func(info string) {
 		for _, line := range strings.Split(info, "\r\n") {
-			if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-				n, _ := strconv.ParseInt(v, 10, 64)
+			if v, ok := strings.CutPrefix(line, field+":"); ok {
+				n, _ := strconv.ParseFloat(v, 64)
 				total += n
 			}
 		}
@@ -119,7 +134,7 @@ func usedMemory(tb testing.TB, s *Store) int64 {
 	ctx := context.Background()
 	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
 		err := cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error {
-			info, err := n.Info(ctx, "memory").Result()
+			info, err := n.Info(ctx, section).Result()
 			add(info)
 			return err
 		})
@@ -128,7 +143,7 @@ func usedMemory(tb testing.TB, s *Store) int64 {
 		}
 		return total
 	}
-	info, err := s.rdb.Info(ctx, "memory").Result()
+	info, err := s.rdb.Info(ctx, section).Result()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -141,4 +156,44 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkStatusChange moves an idea back and forth between planned and
+// in progress: the status script writes the DMs it owes (to the author
+// and each supporter; and, with webhooks, one event per endpoint) into
+// the outbox itself. Reports Redis round trips, this process's CPU and
+// Redis's CPU per change.
+func BenchmarkStatusChange(b *testing.B) {
+	for _, tc := range []struct{ supporters, hooks int }{{0, 0}, {10, 0}, {10, 2}} {
+		b.Run(fmt.Sprintf("supporters=%d/webhooks=%d", tc.supporters, tc.hooks), func(b *testing.B) {
+			s, c := openCounted(b)
+			ctx := context.Background()
+			owner := prio.Actor{ID: "U9", Name: "nine"}
+			if _, _, err := s.CreateIdea(ctx, prio.Idea{Team: "T1", Channel: "C1", Title: "Dark mode", Author: "U1", Status: prio.StatusNew, Created: time.Now()}); err != nil {
+				b.Fatal(err)
+			}
+			for i := range tc.supporters {
+				if _, _, err := s.ToggleSupport(ctx, "T1", "C1", 1, prio.Actor{ID: fmt.Sprintf("U%d", 100+i)}, time.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for i := range tc.hooks {
+				if _, _, err := s.AddWebhook(ctx, "T1", "C1", owner, fmt.Sprintf("https://hooks.example.com/%d", i), webhook.NewSecret(), time.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			statuses := []prio.Status{prio.StatusPlanned, prio.StatusInProgress}
+			before, cpu, rcpu := c.n.Load(), cpuTime(), redisCPU(b, s)
+			i := 0
+			for b.Loop() {
+				if _, _, told, err := s.SetStatus(ctx, "T1", "C1", 1, owner, statuses[i%2], "", prio.OpenStatuses, time.Now()); err != nil || told != tc.supporters+1 {
+					b.Fatal(told, err)
+				}
+				i++
+			}
+			b.ReportMetric(float64(c.n.Load()-before)/float64(b.N), "roundtrips/op")
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64((redisCPU(b, s)-rcpu).Microseconds())/float64(b.N), "redis-µs/op")
+		})
+	}
 }
