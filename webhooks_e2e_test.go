@@ -221,7 +221,7 @@ func TestWebhookEventsSurviveAnOutage(t *testing.T) {
 	p.idea(p.bob, p.product, "Export")
 	rcv.wait("#2's first try", func(r []hookRequest) bool { return len(story(r, 2)) > 0 })
 	p.slash(p.ann, p.product, "/backlog", "webhook")
-	p.ephemeral(p.ann, p.product, rcv.url()+" — on, failing since", "priobot keeps retrying.",
+	p.ephemeral(p.ann, p.product, rcv.url()+" — on, failing since", "I keep retrying, and turn it off after 3 days of failures.",
 		"idea.created #2 · failed: answered 503 Service Unavailable", "idea.created #1 · failed: answered 503 Service Unavailable")
 	if got := story(rcv.requests(), 1); len(got) != 1 {
 		t.Errorf("#1's later events went before its first was delivered: %v", got)

@@ -25,7 +25,7 @@ func TestWebhooksGoneOrFailingAreTurnedOff(t *testing.T) {
 
 	p.idea(p.carl, p.product, "Dark mode")
 	for _, owner := range []string{p.ann, p.bob} {
-		p.dm(owner, "In #product, priobot turned off the webhook "+gone.url()+": it answered 410 Gone. It gets none of the backlog's events now;",
+		p.dm(owner, "In #product, I turned off the webhook "+gone.url()+": it answered 410 Gone. It gets none of the backlog's events now;",
 			"/backlog webhook add "+gone.url()+" turns it back on once it works")
 	}
 	failing.wait("a first try", func(r []hookRequest) bool { return len(r) == 1 })
@@ -34,7 +34,7 @@ func TestWebhooksGoneOrFailingAreTurnedOff(t *testing.T) {
 
 	// Three days later, the failing endpoint's next try fails too.
 	p.clock.Advance(webhook.FailFor)
-	p.dm(p.ann, "In #product, priobot turned off the webhook "+failing.url()+": every delivery to it failed for 3 days.")
+	p.dm(p.ann, "In #product, I turned off the webhook "+failing.url()+": every delivery to it failed for 3 days.")
 	p.slash(p.ann, p.product, "/backlog", "webhook")
 	p.ephemeral(p.ann, p.product, failing.url()+" — off since", "it failed for 3 days.")
 	p.slash(p.ann, p.product, "/backlog", "outbox")
@@ -74,7 +74,7 @@ func TestWebhooksRefusePrivateAddresses(t *testing.T) {
 	h.publicOnly = true
 	h.start()
 	for _, tc := range []struct{ url, says string }{
-		{"https://127.0.0.1:8443/hook", "“127.0.0.1” leads to 127.0.0.1, a loopback address. priobot sends webhooks only to public addresses (an operator can allow private ones with WEBHOOK_ALLOW_PRIVATE=true)."},
+		{"https://127.0.0.1:8443/hook", "“127.0.0.1” leads to 127.0.0.1, a loopback address. I send webhooks only to public addresses (an operator can allow private ones with WEBHOOK_ALLOW_PRIVATE=true)."},
 		{"https://localhost/hook", "a loopback address"},
 		{"https://10.1.2.3/hook", "leads to 10.1.2.3, a private address."},
 		{"https://169.254.169.254/latest/meta-data", "a link-local address, where cloud metadata services answer."},
@@ -135,7 +135,7 @@ func TestWebhookTestAndRemove(t *testing.T) {
 	}
 	rcv.respond(http.StatusBadGateway)
 	h.slash(h.ann, h.product, "/backlog", "webhook test "+rcv.url())
-	h.ephemeral(h.ann, h.product, "The ping to "+rcv.url()+" failed: answered 502 Bad Gateway. priobot tries again", "/backlog webhook shows each try.")
+	h.ephemeral(h.ann, h.product, "The ping to "+rcv.url()+" failed: answered 502 Bad Gateway. I'll try again", "/backlog webhook shows each try.")
 
 	h.slash(h.ann, h.product, "/backlog", "webhook add "+rcv.url())
 	h.ephemeral(h.ann, h.product, rcv.url()+" is a webhook of this backlog already.")

@@ -77,7 +77,7 @@ func pingAnswer(url string, at webhook.Attempt, again time.Time) string {
 	}
 	text := fmt.Sprintf("The ping to %s failed: %s.", esc(url), esc(prio.Shorten(at.Error, 200)))
 	if !again.IsZero() {
-		text += fmt.Sprintf(" priobot tries again %s; `/backlog webhook` shows each try.", moment(again))
+		text += fmt.Sprintf(" I'll try again %s; `/backlog webhook` shows each try.", moment(again))
 	}
 	return text
 }
@@ -89,7 +89,7 @@ func hookOffMessage(b outbox.Backlog, item outbox.Item) Message {
 	if item.Reason == webhook.Failing {
 		why = fmt.Sprintf("every delivery to it failed for %s", days(webhook.FailFor))
 	}
-	text := fmt.Sprintf("In %s, priobot turned off the webhook %s: %s. It gets none of the backlog's events now; "+
+	text := fmt.Sprintf("In %s, I turned off the webhook %s: %s. It gets none of the backlog's events now; "+
 		"`/backlog webhook add %s` turns it back on once it works, and `/backlog outbox` shows what it missed.",
 		channelRef(b.Channel), esc(item.URL), why, esc(item.URL))
 	return Message{Text: text}

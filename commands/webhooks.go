@@ -24,7 +24,7 @@ func (a *App) webhookCmd(ctx context.Context, r Request) (*Reply, error) {
 	what := map[string]string{"": "see its webhooks", "list": "see its webhooks", "add": "add a webhook", "remove": "remove a webhook",
 		"test": "test a webhook"}[strings.ToLower(verb)]
 	if what == "" {
-		return nil, prio.Errorf(prio.Invalid, "`/backlog webhook` lists this backlog's webhooks; `add`, `remove` or `test` with a URL changes or tries one, not %s.", prio.Quote(verb))
+		return nil, prio.Errorf(prio.Invalid, "I don't know %s here. `/backlog webhook` lists this backlog's webhooks; `/backlog webhook add|remove|test <https-url>` adds, removes or tries one.", prio.Quote(verb))
 	}
 	if err := a.mayManage(ctx, r, what); err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func health(ep webhook.Endpoint, attempts []webhook.Attempt) string {
 	case ep.Off != "":
 		return fmt.Sprintf("*off* since %s: it failed for %s. `/backlog webhook add` with its URL turns it back on.", moment(time.UnixMilli(ep.OffAt)), days(webhook.FailFor))
 	case ep.FailingSince != 0:
-		return fmt.Sprintf("on, failing since %s; priobot keeps retrying.", moment(time.UnixMilli(ep.FailingSince)))
+		return fmt.Sprintf("on, failing since %s; I keep retrying, and turn it off after %s of failures.", moment(time.UnixMilli(ep.FailingSince)), days(webhook.FailFor))
 	case len(attempts) == 0:
 		return "on; nothing sent yet."
 	}

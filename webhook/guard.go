@@ -71,11 +71,11 @@ func Check(ctx context.Context, r Resolver, raw string, allowPrivate bool) error
 	if ip, err := netip.ParseAddr(host); err == nil {
 		addrs = append(addrs, ip)
 	} else if addrs, err = r.LookupNetIP(ctx, "ip", host); err != nil || len(addrs) == 0 {
-		return prio.Errorf(prio.Invalid, "priobot could not find the host %s, so nothing was added. Check the URL.", prio.Quote(host))
+		return prio.Errorf(prio.Invalid, "I could not find the host %s, so nothing was added. Check the URL.", prio.Quote(host))
 	}
 	for _, ip := range addrs {
 		if why := Refused(ip); why != "" {
-			return prio.Errorf(prio.Invalid, "%s leads to %s, %s. priobot sends webhooks only to public addresses "+
+			return prio.Errorf(prio.Invalid, "%s leads to %s, %s. I send webhooks only to public addresses "+
 				"(an operator can allow private ones with WEBHOOK_ALLOW_PRIVATE=true).", prio.Quote(host), ip, why)
 		}
 	}

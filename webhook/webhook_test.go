@@ -122,7 +122,7 @@ func TestCheck(t *testing.T) {
 		{"https://meta.example/x", false, "leads to 169.254.169.254, a link-local address"},
 		{"https://meta.example/x", true, ""},
 		{"https://127.0.0.1:8443/x", false, "leads to 127.0.0.1, a loopback address"},
-		{"https://nowhere.example/x", false, "could not find the host “nowhere.example”"},
+		{"https://nowhere.example/x", false, "I could not find the host “nowhere.example”"},
 	}
 	for _, tt := range tests {
 		err := webhook.Check(t.Context(), dns, tt.url, tt.allowPrivate)
