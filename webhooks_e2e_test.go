@@ -284,8 +284,32 @@ func TestWebhookEventsSurviveAnOutage(t *testing.T) {
 		t.Errorf("#2's events, in order (-want +got):\n%s", diff)
 	}
 
+	// A merge tells of both ideas; a summary of the backlog.
+	p.idea(p.dan, p.product, "Night theme")
+	p.slash(p.ann, p.product, "/backlog", "merge #3 into #1")
+	p.slash(p.ann, p.product, "/backlog", "summary")
+	rcv.wait("summary.posted", func(r []hookRequest) bool { return r[len(r)-1].Event.Type == "summary.posted" })
+	if got := story(rcv.delivered(), 3); !slices.Equal(got, []string{"idea.created", "idea.updated merge:new→merged"}) {
+		t.Errorf("#3's events: %v", got)
+	}
+	if got := story(rcv.delivered(), 1); got[len(got)-1] != "idea.updated supporters:1→2" {
+		t.Errorf("#1's last event: %v", got)
+	}
+	var summary struct {
+		Top []struct {
+			Rank, Number int
+			Title        string
+		}
+		Counts    map[string]int
+		Permalink string
+	}
+	if err := json.Unmarshal(rcv.requests()[len(rcv.requests())-1].Event.Data.Summary, &summary); err != nil || len(summary.Top) != 2 ||
+		summary.Top[0].Title != "Dark mode" || summary.Counts["merged"] != 1 || summary.Permalink == "" {
+		t.Errorf("summary.posted says %+v (%v)", summary, err)
+	}
+
 	p.slash(p.ann, p.product, "/backlog", "webhook")
-	p.ephemeral(p.ann, p.product, "Webhooks of #product's backlog (1 of at most 5):", rcv.url()+" — on.", "poker.accepted #2 · 200 in")
+	p.ephemeral(p.ann, p.product, "Webhooks of #product's backlog (1 of at most 5):", rcv.url()+" — on.", "summary.posted · 200 in")
 	p.slash(p.bob, p.product, "/backlog", "webhook")
 	p.ephemeral(p.bob, p.product, "Only this backlog's owners (and workspace admins) can see its webhooks.")
 }
