@@ -28,8 +28,9 @@ var castVote = redis.NewScript(castVoteSource)
 
 // revealedLua announces a card just revealed: poker.revealed, with its
 // votes, goes to the backlog's webhooks (see announce). Votes never leave
-// before this.
-const revealedLua = prelude + `
+// before this. The vote script defines these functions only when a vote
+// reveals the card: the others need not pay for them.
+const revealedLua = eventsLua + `
 local function hmap(key)
 	local h, m = redis.call("HGETALL", key), {}
 	for i = 1, #h, 2 do m[h[i]] = h[i + 1] end
@@ -46,7 +47,7 @@ local function revealed(e, session, card, votes, names, idea, sup, sid, by, acto
 end
 `
 
-const castVoteSource = revealedLua + `
+const castVoteSource = `
 local st = redis.call("HGET", KEYS[1], "state")
 if not st then return {"missing"} end
 local cs = redis.call("HGET", KEYS[2], "state")
@@ -85,6 +86,7 @@ elseif quorum > 0 and complete >= quorum then
 end
 if why ~= "" then
 	redis.call("HSET", KEYS[2], "state", "revealed", "revealed", ARGV[6], "revealed_by", why)
+	` + revealedLua + `
 	revealed(10, KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[8], KEYS[9], tonumber(ARGV[12]), why, nil, nil, tonumber(ARGV[6]))
 end
 local seen = tonumber(redis.call("ZSCORE", KEYS[6], ARGV[1]) or "0")
@@ -115,7 +117,7 @@ return out
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now
 // (unix ms), ARGV[4] -> actor's name, ARGV[5] -> the session id
 // Output: {"ok"} or "missing", "forbidden", "closed".
-var revealCard = redis.NewScript(revealedLua + `
+var revealCard = redis.NewScript(prelude + revealedLua + `
 if not redis.call("HGET", KEYS[2], "state") then return {"missing"} end
 if redis.call("HGET", KEYS[1], "facilitator") ~= ARGV[1] and not owner(KEYS[3], ARGV[1], ARGV[2]) then return {"forbidden"} end
 if redis.call("HGET", KEYS[2], "state") ~= "voting" then return {"closed"} end

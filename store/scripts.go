@@ -7,35 +7,9 @@ import "github.com/redis/go-redis/v9"
 // is not an owner), "state" (followed by the idea's status), "author",
 // "stale" (the idea or framework changed since it was read; retry).
 
-// prelude is shared by the scripts that move ideas between lists.
-const prelude = `
-local function allowed(owners, actor, admin)
-	return admin == "1" or redis.call("SCARD", owners) == 0 or redis.call("SISMEMBER", owners, actor) == 1
-end
--- owner is stricter: a named owner or an admin, even when none are named.
-local function owner(owners, actor, admin)
-	return admin == "1" or redis.call("SISMEMBER", owners, actor) == 1
-end
-local function isopen(s)
-	return s == "new" or s == "ranked" or s == "planned" or s == "in-progress"
-end
--- place files an idea under the list its status and score call for: an
--- open idea with a score is ranked; a new one without waits for scoring;
--- one planned or in progress without a score is in the works, unscored.
-local function place(ranked, awaiting, unscored, member, number, status, score)
-	redis.call("ZREM", ranked, member)
-	redis.call("ZREM", awaiting, member)
-	redis.call("ZREM", unscored, member)
-	if isopen(status) then
-		if score ~= "" then
-			redis.call("ZADD", ranked, -tonumber(score), member)
-		elseif status == "new" then
-			redis.call("ZADD", awaiting, number, member)
-		else
-			redis.call("ZADD", unscored, number, member)
-		end
-	end
-end
+// eventsLua writes outbox items and webhook events: what every script
+// that tells of a change needs, and no more (the vote script is hot).
+const eventsLua = `
 -- enqueue writes one outbox item of facts for to into the outbox whose
 -- keys start at KEYS[k] (seq, items, due, order, age).
 local function enqueue(k, to, facts, now)
@@ -45,20 +19,6 @@ local function enqueue(k, to, facts, now)
 	redis.call("ZADD", KEYS[k + 2], now, id)
 	redis.call("ZADD", KEYS[k + 3], 0, to .. "|" .. string.format("%012d", id))
 	redis.call("ZADD", KEYS[k + 4], now, id)
-end
--- tell writes an outbox item of facts for each of recipients, once each,
--- leaving out skip (who acted), into the outbox at KEYS[k]; it returns how
--- many it wrote.
-local function tell(k, recipients, skip, facts, now)
-	local seen, n = {[skip] = true}, 0
-	for _, to in ipairs(recipients) do
-		if to and to ~= "" and not seen[to] then
-			seen[to] = true
-			enqueue(k, to, facts, now)
-			n = n + 1
-		end
-	end
-	return n
 end
 -- The event keys of a backlog, at KEYS[e..e + 9]: its webhook endpoints
 -- (HASH id -> JSON), meta, ranked, awaiting, unscored, and its outbox
@@ -92,6 +52,51 @@ local function announce(e, facts, idea, sup, member, now)
 		if (ep.off or "") == "" then
 			facts.kind, facts.hook, facts.url = "webhook", eps[i], ep.url
 			enqueue(e + 5, "hook:" .. eps[i] .. ":" .. (facts.idea or 0), facts, now)
+			n = n + 1
+		end
+	end
+	return n
+end
+`
+
+// prelude is shared by the scripts that move ideas between lists.
+const prelude = eventsLua + `
+local function allowed(owners, actor, admin)
+	return admin == "1" or redis.call("SCARD", owners) == 0 or redis.call("SISMEMBER", owners, actor) == 1
+end
+-- owner is stricter: a named owner or an admin, even when none are named.
+local function owner(owners, actor, admin)
+	return admin == "1" or redis.call("SISMEMBER", owners, actor) == 1
+end
+local function isopen(s)
+	return s == "new" or s == "ranked" or s == "planned" or s == "in-progress"
+end
+-- place files an idea under the list its status and score call for: an
+-- open idea with a score is ranked; a new one without waits for scoring;
+-- one planned or in progress without a score is in the works, unscored.
+local function place(ranked, awaiting, unscored, member, number, status, score)
+	redis.call("ZREM", ranked, member)
+	redis.call("ZREM", awaiting, member)
+	redis.call("ZREM", unscored, member)
+	if isopen(status) then
+		if score ~= "" then
+			redis.call("ZADD", ranked, -tonumber(score), member)
+		elseif status == "new" then
+			redis.call("ZADD", awaiting, number, member)
+		else
+			redis.call("ZADD", unscored, number, member)
+		end
+	end
+end
+-- tell writes an outbox item of facts for each of recipients, once each,
+-- leaving out skip (who acted), into the outbox at KEYS[k]; it returns how
+-- many it wrote.
+local function tell(k, recipients, skip, facts, now)
+	local seen, n = {[skip] = true}, 0
+	for _, to in ipairs(recipients) do
+		if to and to ~= "" and not seen[to] then
+			seen[to] = true
+			enqueue(k, to, facts, now)
 			n = n + 1
 		end
 	end
