@@ -116,14 +116,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, b outbox.Backlog, now time.Time
 // false), to go again at again, or dead. It returns when the outbox is next
 // due (zero when empty).
 func (s *Store) SettleOutbox(ctx context.Context, b outbox.Backlog, item outbox.Item, again time.Time, dead bool, now time.Time) (time.Time, error) {
-	when := ""
-	switch {
-	case dead:
-		when = "dead"
-	case !again.IsZero():
-		when = strconv.FormatInt(again.UnixMilli(), 10)
-	}
-	raw, err := json.Marshal(item)
+	when, raw, err := settling(item, again, dead)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -131,6 +124,19 @@ func (s *Store) SettleOutbox(ctx context.Context, b outbox.Backlog, item outbox.
 		outboxOrderKey(b.Team, b.Channel), outboxDeadKey(b.Team, b.Channel), outboxAgeKey(b.Team, b.Channel)}, item.ID, orderMember(item), when, raw,
 		item.To, now.UnixMilli()).Text()
 	return millis(next), translate(err)
+}
+
+// settling is how the settle scripts take an item's outcome: "" delivered,
+// "dead", or when it goes again (unix ms); and the item as it is now.
+func settling(item outbox.Item, again time.Time, dead bool) (when string, raw []byte, err error) {
+	switch {
+	case dead:
+		when = "dead"
+	case !again.IsZero():
+		when = strconv.FormatInt(again.UnixMilli(), 10)
+	}
+	raw, err = json.Marshal(item)
+	return when, raw, err
 }
 
 // NoteOutbox tells every replica that a backlog's outbox is due at (or

@@ -274,14 +274,7 @@ func hookRefusal(res string, err error) error {
 // the attempt and keeps the endpoint's health. off is why the endpoint
 // was turned off by this attempt (webhook.Gone, webhook.Failing), or "".
 func (s *Store) SettleHook(ctx context.Context, b outbox.Backlog, item outbox.Item, again time.Time, dead bool, attempt webhook.Attempt, now time.Time) (next time.Time, off string, err error) {
-	when := ""
-	switch {
-	case dead:
-		when = "dead"
-	case !again.IsZero():
-		when = strconv.FormatInt(again.UnixMilli(), 10)
-	}
-	raw, err := json.Marshal(item)
+	when, raw, err := settling(item, again, dead)
 	if err != nil {
 		return time.Time{}, "", err
 	}
