@@ -61,6 +61,10 @@ func TestParseURL(t *testing.T) {
 		{"http://hooks.example.com/", "", "Webhooks go over HTTPS only"},
 		{"hooks.example.com/x", "", "is not a URL"},
 		{"https://", "", "is not a URL"},
+		{"https://>#", "", "is not a URL"},
+		{"https://exa mple.com/", "", "is not a URL"},
+		{"https://example.com:http/", "", "is not a URL"},
+		{"https://[::1]:8443/x", "https://[::1]:8443/x", ""},
 		{"https://u:p@hooks.example.com/", "", "Leave the password out"},
 		{"https://example.com/" + strings.Repeat("a", 500), "", "an endpoint's URL may have at most 500"},
 	}
