@@ -18,6 +18,7 @@ loadtest: redis-server
 # Every parser's fuzz target, for a bounded time each.
 fuzz:
 	go test -run '^$$' -fuzz FuzzParsers -fuzztime $(or $(FUZZTIME),30s) ./prio/
+	go test -run '^$$' -fuzz FuzzTitleFrom -fuzztime $(or $(FUZZTIME),30s) ./prio/
 	go test -run '^$$' -fuzz FuzzParseStart -fuzztime $(or $(FUZZTIME),30s) ./poker/
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(or $(FUZZTIME),30s) ./weekly/
 	go test -run '^$$' -fuzz FuzzActionValues -fuzztime $(or $(FUZZTIME),30s) ./commands/

@@ -36,19 +36,22 @@ type option struct {
 }
 
 type element struct {
-	Type          string    `json:"type"`
-	ActionID      string    `json:"action_id"`
-	Text          *textObj  `json:"text"`
-	Value         string    `json:"value"`
-	URL           string    `json:"url"`
-	Options       []option  `json:"options"`
-	InitialValue  string    `json:"initial_value"`
-	Multiline     bool      `json:"multiline"`
-	MaxLength     int       `json:"max_length"`
-	Placeholder   *textObj  `json:"placeholder"`
-	AltText       string    `json:"alt_text"`
-	InitialOption *option   `json:"initial_option"`
-	Confirm       *struct{} `json:"confirm"`
+	Type          string   `json:"type"`
+	ActionID      string   `json:"action_id"`
+	Text          *textObj `json:"text"`
+	Value         string   `json:"value"`
+	URL           string   `json:"url"`
+	Options       []option `json:"options"`
+	InitialValue  string   `json:"initial_value"`
+	Multiline     bool     `json:"multiline"`
+	MaxLength     int      `json:"max_length"`
+	Placeholder   *textObj `json:"placeholder"`
+	AltText       string   `json:"alt_text"`
+	InitialOption *option  `json:"initial_option"`
+	// users and conversations pickers
+	InitialUsers        []string  `json:"initial_users"`
+	InitialConversation string    `json:"initial_conversation"`
+	Confirm             *struct{} `json:"confirm"`
 }
 
 // Slack's Block Kit limits (see shared/slack-reference.md).

@@ -38,6 +38,9 @@ type Options struct {
 	// EventRetryDelays are the waits before each redelivery of an unacked
 	// event (Slack: about immediately, 1 min, 5 min).
 	EventRetryDelays []time.Duration
+	// Manifest is the app manifest (YAML) whose shortcuts people can
+	// pick by name; none when empty.
+	Manifest string
 }
 
 // Server is a running emulator. All methods are safe for concurrent use.
@@ -46,6 +49,8 @@ type Server struct {
 	http *http.Server
 	ln   net.Listener
 	base string // http://127.0.0.1:port
+
+	shortcuts []Shortcut // the app's, from its manifest
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every change: a broadcast
@@ -134,12 +139,19 @@ func Start(o Options) (*Server, error) {
 	if o.EventRetryDelays == nil {
 		o.EventRetryDelays = []time.Duration{0, time.Minute, 5 * time.Minute}
 	}
+	var shortcuts []Shortcut
+	if o.Manifest != "" {
+		var err error
+		if shortcuts, err = readManifest(o.Manifest); err != nil {
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		opts: o, ln: ln, base: "http://" + ln.Addr().String(),
+		opts: o, ln: ln, base: "http://" + ln.Addr().String(), shortcuts: shortcuts,
 		changed: make(chan struct{}), tsBase: time.Now().Unix(),
 		teams: map[string]bool{DefaultTeam: true}, users: map[string]*User{}, channels: map[string]*channel{},
 		ims: map[string]string{}, views: map[string]*View{}, homes: map[string]string{}, modals: map[string]string{},

@@ -223,8 +223,10 @@ func (s *Server) clickBody(user string, m Message, pick func([]placed) (*button,
 }
 
 // Submit fills the modal in front of user with values (input block id ->
-// text or selected option value) and presses its submit button. It returns
-// the errors the bot put on the form (response_action "errors"), if any.
+// text, selected option value, or users and conversations by id) and
+// presses its submit button; an input not in values keeps what the form
+// filled in. It returns the errors the bot put on the form
+// (response_action "errors"), if any.
 func (s *Server) Submit(ctx context.Context, user string, values map[string]string) (map[string]string, error) {
 	s.mu.Lock()
 	u, err := s.userLocked(user)
@@ -243,12 +245,22 @@ func (s *Server) Submit(ctx context.Context, user string, values map[string]stri
 			continue
 		}
 		val := map[string]any{"type": b.Element.Type}
-		chosen := strings.Split(values[b.BlockID], ",")
+		given, ok := values[b.BlockID]
+		if !ok {
+			given = initial(b.Element)
+		}
+		chosen := strings.Split(given, ",")
 		switch b.Element.Type {
+		case "conversations_select", "channels_select":
+			val["selected_conversation"] = given
+			if b.Element.Type == "channels_select" {
+				delete(val, "selected_conversation")
+				val["selected_channel"] = given
+			}
 		case "static_select":
 			val["selected_option"] = nil
 			for _, o := range b.Element.Options {
-				if o.Value == values[b.BlockID] {
+				if o.Value == given {
 					val["selected_option"] = map[string]any{"text": o.Text, "value": o.Value}
 				}
 			}
@@ -269,7 +281,7 @@ func (s *Server) Submit(ctx context.Context, user string, values map[string]stri
 			}
 			val["selected_users"] = users
 		default:
-			val["value"] = values[b.BlockID]
+			val["value"] = given
 		}
 		state[b.BlockID] = map[string]any{b.Element.ActionID: val}
 	}
@@ -301,6 +313,19 @@ func (s *Server) Submit(ctx context.Context, user string, values map[string]stri
 	s.changedLocked()
 	s.mu.Unlock()
 	return nil, nil
+}
+
+// initial is what an input holds before anyone types or picks.
+func initial(e *element) string {
+	switch {
+	case e.InitialOption != nil:
+		return e.InitialOption.Value
+	case len(e.InitialUsers) > 0:
+		return strings.Join(e.InitialUsers, ",")
+	case e.InitialConversation != "":
+		return e.InitialConversation
+	}
+	return e.InitialValue
 }
 
 // OpenHome opens the app's Home tab as user: an app_home_opened event.

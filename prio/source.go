@@ -1,0 +1,74 @@
+package prio
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Source is the Slack message an idea was made from: where it is, who
+// wrote it, and its permalink.
+type Source struct {
+	Channel, TS string
+	Author      string // who wrote the message: a user id, or "" for an app
+	AuthorName  string
+	Permalink   string
+}
+
+// TitleFrom proposes an idea's title from a message: its first line with
+// visible text, folded like a title, cut at a word boundary to MaxTitle
+// characters (with "…"), and without Slack's markup of mentions and links.
+func TitleFrom(text string) string {
+	for _, line := range strings.Split(text, "\n") {
+		line = clean(Unmark(line))
+		if !strings.ContainsFunc(line, visible) {
+			continue
+		}
+		if utf8.RuneCountInString(line) <= MaxTitle {
+			return line
+		}
+		runes := []rune(line)[:MaxTitle-1]
+		cut := strings.LastIndexAny(string(runes), " ,;:")
+		if cut < MaxTitle/2 {
+			return string(runes) + "…"
+		}
+		return strings.TrimRight(string(runes)[:cut], " ,;:") + "…"
+	}
+	return ""
+}
+
+// Unmark turns Slack's markup in a message's text into what people read:
+// <@U123|ann> and <@U123> become @ann and @U123, <#C1|product> #product,
+// <https://x|label> label, <https://x> the URL, &amp; &lt; &gt; the characters.
+func Unmark(text string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(text, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(text[i:], '>')
+		if j < 0 {
+			break
+		}
+		b.WriteString(text[:i])
+		inner := text[i+1 : i+j]
+		target, label, labelled := strings.Cut(inner, "|")
+		switch {
+		case strings.HasPrefix(target, "@") && labelled:
+			b.WriteString("@" + label)
+		case strings.HasPrefix(target, "#") && labelled:
+			b.WriteString("#" + label)
+		case strings.HasPrefix(target, "!") && labelled:
+			b.WriteString(label)
+		case strings.HasPrefix(target, "!"):
+			b.WriteString("@" + strings.TrimPrefix(target, "!"))
+		case labelled:
+			b.WriteString(label)
+		default:
+			b.WriteString(target)
+		}
+		text = text[i+j+1:]
+	}
+	b.WriteString(text)
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
+}

@@ -1,0 +1,171 @@
+package slackemu
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Shortcut is one of the app's shortcuts, as its manifest declares it: a
+// global one (the ⚡ menu) or a message one (a message's ⋯ menu).
+type Shortcut struct {
+	Name, Type, CallbackID string
+}
+
+// readManifest reads the shortcuts of an app manifest (YAML): the list
+// under features.shortcuts, each with name, type and callback_id.
+func readManifest(path string) ([]Shortcut, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var (
+		out    []Shortcut
+		in     bool
+		indent int
+	)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), " ")
+		trimmed := strings.TrimLeft(line, " ")
+		depth := len(line) - len(trimmed)
+		switch {
+		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
+			continue
+		case trimmed == "shortcuts:":
+			in, indent = true, depth
+			continue
+		case in && depth <= indent:
+			in = false
+		}
+		if !in {
+			continue
+		}
+		if item, ok := strings.CutPrefix(trimmed, "- "); ok {
+			out = append(out, Shortcut{})
+			trimmed = item
+		}
+		if len(out) == 0 {
+			continue
+		}
+		key, value, _ := strings.Cut(trimmed, ":")
+		value = strings.Trim(strings.TrimSpace(value), `"`)
+		switch key {
+		case "name":
+			out[len(out)-1].Name = value
+		case "type":
+			out[len(out)-1].Type = value
+		case "callback_id":
+			out[len(out)-1].CallbackID = value
+		}
+	}
+	return out, sc.Err()
+}
+
+// shortcutLocked finds the app's shortcut of a type by the name people see.
+func (s *Server) shortcutLocked(name, typ string) (Shortcut, error) {
+	for _, sc := range s.shortcuts {
+		if sc.Name == name && sc.Type == typ {
+			return sc, nil
+		}
+	}
+	return Shortcut{}, fmt.Errorf("slackemu: the app has no %s shortcut named %q (its manifest has %v)", typ, name, s.shortcuts)
+}
+
+// Say posts a message as a person, as they would type it in a channel (or
+// in a thread, with threadTS). The bot is told nothing: it subscribes to no
+// message events.
+func (s *Server) Say(user, channel, threadTS, text string) (Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.userLocked(user); err != nil {
+		return Message{}, err
+	}
+	c, ok := s.channels[channel]
+	if !ok {
+		return Message{}, fmt.Errorf("slackemu: no channel %s", channel)
+	}
+	m := &msg{channel: channel, ts: s.nextTS(), threadTS: threadTS, user: user, text: text}
+	c.messages = append(c.messages, m)
+	s.changedLocked()
+	return s.snapshotLocked(m), nil
+}
+
+// MessageShortcut picks the app's message shortcut called name from the ⋯
+// menu of message m, as user: a message_action payload, as Slack sends it,
+// with the message, the channel, a trigger_id and a response_url.
+func (s *Server) MessageShortcut(ctx context.Context, user string, m Message, name string) error {
+	s.mu.Lock()
+	u, err := s.userLocked(user)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	sc, err := s.shortcutLocked(name, "message")
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	c, ok := s.channels[m.Channel]
+	if !ok {
+		s.mu.Unlock()
+		return fmt.Errorf("slackemu: no channel %s", m.Channel)
+	}
+	message := map[string]any{"type": "message", "user": m.User, "text": s.rawTextLocked(m), "ts": m.TS}
+	if m.ThreadTS != "" {
+		message["thread_ts"] = m.ThreadTS
+	}
+	payload := map[string]any{
+		"type": "message_action", "token": "legacy-verification-token", "action_ts": actionTS(),
+		"team": map[string]any{"id": u.Team, "domain": "emulated"}, "user": map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": u.Team},
+		"channel": map[string]any{"id": c.id, "name": c.name}, "is_enterprise_install": false, "enterprise": nil,
+		"callback_id": sc.CallbackID, "trigger_id": s.newTriggerLocked(user), "message_ts": m.TS, "message": message,
+		"response_url": s.newResponseURLLocked(&responseURL{user: user, channel: c.id}),
+	}
+	s.mu.Unlock()
+	_, err = s.deliver(ctx, "interactive", mustJSON(payload), false)
+	return err
+}
+
+// GlobalShortcut picks the app's global shortcut called name from the ⚡
+// menu, as user: a shortcut payload, as Slack sends it (no channel).
+func (s *Server) GlobalShortcut(ctx context.Context, user, name string) error {
+	s.mu.Lock()
+	u, err := s.userLocked(user)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	sc, err := s.shortcutLocked(name, "global")
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	payload := map[string]any{
+		"type": "shortcut", "token": "legacy-verification-token", "action_ts": actionTS(),
+		"team": map[string]any{"id": u.Team, "domain": "emulated"}, "user": map[string]any{"id": u.ID, "username": u.Name, "team_id": u.Team},
+		"is_enterprise_install": false, "enterprise": nil, "callback_id": sc.CallbackID, "trigger_id": s.newTriggerLocked(user),
+	}
+	s.mu.Unlock()
+	_, err = s.deliver(ctx, "interactive", mustJSON(payload), false)
+	return err
+}
+
+// rawTextLocked is a message's text as Slack sends it in payloads.
+func (s *Server) rawTextLocked(m Message) string {
+	for _, mm := range s.channels[m.Channel].messages {
+		if mm.ts == m.TS {
+			return mm.text
+		}
+	}
+	return m.Fallback
+}
+
+func actionTS() string {
+	now := time.Now()
+	return fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000)
+}
