@@ -49,6 +49,9 @@ func newHarness(t testing.TB, o slackemu.Options) *harness {
 func newHarnessWith(t testing.TB, o slackemu.Options, redis ...redistest.Option) *harness {
 	t.Helper()
 	h := &harness{t: t, redis: redistest.Start(t, redis...), logs: &testlog.Buffer{}, clock: &fakeClock{}}
+	if o.Manifest == "" {
+		o.Manifest = "slack-app-manifest.yml" // people pick its shortcuts by name
+	}
 	emu, err := slackemu.Start(o)
 	if err != nil {
 		t.Fatal(err)

@@ -12,14 +12,16 @@ import (
 // router finds the route for an envelope; it is built once from the
 // commands table.
 type router struct {
-	slash   map[string]map[string]commands.Route // command -> first word -> route
-	actions []commands.Route                     // longest action_id prefix first
-	views   map[string]commands.Route
-	events  map[string]commands.Route
+	slash     map[string]map[string]commands.Route // command -> first word -> route
+	actions   []commands.Route                     // longest action_id prefix first
+	views     map[string]commands.Route
+	events    map[string]commands.Route
+	shortcuts map[string]commands.Route
 }
 
 func newRouter(routes []commands.Route) *router {
-	r := &router{slash: map[string]map[string]commands.Route{}, views: map[string]commands.Route{}, events: map[string]commands.Route{}}
+	r := &router{slash: map[string]map[string]commands.Route{}, views: map[string]commands.Route{}, events: map[string]commands.Route{},
+		shortcuts: map[string]commands.Route{}}
 	for _, rt := range routes {
 		switch rt.Kind {
 		case commands.Slash:
@@ -35,6 +37,8 @@ func newRouter(routes []commands.Route) *router {
 			r.views[rt.Name] = rt
 		case commands.Event:
 			r.events[rt.Name] = rt
+		case commands.Shortcut:
+			r.shortcuts[rt.Name] = rt
 		}
 	}
 	sort.SliceStable(r.actions, func(i, j int) bool { return len(r.actions[i].Name) > len(r.actions[j].Name) })
@@ -68,6 +72,9 @@ func (r *router) action(actionID string) (commands.Route, bool) {
 // slackID matches Slack's team, channel and user ids. Ids become parts of
 // Redis keys, so a malformed one is refused before any handler runs.
 var slackID = regexp.MustCompile(`^[A-Z0-9]{2,32}$`)
+
+// slackTS matches a message ts: seconds and microseconds.
+var slackTS = regexp.MustCompile(`^[0-9]{1,12}\.[0-9]{1,8}$`)
 
 func validIDs(ids ...string) bool {
 	for _, id := range ids {

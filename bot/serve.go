@@ -134,6 +134,9 @@ func (b *Bot) serveInteraction(ctx context.Context, req envelope, cb slack.Inter
 		}
 		reply, _ := b.run(ctx, req, rt, r)
 		b.reply(ctx, req, cb.ResponseURL, reply)
+	case slack.InteractionTypeMessageAction, slack.InteractionTypeShortcut:
+		b.ack(req, nil)
+		b.serveShortcut(ctx, req, cb)
 	case slack.InteractionTypeViewSubmission:
 		rt, ok := b.router.views[cb.View.CallbackID]
 		if !ok || !validIDs(cb.Team.ID, cb.User.ID) {
@@ -192,6 +195,8 @@ func viewValues(state *slack.ViewState) map[string]string {
 					values[i] = o.Value
 				}
 				v = strings.Join(values, ",")
+			case a.SelectedConversation != "":
+				v = a.SelectedConversation
 			case len(a.SelectedUsers) > 0:
 				v = strings.Join(a.SelectedUsers, ",")
 			}
@@ -199,6 +204,35 @@ func viewValues(state *slack.ViewState) map[string]string {
 		}
 	}
 	return out
+}
+
+// serveShortcut runs a global or message shortcut (acked already). A
+// message shortcut's channel, message ts and author are checked like any
+// id; the handler opens a form with the trigger_id, or answers through
+// the response_url.
+func (b *Bot) serveShortcut(ctx context.Context, req envelope, cb slack.InteractionCallback) {
+	rt, ok := b.router.shortcuts[cb.CallbackID]
+	if !ok || !validIDs(cb.Team.ID, cb.User.ID) {
+		b.log.Warn("no route for shortcut", "callback_id", cb.CallbackID)
+		return
+	}
+	r := commands.Request{Team: cb.Team.ID, User: cb.User.ID, UserName: cb.User.Name, TriggerID: cb.TriggerID, ResponseURL: cb.ResponseURL}
+	if r.UserName == "" {
+		r.UserName = cb.User.Username
+	}
+	if cb.Type == slack.InteractionTypeMessageAction {
+		m := cb.Message
+		if !validIDs(cb.Channel.ID) || !slackTS.MatchString(m.Timestamp) || (m.User != "" && !validIDs(m.User)) {
+			return
+		}
+		r.Channel, r.ChannelName = cb.Channel.ID, cb.Channel.Name
+		r.Shared = &commands.SharedMessage{Channel: cb.Channel.ID, ChannelName: cb.Channel.Name, TS: m.Timestamp, User: m.User, Text: m.Text}
+	}
+	if !b.first(ctx, req, rt, cb.Team.ID, cb.TriggerID) {
+		return
+	}
+	reply, _ := b.run(ctx, req, rt, r)
+	b.reply(ctx, req, cb.ResponseURL, reply)
 }
 
 func firstKey(m map[string]string) string {

@@ -25,10 +25,11 @@ type Kind int
 
 // The kinds of routes.
 const (
-	Slash  Kind = iota // a slash command, by name and first word
-	Action             // a button click, by action_id prefix
-	View               // a modal submission, by callback_id
-	Event              // an Events API event, by event type
+	Slash    Kind = iota // a slash command, by name and first word
+	Action               // a button click, by action_id prefix
+	View                 // a modal submission, by callback_id
+	Event                // an Events API event, by event type
+	Shortcut             // a global or message shortcut, by callback_id
 )
 
 // Request is what a handler needs to know of one envelope, already checked
@@ -44,6 +45,13 @@ type Request struct {
 	ResponseURL         string            // answers the click or command privately, 5 times in 30 minutes
 	Values              map[string]string // a modal's inputs: block id -> value
 	PrivateMetadata     string            // a modal's private_metadata
+	Shared              *SharedMessage    // a message shortcut: the message it was picked on
+}
+
+// SharedMessage is the message a person picked a message shortcut on, as
+// the bot checked it: its channel, ts, author and text (Slack's markup).
+type SharedMessage struct {
+	Channel, ChannelName, TS, User, Text string
 }
 
 func (r Request) actor() prio.Actor { return prio.Actor{ID: r.User, Name: r.UserName} }
@@ -102,6 +110,8 @@ type Store interface {
 	UserIdeas(ctx context.Context, team, user string, offset, limit int64) ([]prio.Idea, int64, error)
 	SetStatus(ctx context.Context, team, channel string, n int64, actor prio.Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (was, is prio.Status, told int, err error)
 	Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) (told int, err error)
+	CreateRequested(ctx context.Context, idea prio.Idea, requesters []string, actor prio.Actor, now time.Time) (prio.Sourced, error)
+	SilenceSource(ctx context.Context, team, channel string, n int64) error
 	ToggleSupport(ctx context.Context, team, channel string, n int64, user prio.Actor, now time.Time) (bool, int64, error)
 	Supporters(ctx context.Context, team, channel string, n int64) ([]string, error)
 	SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, session int64, now time.Time) (prio.Idea, int, error)
@@ -360,5 +370,9 @@ func (a *App) Routes() []Route {
 		{Kind: View, Name: viewPoker, Handle: a.submitPokerForm},
 		{Kind: View, Name: viewReason, Handle: a.submitReason},
 		{Kind: Event, Name: "app_home_opened", Handle: a.home},
+		{Kind: Shortcut, Name: scAddToBacklog, Handle: a.addToBacklog},
+		{Kind: Shortcut, Name: scNewIdea, Handle: a.newIdeaShortcut},
+		{Kind: Action, Name: actHomeNewIdea, Handle: a.newIdeaShortcut},
+		{Kind: View, Name: viewIdeaFrom, Handle: a.submitIdeaFrom},
 	}
 }

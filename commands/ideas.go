@@ -70,6 +70,13 @@ func (a *App) createIdea(ctx context.Context, r Request, title, description stri
 	if err != nil {
 		return nil, err
 	}
+	return a.postIdea(ctx, r, idea, place)
+}
+
+// postIdea follows a new idea's creation: its card in the backlog's
+// channel, and the author's private confirmation with its place and
+// whether it looks like another idea.
+func (a *App) postIdea(ctx context.Context, r Request, idea prio.Idea, place int64) (*Reply, error) {
 	a.announced(ctx, r.Team, r.Channel)
 	ts, err := a.slack.Post(ctx, r.Channel, ideaCard(idea))
 	if err != nil {
@@ -151,6 +158,9 @@ func ideaCard(idea prio.Idea) Message {
 		status += fmt.Sprintf(" into #%d", idea.MergedInto)
 	}
 	line := fmt.Sprintf("Submitted by %s · %s", esc(idea.AuthorName), status)
+	if idea.Source != nil {
+		line = fmt.Sprintf("Submitted by %s %s · %s", esc(idea.AuthorName), from(idea.Source), status)
+	}
 	if idea.Supporters > 0 {
 		line += " · " + plural(idea.Supporters, "supporter")
 	}

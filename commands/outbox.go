@@ -111,7 +111,11 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 	defer cancel()
 	began := a.now()
 	m, err := a.outboxMessage(ctx, b, item)
-	if err == nil {
+	switch {
+	case err != nil:
+	case item.Kind == outbox.Thread:
+		_, err = a.slack.Post(ctx, item.Channel, m)
+	default:
 		err = a.slack.DM(ctx, item.To, m)
 	}
 	var again time.Time
@@ -135,6 +139,9 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 func (a *App) outboxMessage(ctx context.Context, b outbox.Backlog, item outbox.Item) (Message, error) {
 	if item.Kind == outbox.HookOff {
 		return hookOffMessage(b, item), nil
+	}
+	if item.Kind == outbox.Thread {
+		return a.threadLine(ctx, b, item)
 	}
 	if item.Kind == outbox.Invite {
 		ps, err := a.store.Session(ctx, b.Team, b.Channel, item.Session)
@@ -192,8 +199,11 @@ func (a *App) outboxCmd(ctx context.Context, r Request) (*Reply, error) {
 	lines := []string{head, fmt.Sprintf("*Given up after every retry* (%d, newest first):", len(dead))}
 	for _, item := range dead[:min(len(dead), 20)] {
 		to := "<@" + item.To + ">"
-		if item.Kind == outbox.Hook {
+		switch item.Kind {
+		case outbox.Hook:
 			to = esc(item.URL)
+		case outbox.Thread:
+			to = channelRef(item.Channel)
 		}
 		by := ""
 		if item.Actor != "" {
@@ -219,6 +229,8 @@ func kindWords(c outbox.Item) string {
 		return c.Event
 	case c.Kind == outbox.HookOff:
 		return "the webhook " + esc(c.URL) + " turned off"
+	case c.Kind == outbox.Thread:
+		return fmt.Sprintf("#%d is now %s, in the thread it came from", c.Idea, prio.Status(c.Status).Label())
 	case c.Kind == outbox.Invite:
 		return "invited to vote on " + refList(c.Ideas)
 	case c.Kind == outbox.Merge:

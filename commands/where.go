@@ -52,6 +52,9 @@ func (a *App) where(ctx context.Context, r Request, n int64) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if idea.Source != nil {
+		text += "\nIt was added " + from(idea.Source) + "."
+	}
 	return ephemeral(plainText(text), section("%s", text)), nil
 }
 

@@ -25,6 +25,8 @@ type Item struct {
 	Reason   string  `json:"reason,omitempty"`   // Status: why it was declined
 	Session  int64   `json:"session,omitempty"`  // Invite: the poker session
 	Ideas    []int64 `json:"ideas,omitempty"`    // Invite: the ideas it scores
+	Channel  string  `json:"channel,omitempty"`  // Thread: the source message's channel
+	TS       string  `json:"ts,omitempty"`       // and ts
 	Actor    string  `json:"actor"`              // who made the change, by name
 	ActorID  string  `json:"actor_id,omitempty"` // and by user id
 	At       int64   `json:"at"`                 // when, unix ms
@@ -75,6 +77,9 @@ const (
 	Scored = "scored" // a first score moved it from the queue to the ranking
 	Invite = "invite" // a named voter is asked to vote in a poker session
 	Hook   = "webhook"
+	// Thread is a line in the thread of the Slack message an idea came
+	// from: To is "thread:<channel>:<ts>".
+	Thread = "thread"
 	// HookOff tells a backlog owner that a webhook endpoint was disabled.
 	HookOff = "webhook_off"
 )

@@ -83,6 +83,8 @@ type Idea struct {
 
 	Supporters int64
 	Rev        int64 // bumped by every change; guards read-compute-write updates
+
+	Source *Source // the Slack message it was made from; nil when typed in
 }
 
 // Position is where an idea sits in its backlog.

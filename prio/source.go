@@ -12,6 +12,18 @@ type Source struct {
 	Author      string // who wrote the message: a user id, or "" for an app
 	AuthorName  string
 	Permalink   string
+	// Silent: priobot cannot post in the message's thread (a DM, or a
+	// private channel it is not in), so its news go by DM only.
+	Silent bool
+}
+
+// Sourced is what adding an idea with its requesters did.
+type Sourced struct {
+	Idea    Idea  // the idea made, or (Taken) the one the message made before
+	Place   int64 // a new idea's place in the queue
+	Taken   bool  // the message had made an idea in this backlog already
+	Joined  int64 // Taken: how many became its supporters now
+	Missing bool  // Taken, but that idea is gone: nothing was done
 }
 
 // TitleFrom proposes an idea's title from a message: its first line with

@@ -239,6 +239,11 @@ func (s *Server) Submit(ctx context.Context, user string, values map[string]stri
 		s.mu.Unlock()
 		return nil, fmt.Errorf("slackemu: %s has no modal open", u.Name)
 	}
+	if forged, ok := ctx.Value(forgedMeta{}).(string); ok {
+		copied := *v
+		copied.PrivateMetadata = forged
+		v = &copied
+	}
 	state := map[string]any{}
 	for _, b := range v.blocks {
 		if b.Type != "input" {
@@ -313,6 +318,14 @@ func (s *Server) Submit(ctx context.Context, user string, values map[string]stri
 	s.changedLocked()
 	s.mu.Unlock()
 	return nil, nil
+}
+
+type forgedMeta struct{}
+
+// SubmitForged submits the modal in front of user as Submit does, but
+// with private_metadata replaced: what a tampering client could send.
+func (s *Server) SubmitForged(ctx context.Context, user, privateMetadata string, values map[string]string) (map[string]string, error) {
+	return s.Submit(context.WithValue(ctx, forgedMeta{}, privateMetadata), user, values)
 }
 
 // initial is what an input holds before anyone types or picks.

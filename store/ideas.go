@@ -33,7 +33,14 @@ const (
 	fReason     = "reason"
 	fMergedInto = "merged_into"
 	fRev        = "rev"
-	valuePrefix = "v:"
+	// Where an idea made from a Slack message came from.
+	fSourceChannel = "source_channel"
+	fSourceTS      = "source_ts"
+	fSourceAuthor  = "source_author"
+	fSourceName    = "source_author_name"
+	fSourceLink    = "source_permalink"
+	fSourceSilent  = "source_silent" // "1": priobot cannot post in its thread
+	valuePrefix    = "v:"
 )
 
 func admin(a prio.Actor) string {
@@ -48,23 +55,42 @@ func admin(a prio.Actor) string {
 // place in that queue. Numbers come from one INCR per team, so they are
 // never reused across goroutines, replicas or restarts.
 func (s *Store) CreateIdea(ctx context.Context, idea prio.Idea) (prio.Idea, int64, error) {
+	idea, place, _, err := s.create(ctx, idea, nil)
+	return idea, place, err
+}
+
+// create stores a new idea; one made from a Slack message (idea.Source)
+// is made once per backlog: when the message made an idea here already,
+// nothing is created and that idea's number is returned as taken.
+// requesters become its supporters.
+func (s *Store) create(ctx context.Context, idea prio.Idea, requesters []string) (prio.Idea, int64, int64, error) {
 	n, err := s.rdb.Incr(ctx, ideaSeqKey(idea.Team)).Result()
 	if err != nil {
-		return prio.Idea{}, 0, translate(err)
+		return prio.Idea{}, 0, 0, translate(err)
 	}
 	idea.Number = n
 	t, c := idea.Team, idea.Channel
-	place, err := createIdea.Run(ctx, s.rdb,
-		with([]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c), activityKey(t, c), supportersKey(t, c, n)}, eventKeys(t, c)),
-		n, member(n), idea.Title, idea.Created.UnixMilli(),
+	args := []any{n, member(n), idea.Title, idea.Created.UnixMilli(), "", strings.Join(requesters, ","),
 		fNumber, n, fTitle, idea.Title, fDesc, idea.Description, fAuthor, idea.Author, fAuthorName, idea.AuthorName,
-		fStatus, string(idea.Status), fCreated, idea.Created.UnixMilli(), fScore, "", fRev, 0,
-	).Int64()
+		fStatus, string(idea.Status), fCreated, idea.Created.UnixMilli(), fScore, "", fRev, 0}
+	if src := idea.Source; src != nil {
+		args[4] = sourceRef(src.Channel, src.TS)
+		args = append(args, fSourceChannel, src.Channel, fSourceTS, src.TS, fSourceAuthor, src.Author, fSourceName, src.AuthorName,
+			fSourceLink, src.Permalink)
+	}
+	res, err := createIdea.Run(ctx, s.rdb,
+		with(with([]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c), activityKey(t, c), supportersKey(t, c, n)},
+			eventKeys(t, c)), []string{sourcesKey(t, c)}),
+		args...).Int64Slice()
 	if err != nil {
-		return prio.Idea{}, 0, translate(err)
+		return prio.Idea{}, 0, 0, translate(err)
+	}
+	place, taken := res[0], res[1]
+	if taken != 0 {
+		return prio.Idea{}, 0, taken, nil
 	}
 	if place == 0 {
-		return prio.Idea{}, 0, fmt.Errorf("idea number %d of team %s already in use", n, t)
+		return prio.Idea{}, 0, 0, fmt.Errorf("idea number %d of team %s already in use", n, t)
 	}
 	// The indexes live in the team's slot, so they are written apart from
 	// the backlog; an idea missing from them is still listed in its channel.
@@ -74,9 +100,10 @@ func (s *Store) CreateIdea(ctx context.Context, idea prio.Idea) (prio.Idea, int6
 		return nil
 	})
 	if err != nil {
-		return prio.Idea{}, 0, translate(err)
+		return prio.Idea{}, 0, 0, translate(err)
 	}
-	return idea, place, nil
+	idea.Supporters = int64(len(requesters))
+	return idea, place, 0, nil
 }
 
 // SetCardTS remembers the ts of an idea's card message.
@@ -276,6 +303,10 @@ func decodeIdea(team, channel string, h map[string]string) prio.Idea {
 		ScoredAt: millis(h[fScoredAt]), ScoredBy: h[fScoredBy], ScoredByName: h[fScoredName], ScoredVia: h[fScoredVia],
 		StatusBy: h[fStatusBy], StatusByName: h[fStatusName], StatusAt: millis(h[fStatusAt]), Reason: h[fReason],
 		MergedInto: parseMember(h[fMergedInto]), Rev: parseMember(h[fRev]), Agreement: h["agreement"],
+	}
+	if h[fSourceTS] != "" {
+		idea.Source = &prio.Source{Channel: h[fSourceChannel], TS: h[fSourceTS], Author: h[fSourceAuthor], AuthorName: h[fSourceName],
+			Permalink: h[fSourceLink], Silent: h[fSourceSilent] == "1"}
 	}
 	if h[fScore] != "" {
 		idea.Score, _ = strconv.ParseFloat(h[fScore], 64)

@@ -205,3 +205,10 @@ func eventKeys(team, channel string) []string {
 
 // with is keys followed by more.
 func with(keys []string, more []string) []string { return append(keys, more...) }
+
+// sourcesKey (HASH "channel:ts" of a Slack message -> idea number) makes
+// an idea from a message once per backlog.
+func sourcesKey(team, channel string) string { return backlogTag(team, channel) + "sources" }
+
+// sourceRef names a Slack message in sourcesKey.
+func sourceRef(channel, ts string) string { return channel + ":" + ts }

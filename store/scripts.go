@@ -102,6 +102,16 @@ local function tell(k, recipients, skip, facts, now)
 	end
 	return n
 end
+-- inthread writes an item for the thread of the Slack message an idea
+-- (its HASH) came from, into the outbox at KEYS[k], unless priobot cannot
+-- post there; facts say what happened.
+local function inthread(k, idea, facts, now)
+	local src = redis.call("HMGET", idea, "source_channel", "source_ts", "source_silent")
+	if not src[2] or src[3] == "1" then return 0 end
+	facts.kind, facts.channel, facts.ts = "thread", src[1], src[2]
+	enqueue(k, "thread:" .. src[1] .. ":" .. src[2], facts, now)
+	return 1
+end
 local function count(counts, from, to)
 	if from ~= to then
 		redis.call("HINCRBY", counts, from, -1)
@@ -127,23 +137,36 @@ end
 // KEYS[4] -> priobot:{T:C}:counts     (HASH)
 // KEYS[5] -> priobot:{T:C}:activity   (ZSET)
 // KEYS[6] -> its supporters (SET, empty), KEYS[7..16] -> the backlog's
-// event keys: idea.created goes to its webhooks
+// event keys: idea.created goes to its webhooks, KEYS[17] -> the
+// backlog's sources (HASH "channel:ts" of a Slack message -> idea number)
 // ARGV[1] -> the idea's number; ARGV[2] -> its member; ARGV[3] -> title;
-// ARGV[4] -> now (unix ms); ARGV[5..] -> field, value pairs for the hash
-// Output: the idea's 1-based place in the queue, or 0 when the number was taken.
+// ARGV[4] -> now (unix ms); ARGV[5] -> its source message ("channel:ts",
+// "" for none); ARGV[6] -> who asked for it ("U1,U2": supporters besides
+// the author); ARGV[7..] -> field, value pairs for the hash
+// Output: {the idea's 1-based place in the queue (0 when not created),
+// the idea already made from that message (0 for none)}. A number taken
+// already creates nothing: {0, 0}.
 var createIdea = redis.NewScript(prelude + `
-if redis.call("EXISTS", KEYS[1]) == 1 then
-	return 0
+if ARGV[5] ~= "" then
+	local taken = redis.call("HGET", KEYS[17], ARGV[5])
+	if taken then return {0, tonumber(taken)} end
 end
-redis.call("HSET", KEYS[1], unpack(ARGV, 5))
+if redis.call("EXISTS", KEYS[1]) == 1 then
+	return {0, 0}
+end
+redis.call("HSET", KEYS[1], unpack(ARGV, 7))
 redis.call("ZADD", KEYS[2], ARGV[1], ARGV[2])
 redis.call("HSET", KEYS[3], ARGV[1], ARGV[3])
 redis.call("HINCRBY", KEYS[4], "new", 1)
 redis.call("ZADD", KEYS[5], ARGV[4], "new:" .. ARGV[1])
 local author = redis.call("HMGET", KEYS[1], "author", "author_name")
+if ARGV[5] ~= "" then redis.call("HSET", KEYS[17], ARGV[5], ARGV[1]) end
+for u in string.gmatch(ARGV[6], "[^,]+") do
+	if u ~= author[1] then redis.call("SADD", KEYS[6], u) end
+end
 announce(7, {event = "idea.created", idea = tonumber(ARGV[1]), actor_id = author[1], actor = author[2], at = tonumber(ARGV[4])},
 	KEYS[1], KEYS[6], ARGV[2], tonumber(ARGV[4]))
-return redis.call("ZRANK", KEYS[2], ARGV[2]) + 1
+return {redis.call("ZRANK", KEYS[2], ARGV[2]) + 1, 0}
 `)
 
 // setStatus moves an idea to a status if the actor may and the idea's
@@ -176,6 +199,8 @@ local people = redis.call("SMEMBERS", KEYS[8])
 table.insert(people, 1, redis.call("HGET", KEYS[1], "author"))
 local n = tell(9, people, ARGV[1], {kind = "status", idea = tonumber(ARGV[8]), from = cur, status = to,
 	reopen = ARGV[3] == "reopen", reason = ARGV[4], actor = ARGV[9], at = tonumber(ARGV[5])}, tonumber(ARGV[5]))
+inthread(9, KEYS[1], {idea = tonumber(ARGV[8]), from = cur, status = to, reopen = ARGV[3] == "reopen", reason = ARGV[4],
+	actor = ARGV[9], at = tonumber(ARGV[5])}, tonumber(ARGV[5]))
 announce(14, {event = "idea.updated", change = "status", idea = tonumber(ARGV[8]), from = cur, status = to, reason = ARGV[4],
 	actor = ARGV[9], actor_id = ARGV[1], at = tonumber(ARGV[5])}, KEYS[1], KEYS[8], ARGV[7], tonumber(ARGV[5]))
 return {"ok", cur, to, n}
@@ -222,6 +247,7 @@ local n = tell(11, moved, ARGV[1], {kind = "merge", idea = tonumber(ARGV[5]), in
 count(KEYS[8], from, "merged")
 redis.call("ZADD", KEYS[9], ARGV[3], "status:" .. ARGV[5])
 local now = tonumber(ARGV[3])
+inthread(11, KEYS[1], {idea = tonumber(ARGV[5]), into = tonumber(ARGV[6]), from = from, status = "merged", actor = ARGV[7], at = now}, now)
 announce(16, {event = "idea.updated", change = "merge", idea = tonumber(ARGV[5]), from = from, status = "merged",
 	into = tonumber(ARGV[6]), actor = ARGV[7], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[2], ARGV[4], now)
 local has = redis.call("SCARD", KEYS[4])
@@ -303,6 +329,7 @@ local now = tonumber(ARGV[8])
 announce(15, {event = "idea.updated", change = "score", idea = tonumber(ARGV[10]), from = before, status = ARGV[6],
 	actor = ARGV[11], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[9], ARGV[9], now)
 if ARGV[7] == "poker" then
+	inthread(10, KEYS[1], {idea = tonumber(ARGV[10]), from = cur, status = to, session = tonumber(ARGV[12]), actor = ARGV[11], at = now}, now)
 	announce(15, {event = "poker.accepted", idea = tonumber(ARGV[10]), poker = {session = tonumber(ARGV[12]), framework = fw},
 		actor = ARGV[11], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[9], ARGV[9], now)
 end

@@ -153,6 +153,9 @@ func idea(s outbox.Snapshot) *Idea {
 	if s.List != "" {
 		out.Rank = &Rank{List: s.List, Place: s.Place, Of: s.Of}
 	}
+	if src := i.Source; src != nil {
+		out.Source = &Source{Channel: src.Channel, TS: src.TS, Permalink: src.Permalink}
+	}
 	return out
 }
 

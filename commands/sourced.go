@@ -1,0 +1,237 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/priobot/priobot/prio"
+)
+
+// Shortcuts and the form they open (the manifest declares the shortcuts
+// by these callback ids).
+const (
+	scAddToBacklog = "add_to_backlog" // message shortcut "Add to backlog"
+	scNewIdea      = "new_idea"       // global shortcut "New idea"
+	actHomeNewIdea = "home_new_idea"  // the App Home's New idea button
+	viewIdeaFrom   = "idea_from"      // private_metadata: formMeta
+	inputBacklog   = "backlog"
+	inputAskers    = "requesters"
+)
+
+// formMeta is what the idea form remembers: who opened it, in which
+// workspace (a submission from anyone else is refused), and the message
+// it was opened on, if any.
+type formMeta struct {
+	Team    string `json:"t"`
+	User    string `json:"u"`
+	Channel string `json:"c,omitempty"` // the message's conversation
+	TS      string `json:"ts,omitempty"`
+	Author  string `json:"a,omitempty"` // who wrote the message
+}
+
+// addToBacklog serves the message shortcut **Add to backlog**: the idea
+// form, filled in from the message.
+func (a *App) addToBacklog(ctx context.Context, r Request) (*Reply, error) {
+	m := r.Shared
+	meta := formMeta{Team: r.Team, User: r.User, Channel: m.Channel, TS: m.TS, Author: m.User}
+	text := prio.Unmark(m.Text)
+	desc := []rune(strings.TrimSpace(text))
+	if len(desc) > prio.MaxDescription {
+		desc = append(desc[:prio.MaxDescription-1], '…')
+	}
+	f := sourcedForm{meta: meta, title: prio.TitleFrom(m.Text), description: string(desc)}
+	if !dm(m.Channel, m.ChannelName) {
+		f.backlog = m.Channel
+	}
+	if userID.MatchString(m.User) {
+		f.requesters = []string{m.User}
+	}
+	if f.title == "" {
+		f.notes = append(f.notes, "This message has no text: give the idea a title.")
+	}
+	if a.private(ctx, m.Channel, m.ChannelName) {
+		f.notes = append(f.notes, "This message is in a private conversation. Added to a backlog in another channel, its title and description will be visible there.")
+	}
+	return nil, a.slack.OpenModal(ctx, r.TriggerID, f.view())
+}
+
+// newIdeaShortcut serves the global shortcut **New idea** and the App
+// Home's **New idea** button: the idea form with a backlog picker.
+func (a *App) newIdeaShortcut(ctx context.Context, r Request) (*Reply, error) {
+	return nil, a.slack.OpenModal(ctx, r.TriggerID, sourcedForm{meta: formMeta{Team: r.Team, User: r.User}}.view())
+}
+
+// dm says whether a conversation is a direct message or a group DM: no
+// backlog lives there, and priobot may not read it (it has no im:read).
+func dm(channel, name string) bool {
+	return strings.HasPrefix(channel, "D") || name == "directmessage" || strings.HasPrefix(name, "mpdm-")
+}
+
+// private says whether a conversation's messages are private to its
+// members: a DM, a group DM or a private channel (or one priobot cannot see).
+func (a *App) private(ctx context.Context, channel, name string) bool {
+	if dm(channel, name) {
+		return true
+	}
+	private, err := a.slack.ChannelPrivate(ctx, channel)
+	return err != nil || private
+}
+
+// sourcedForm is the form the shortcuts open.
+type sourcedForm struct {
+	meta               formMeta
+	title, description string
+	backlog            string
+	requesters         []string
+	notes              []string
+}
+
+func (f sourcedForm) view() slack.ModalViewRequest {
+	label := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
+	title := slack.NewPlainTextInputBlockElement(label("Dark mode"), "value")
+	title.MaxLength, title.InitialValue = prio.MaxTitle, f.title
+	desc := slack.NewPlainTextInputBlockElement(label("Who needs it, and why?"), "value")
+	desc.Multiline, desc.MaxLength, desc.InitialValue = true, prio.MaxDescription, f.description
+	descBlock := slack.NewInputBlock(inputDesc, label("Description"), nil, desc)
+	descBlock.Optional = true
+	backlog := slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, label("Choose a channel"), "value")
+	backlog.InitialConversation = f.backlog
+	backlog.Filter = &slack.SelectBlockElementFilter{Include: []string{"public", "private"}, ExcludeBotUsers: true}
+	askers := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, label("Who asked for it?"), "value")
+	askers.InitialUsers = f.requesters
+	askersBlock := slack.NewInputBlock(inputAskers, label("Requested by"), label("They support it and hear how it moves."), askers)
+	askersBlock.Optional = true
+	blocks := []slack.Block{
+		slack.NewInputBlock(inputTitle, label("Title"), nil, title),
+		descBlock,
+		slack.NewInputBlock(inputBacklog, label("Backlog"), label("The channel whose backlog gets the idea."), backlog),
+		askersBlock,
+	}
+	for _, n := range f.notes {
+		blocks = append(blocks, note("%s", n))
+	}
+	meta, _ := json.Marshal(f.meta)
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: viewIdeaFrom, PrivateMetadata: string(meta),
+		Title: label("New idea"), Submit: label("Add to backlog"), Close: label("Cancel"),
+		Blocks: slack.Blocks{BlockSet: blocks},
+	}
+}
+
+var (
+	channelID = regexp.MustCompile(`^[CG][A-Z0-9]{2,31}$`)
+	userID    = regexp.MustCompile(`^[UW][A-Z0-9]{2,31}$`)
+)
+
+// submitIdeaFrom serves the form: a new idea in the chosen backlog, its
+// requesters as supporters, and (from a message) a reply in the message's
+// thread; or, for a message added here before, support for that idea.
+func (a *App) submitIdeaFrom(ctx context.Context, r Request) (*Reply, error) {
+	var meta formMeta
+	if err := json.Unmarshal([]byte(r.PrivateMetadata), &meta); err != nil || meta.User != r.User || meta.Team != r.Team ||
+		(meta.Channel != "" && !channelID.MatchString(meta.Channel) && !strings.HasPrefix(meta.Channel, "D")) {
+		return &Reply{ViewErrors: map[string]string{inputTitle: "This form was not opened by you here. Open it again from the message or the ⚡ menu."}}, nil
+	}
+	backlog := r.Values[inputBacklog]
+	if !channelID.MatchString(backlog) {
+		return &Reply{ViewErrors: map[string]string{inputBacklog: "Choose the channel whose backlog gets the idea."}}, nil
+	}
+	var askers []string
+	for _, u := range strings.Split(r.Values[inputAskers], ",") {
+		if userID.MatchString(u) && u != r.User {
+			askers = append(askers, u)
+		}
+	}
+	if prio.TitleFrom(r.Values[inputTitle]) == "" {
+		return &Reply{ViewErrors: map[string]string{inputTitle: "Give the idea a title: what should people call it?"}}, nil
+	}
+	idea, err := prio.NewIdea(r.Team, backlog, r.User, r.Values[inputTitle], r.Values[inputDesc], a.now())
+	if err != nil {
+		return &Reply{ViewErrors: map[string]string{inputTitle: prio.ErrorMessage(err)}}, nil
+	}
+	idea.AuthorName = r.UserName
+	if meta.TS != "" {
+		idea.Source = &prio.Source{Channel: meta.Channel, TS: meta.TS, Author: meta.Author, Permalink: a.slack.Permalink(ctx, meta.Channel, meta.TS)}
+		if u, err := a.slack.User(ctx, meta.Author); err == nil && meta.Author != "" {
+			idea.Source.AuthorName = u.Name
+		}
+	}
+	a.notePrivacy(ctx, r.Team, backlog)
+	done, err := a.store.CreateRequested(ctx, idea, askers, r.actor(), a.now())
+	if err != nil {
+		return nil, err
+	}
+	br := r
+	br.Channel = backlog
+	var reply *Reply
+	switch {
+	case done.Missing:
+		reply = ephemeral(fmt.Sprintf("That message was added to %s's backlog before, as #%d, which is gone now; nothing was changed.", channelRef(backlog), done.Idea.Number))
+	case done.Taken:
+		a.refreshCard(r.Team, backlog, done.Idea.Number)
+		a.announced(ctx, r.Team, backlog)
+		_, where, err := a.whereText(ctx, r.Team, backlog, done.Idea.Number)
+		if err != nil {
+			return nil, err
+		}
+		text := fmt.Sprintf("That message is already #%d in %s's backlog, so no second idea was made. %s", done.Idea.Number, channelRef(backlog), where)
+		if done.Joined > 0 {
+			text += fmt.Sprintf("\n%s joined its supporters: %s now.", plural(done.Joined, "person"), plural(done.Idea.Supporters, "supporter"))
+		}
+		reply = ephemeral(plainText(text), section("%s", text))
+	default:
+		if reply, err = a.postIdea(ctx, br, done.Idea, done.Place); err != nil {
+			return nil, err
+		}
+		if idea.Source != nil {
+			said := a.replyInThread(ctx, done.Idea, done.Place)
+			reply.Text += " " + said
+			reply.Blocks = append(reply.Blocks, note("%s", said))
+		}
+	}
+	if err := a.slack.PostEphemeral(ctx, backlog, r.User, reply.Message); err != nil {
+		_ = a.slack.DM(ctx, r.User, reply.Message) // not in the channel: say it in a DM
+	}
+	return nil, nil
+}
+
+// replyInThread answers in the thread of the message an idea came from,
+// pinging nobody; it returns what to tell whoever added it. Where priobot
+// cannot post (a DM, a private channel it is not in), the idea's news go
+// by DM only.
+func (a *App) replyInThread(ctx context.Context, idea prio.Idea, place int64) string {
+	src := idea.Source
+	text := fmt.Sprintf("Added to %s's backlog as #%d %s — %s awaiting scoring. Updates will follow here.",
+		channelRef(idea.Channel), idea.Number, esc(prio.Shorten(idea.Title, 80)), ordinal(place))
+	if _, err := a.slack.Post(ctx, src.Channel, Message{Text: text, ThreadTS: src.TS}); err != nil {
+		a.log.InfoContext(ctx, "source thread not answered", "channel", src.Channel, "idea", idea.Number, "err", err)
+		if err := a.store.SilenceSource(ctx, idea.Team, idea.Channel, idea.Number); err != nil {
+			a.log.WarnContext(ctx, "source not silenced", "idea", idea.Number, "err", err)
+		}
+		return "I can't post in the conversation that message is in, so its thread won't get updates; its requesters hear by direct message."
+	}
+	return "I said so in the message's thread; updates will follow there."
+}
+
+// from says where an idea came from, linked to the message: "from dana's
+// message in #support".
+func from(src *prio.Source) string {
+	who := "a message"
+	if src.AuthorName != "" {
+		who = esc(src.AuthorName) + "'s message"
+	}
+	if src.Permalink != "" {
+		who = "<" + src.Permalink + "|" + who + ">"
+	}
+	if strings.HasPrefix(src.Channel, "D") {
+		return "from " + who + " in a direct message"
+	}
+	return "from " + who + " in " + channelRef(src.Channel)
+}

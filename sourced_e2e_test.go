@@ -1,0 +1,155 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/priobot/priobot/slackemu"
+)
+
+// shortcut picks "Add to backlog" on m as user and waits for the form.
+func (h *harness) shortcut(user string, m slackemu.Message) slackemu.View {
+	h.t.Helper()
+	if err := h.emu.MessageShortcut(h.t.Context(), user, m, "Add to backlog"); err != nil {
+		h.t.Fatal(err)
+	}
+	return h.form(user)
+}
+
+// form waits for the modal in front of user.
+func (h *harness) form(user string) slackemu.View {
+	h.t.Helper()
+	var v slackemu.View
+	if err := h.emu.Wait(h.t.Context(), func() bool { var ok bool; v, ok = h.emu.Modal(user); return ok }); err != nil {
+		h.t.Fatal("no form opened")
+	}
+	return v
+}
+
+// submit presses the form's submit button as user and fails on errors.
+func (h *harness) submit(user string, values map[string]string) {
+	h.t.Helper()
+	errs, err := h.emu.Submit(h.t.Context(), user, values)
+	if err != nil || len(errs) > 0 {
+		h.t.Fatalf("submit: %v %v", errs, err)
+	}
+}
+
+// A customer's request in #support becomes an idea in #product's
+// backlog in two clicks; whoever wrote it supports it, and the thread
+// where it was asked hears of every move. A second add makes no second idea.
+func TestMessageBecomesAnIdeaAndTheThreadHearsBack(t *testing.T) {
+	p := newPokerTable(t)
+	support := p.emu.AddChannel("support", slackemu.ChannelOptions{})
+	dana := p.emu.AddUser("dana", slackemu.UserOptions{})
+	asked, err := p.emu.Say(dana, support, "", "Dark mode please\nOur night shift can't read the screens. <@"+p.carl+"|carl> agrees.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.shortcut(p.bob, asked)
+	p.submit(p.bob, map[string]string{"backlog": p.product})
+
+	card := p.message(p.product, "#1 Dark mode please", "Our night shift can't read the screens. @carl agrees.", "Submitted by bob", "1 supporter",
+		"from dana's message in #support")
+	if len(card.Mentions) != 0 {
+		t.Errorf("the card pings %v", card.Mentions)
+	}
+	reply := p.waitMessage(func() []slackemu.Message { return p.emu.Thread(support, asked.TS) },
+		[]string{"Added to #product's backlog as #1 Dark mode please — 1st awaiting scoring. Updates will follow here."})
+	if len(reply.Mentions) != 0 {
+		t.Errorf("the thread reply pings %v", reply.Mentions)
+	}
+	p.ephemeral(p.bob, p.product, "Thanks! #1 Dark mode please is in the backlog", "I said so in the message's thread; updates will follow there.")
+
+	// carl adds the same message, naming ann as asking too.
+	p.shortcut(p.carl, asked)
+	p.submit(p.carl, map[string]string{"backlog": p.product, "requesters": dana + "," + p.ann})
+	p.ephemeral(p.carl, p.product, "That message is already #1 in #product's backlog, so no second idea was made.",
+		"2 people joined its supporters: 3 supporters now.")
+	if n := len(p.emu.Messages(p.product)); n != 1 {
+		t.Errorf("%d messages in #product, want the one card", n)
+	}
+
+	// Every move reaches the thread, and the supporters by DM.
+	p.slash(p.ann, p.product, "/backlog", "owners add "+mention(p.ann, "ann"))
+	p.slash(p.ann, p.product, "/backlog", "status #1 planned")
+	p.waitMessage(func() []slackemu.Message { return p.emu.Thread(support, asked.TS) }, []string{"#1 Dark mode please is now planned — ann"})
+	p.dm(dana, "In #product, ann moved #1 Dark mode please from awaiting scoring to planned.")
+	p.dm(p.carl, "In #product, ann moved #1 Dark mode please from awaiting scoring to planned.")
+	p.slash(p.ann, p.product, "/backlog", "decline #1 Not this quarter")
+	p.waitMessage(func() []slackemu.Message { return p.emu.Thread(support, asked.TS) }, []string{"#1 Dark mode please is now declined — ann: “Not this quarter”"})
+	p.slash(p.ann, p.product, "/backlog", "reopen #1")
+	p.waitMessage(func() []slackemu.Message { return p.emu.Thread(support, asked.TS) }, []string{"#1 Dark mode please is back in play, awaiting scoring — ann"})
+	for _, m := range p.emu.Thread(support, asked.TS) {
+		if len(m.Mentions) != 0 {
+			t.Errorf("%q pings %v", m.Text, m.Mentions)
+		}
+	}
+	p.slash(dana, p.product, "/backlog", "#1")
+	p.ephemeral(dana, p.product, "from dana's message in #support")
+}
+
+// From a private channel priobot is not in: the form warns that the text
+// will show in the backlog's channel; the idea is made, its author told
+// the thread gets no updates, and the news go by DM.
+func TestMessageFromWherePriobotCannotPost(t *testing.T) {
+	p := newPokerTable(t)
+	secret := p.emu.AddChannel("deals", slackemu.ChannelOptions{Private: true, NoBot: true})
+	dana := p.emu.AddUser("dana", slackemu.UserOptions{})
+	asked, _ := p.emu.Say(dana, secret, "", "SSO for the big customer")
+	form := p.shortcut(p.bob, asked)
+	if !strings.Contains(form.Text, "This message is in a private conversation. Added to a backlog in another channel, its title and description will be visible there.") {
+		t.Errorf("the form says %q", form.Text)
+	}
+	p.submit(p.bob, map[string]string{"backlog": p.product})
+	p.ephemeral(p.bob, p.product, "#1 SSO for the big customer is in the backlog",
+		"I can't post in the conversation that message is in, so its thread won't get updates; its requesters hear by direct message.")
+	p.slash(p.ann, p.product, "/backlog", "status #1 planned")
+	p.dm(dana, "In #product, ann moved #1 SSO for the big customer from awaiting scoring to planned.")
+	tries := 0
+	for _, c := range p.emu.Calls("chat.postMessage") {
+		if c.Params["channel"] == secret {
+			tries++
+		}
+	}
+	if tries != 1 {
+		t.Errorf("%d posts tried in #deals, want only the first reply", tries)
+	}
+
+	// A message of files only: the title must be typed.
+	files, _ := p.emu.Say(dana, p.design, "", "")
+	form = p.shortcut(p.bob, files)
+	if !strings.Contains(form.Text, "This message has no text: give the idea a title.") {
+		t.Errorf("the form says %q", form.Text)
+	}
+	errs, err := p.emu.Submit(t.Context(), p.bob, map[string]string{"backlog": p.product})
+	if err != nil || errs["title"] != "Give the idea a title: what should people call it?" {
+		t.Errorf("an empty title was taken: %v %v", errs, err)
+	}
+}
+
+// The ⚡ menu's New idea: the same form, with a backlog picker and no source.
+func TestGlobalShortcutNewIdea(t *testing.T) {
+	p := newPokerTable(t)
+	if err := p.emu.GlobalShortcut(t.Context(), p.bob, "New idea"); err != nil {
+		t.Fatal(err)
+	}
+	p.form(p.bob)
+	p.submit(p.bob, map[string]string{"title": "Export to CSV", "backlog": p.design, "requesters": p.dan})
+	p.message(p.design, "#1 Export to CSV", "Submitted by bob", "1 supporter")
+	p.ephemeral(p.bob, p.design, "Thanks! #1 Export to CSV is in the backlog")
+
+	// A form whose metadata names someone else is refused.
+	if err := p.emu.GlobalShortcut(t.Context(), p.carl, "New idea"); err != nil {
+		t.Fatal(err)
+	}
+	p.form(p.carl)
+	errs, err := p.emu.SubmitForged(t.Context(), p.carl, `{"t":"`+slackemu.DefaultTeam+`","u":"`+p.bob+`"}`,
+		map[string]string{"title": "Forged", "backlog": p.design})
+	if err != nil || errs["title"] == "" {
+		t.Errorf("a forged form was taken: %v %v", errs, err)
+	}
+	if n := len(p.emu.Messages(p.design)); n != 1 {
+		t.Errorf("%d messages in #design, want the one card", n)
+	}
+}

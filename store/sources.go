@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/priobot/priobot/prio"
+)
+
+// supportSource adds people as supporters of the idea a Slack message
+// made (a second "Add to backlog" on it), if it is still that idea and
+// open; the idea's author is left out.
+//
+// KEYS[1] -> the backlog's sources, KEYS[2] -> the idea, KEYS[3] -> its
+// supporters, KEYS[4..13] -> the backlog's event keys (idea.updated)
+// ARGV[1] -> the message ("channel:ts"), ARGV[2] -> the idea's number,
+// ARGV[3] -> the people ("U1,U2"), ARGV[4] -> now (unix ms), ARGV[5] ->
+// who added the message again, ARGV[6] -> their name, ARGV[7] -> member
+// Output: {how many became supporters, supporters, status}, or {-1} when
+// the message no longer names that idea.
+var supportSource = redis.NewScript(prelude + `
+if redis.call("HGET", KEYS[1], ARGV[1]) ~= ARGV[2] or redis.call("EXISTS", KEYS[2]) == 0 then return {-1} end
+local status = redis.call("HGET", KEYS[2], "status")
+local had = redis.call("SCARD", KEYS[3])
+if isopen(status) then
+	local author = redis.call("HGET", KEYS[2], "author")
+	for u in string.gmatch(ARGV[3], "[^,]+") do
+		if u ~= author then redis.call("SADD", KEYS[3], u) end
+	end
+end
+local has = redis.call("SCARD", KEYS[3])
+if has ~= had then
+	redis.call("HINCRBY", KEYS[2], "rev", 1)
+	announce(4, {event = "idea.updated", change = "supporters", idea = tonumber(ARGV[2]), from = tostring(had), status = tostring(has),
+		actor = ARGV[6], actor_id = ARGV[5], at = tonumber(ARGV[4])}, KEYS[2], KEYS[3], ARGV[7], tonumber(ARGV[4]))
+end
+return {has - had, has, status}
+`)
+
+// CreateRequested makes an idea with requesters as its supporters, in one
+// script. One made from a Slack message (idea.Source) is made once per
+// backlog: when the message made an idea here already, requesters and
+// actor join that idea's supporters instead. Two people adding one
+// message at once make one idea.
+func (s *Store) CreateRequested(ctx context.Context, idea prio.Idea, requesters []string, actor prio.Actor, now time.Time) (prio.Sourced, error) {
+	if idea.Source == nil {
+		created, place, _, err := s.create(ctx, idea, requesters)
+		return prio.Sourced{Idea: created, Place: place}, err
+	}
+	t, c := idea.Team, idea.Channel
+	ref := sourceRef(idea.Source.Channel, idea.Source.TS)
+	taken, err := s.rdb.HGet(ctx, sourcesKey(t, c), ref).Int64()
+	if err != nil && err != redis.Nil {
+		return prio.Sourced{}, translate(err)
+	}
+	if taken == 0 {
+		created, place, raced, err := s.create(ctx, idea, requesters)
+		if err != nil || raced == 0 {
+			return prio.Sourced{Idea: created, Place: place}, err
+		}
+		taken = raced
+	}
+	res, err := supportSource.Run(ctx, s.rdb, with([]string{sourcesKey(t, c), ideaKey(t, c, taken), supportersKey(t, c, taken)}, eventKeys(t, c)),
+		ref, taken, strings.Join(append(requesters, actor.ID), ","), now.UnixMilli(), actor.ID, actor.Name, member(taken)).Slice()
+	if err != nil {
+		return prio.Sourced{}, translate(err)
+	}
+	if res[0].(int64) < 0 {
+		return prio.Sourced{Taken: true, Missing: true, Idea: prio.Idea{Number: taken}}, nil
+	}
+	return prio.Sourced{Taken: true, Joined: res[0].(int64), Idea: prio.Idea{Team: t, Channel: c, Number: taken, Supporters: res[1].(int64),
+		Status: prio.Status(res[2].(string))}}, nil
+}
+
+// SilenceSource marks idea n's source thread as one priobot cannot post
+// in: its news then go by DM only.
+func (s *Store) SilenceSource(ctx context.Context, team, channel string, n int64) error {
+	return translate(s.rdb.HSet(ctx, ideaKey(team, channel, n), fSourceSilent, "1").Err())
+}
