@@ -153,3 +153,35 @@ func TestGlobalShortcutNewIdea(t *testing.T) {
 		t.Errorf("%d messages in #design, want the one card", n)
 	}
 }
+
+// In a DM or a group DM there is no backlog: /idea opens the form with a
+// backlog picker and what was typed; /backlog and /poker say where to go;
+// and nothing asks Slack about the conversation (no im:read, mpim:read).
+func TestCommandsOutsideAChannel(t *testing.T) {
+	p := newPokerTable(t)
+	im := p.emu.IM(p.bob)
+	group := p.emu.AddChannel("mpdm-bob--carl-1", slackemu.ChannelOptions{Private: true})
+	p.slash(p.bob, im, "/idea", "Dark mode | for the night shift")
+	p.form(p.bob)
+	p.submit(p.bob, map[string]string{"backlog": p.product})
+	p.message(p.product, "#1 Dark mode", "for the night shift", "Submitted by bob")
+	for _, c := range []string{im, group} {
+		p.slash(p.bob, c, "/backlog", "")
+		p.ephemeral(p.bob, c, "Backlogs live in channels: run /backlog in the channel whose backlog you mean. Here, /backlog mine lists your ideas")
+		p.slash(p.bob, c, "/poker", "#1")
+		p.ephemeral(p.bob, c, "Backlogs live in channels: run /poker in the channel whose backlog you mean, and the session runs in a thread there.")
+		p.slash(p.bob, c, "/backlog", "status #1 planned")
+	}
+	p.slash(p.bob, im, "/backlog", "#1")
+	p.ephemeral(p.bob, im, "#1 Dark mode is 1st of 1 awaiting scoring in #product's backlog.")
+	p.slash(p.bob, group, "/backlog", "mine")
+	p.ephemeral(p.bob, group, "#1 Dark mode")
+	for _, c := range p.emu.Calls() {
+		if c.Error == "missing_scope" {
+			t.Errorf("%s needed a scope priobot does not ask for: %v", c.Method, c.Params)
+		}
+	}
+	if strings.Contains(p.emu.Messages(p.product)[0].Text, "planned") {
+		t.Error("a status change typed in a DM was made")
+	}
+}

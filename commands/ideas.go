@@ -13,6 +13,12 @@ import (
 
 // submitIdea serves `/idea <title> | <description>`; `/idea` alone opens the form.
 func (a *App) submitIdea(ctx context.Context, r Request) (*Reply, error) {
+	if dm(r.Channel, r.ChannelName) {
+		// No backlog here: the form asks for one, with what was typed.
+		title, description := prio.SplitIdea(r.Text)
+		f := sourcedForm{meta: formMeta{Team: r.Team, User: r.User}, title: title, description: description}
+		return nil, a.slack.OpenModal(ctx, r.TriggerID, f.view())
+	}
 	if strings.TrimSpace(r.Text) == "" {
 		return nil, a.slack.OpenModal(ctx, r.TriggerID, ideaForm(r.Channel))
 	}

@@ -235,3 +235,30 @@ func from(src *prio.Source) string {
 	}
 	return "from " + who + " in " + channelRef(src.Channel)
 }
+
+// inChannel serves a command only in a channel: backlogs live there, and
+// a DM or group DM is not priobot's to read (it has no im:read). Where
+// to run it is answered privately instead.
+func inChannel(where string, h Handler) Handler {
+	return func(ctx context.Context, r Request) (*Reply, error) {
+		if dm(r.Channel, r.ChannelName) {
+			return nil, prio.Errorf(prio.Invalid, "Backlogs live in channels: %s. Here, `/backlog mine` lists your ideas, `/backlog #12` says where one sits, and `/idea` opens a form to add one to any channel's backlog.", where)
+		}
+		return h(ctx, r)
+	}
+}
+
+// Where to run a command that needs a backlog.
+const (
+	backlogWhere = "run `/backlog` in the channel whose backlog you mean"
+	pokerWhere   = "run `/poker` in the channel whose backlog you mean, and the session runs in a thread there"
+)
+
+// backlogHere serves `/backlog`: in a channel, its backlog; anywhere,
+// where one idea sits.
+func (a *App) backlogHere(ctx context.Context, r Request) (*Reply, error) {
+	if strings.HasPrefix(strings.TrimSpace(r.Text), "#") {
+		return a.backlog(ctx, r)
+	}
+	return inChannel(backlogWhere, a.backlog)(ctx, r)
+}

@@ -169,3 +169,11 @@ func actionTS() string {
 	now := time.Now()
 	return fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000)
 }
+
+// IM is the direct-message conversation between the bot and a person, where
+// they can type commands too.
+func (s *Server) IM(user string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.imLocked(user).id
+}

@@ -299,6 +299,10 @@ func (s *Server) conversationsInfo(p params) (map[string]any, error) {
 	if !ok {
 		return nil, apiError("channel_not_found")
 	}
+	if c.im || strings.HasPrefix(c.name, "mpdm-") {
+		// The manifest asks for no im:read or mpim:read, as Slack would check.
+		return nil, apiError("missing_scope")
+	}
 	return map[string]any{"channel": map[string]any{"id": c.id, "name": c.name, "is_private": c.private,
 		"is_im": c.im, "is_channel": !c.im && !c.private, "is_group": c.private, "is_member": c.botMember,
 		"context_team_id": c.team}}, nil
