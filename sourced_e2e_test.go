@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -184,4 +185,31 @@ func TestCommandsOutsideAChannel(t *testing.T) {
 	if strings.Contains(p.emu.Messages(p.product)[0].Text, "planned") {
 		t.Error("a status change typed in a DM was made")
 	}
+}
+
+// Links to where the work lives: the author or an owner adds them, at
+// most five, https only; they show on the card and in where-it-sits.
+func TestLinks(t *testing.T) {
+	p := newPokerTable(t)
+	p.idea(p.bob, p.product, "Dark mode")
+	p.slash(p.ann, p.product, "/backlog", "owners add "+mention(p.ann, "ann"))
+	p.slash(p.carl, p.product, "/backlog", "link #1 <https://tracker.example.com/browse/PROJ-12>")
+	p.ephemeral(p.carl, p.product, "Only #1's author or this backlog's owners (and workspace admins) can change its links.")
+	p.slash(p.bob, p.product, "/backlog", "link #1 <https://tracker.example.com/browse/PROJ-12>")
+	p.ephemeral(p.bob, p.product, "#1 now links to https://tracker.example.com/browse/PROJ-12. The link shows on its card and in /backlog #1.")
+	p.message(p.product, "#1 Dark mode", "Links: tracker.example.com/browse/PROJ-12")
+	p.slash(p.ann, p.product, "/backlog", "link #1 https://tracker.example.com/browse/PROJ-12")
+	p.ephemeral(p.ann, p.product, "#1 links to https://tracker.example.com/browse/PROJ-12 already.")
+	for i := range 4 {
+		p.slash(p.ann, p.product, "/backlog", fmt.Sprintf("link #1 https://docs.example.com/spec-%d", i))
+	}
+	p.slash(p.ann, p.product, "/backlog", "link #1 https://docs.example.com/more")
+	p.ephemeral(p.ann, p.product, "#1 has 5 links already, the most an idea may have. /backlog unlink #1 <url> makes room.")
+	p.slash(p.ann, p.product, "/backlog", "link #1 http://insecure.example.com/")
+	p.ephemeral(p.ann, p.product, "Links must be https:// URLs")
+	p.slash(p.bob, p.product, "/backlog", "unlink #1 https://docs.example.com/spec-0")
+	p.ephemeral(p.bob, p.product, "#1 no longer links to https://docs.example.com/spec-0.")
+	p.slash(p.dan, p.product, "/backlog", "#1")
+	p.ephemeral(p.dan, p.product, "#1 Dark mode is 1st of 1 awaiting scoring", "Links: tracker.example.com/browse/PROJ-12 · docs.example.com/spec-1")
+	p.message(p.product, "#1 Dark mode", "Links: tracker.example.com/browse/PROJ-12 · docs.example.com/spec-1 · docs.example.com/spec-2 · docs.example.com/spec-3")
 }

@@ -112,6 +112,7 @@ type Store interface {
 	Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) (told int, err error)
 	CreateRequested(ctx context.Context, idea prio.Idea, requesters []string, actor prio.Actor, now time.Time) (prio.Sourced, error)
 	SilenceSource(ctx context.Context, team, channel string, n int64) error
+	ChangeLinks(ctx context.Context, team, channel string, n int64, actor prio.Actor, op, link string, now time.Time) error
 	ToggleSupport(ctx context.Context, team, channel string, n int64, user prio.Actor, now time.Time) (bool, int64, error)
 	Supporters(ctx context.Context, team, channel string, n int64) ([]string, error)
 	SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, session int64, now time.Time) (prio.Idea, int, error)
@@ -340,6 +341,8 @@ func (a *App) Routes() []Route {
 		{Kind: Slash, Name: "/backlog", Sub: "merge", Usage: "/backlog merge #12 into #7", Help: "Merge a duplicate; its supporters move along (owners, or its author).", Handle: inChannel(backlogWhere, a.merge)},
 		{Kind: Slash, Name: "/backlog", Sub: "reopen", Usage: "/backlog reopen #12", Help: "Put a shipped, declined or merged idea back in play (owners).", Handle: inChannel(backlogWhere, a.reopen)},
 		{Kind: Slash, Name: "/backlog", Sub: "score", Usage: "/backlog score #12 value=8 effort=3", Help: "Score an idea on the backlog's criteria (owners).", Handle: inChannel(backlogWhere, a.score)},
+		{Kind: Slash, Name: "/backlog", Sub: "link", Usage: "/backlog link #12 <https-url>", Help: "Link an idea to where its work lives: a tracker issue, a spec (owners, or its author; at most 5).", Handle: inChannel(backlogWhere, a.link)},
+		{Kind: Slash, Name: "/backlog", Sub: "unlink", Usage: "/backlog unlink #12 <https-url>", Help: "Remove one of an idea's links (owners, or its author).", Handle: inChannel(backlogWhere, a.unlink)},
 		{Kind: Slash, Name: "/backlog", Sub: "framework", Usage: "/backlog framework [value-effort|rice|ice|wsjf]", Help: "Show or switch the scoring framework; switching re-ranks (owners).", Handle: inChannel(backlogWhere, a.framework)},
 		{Kind: Slash, Name: "/backlog", Sub: "owners", Usage: "/backlog owners [add|remove @a @b]", Help: "Show or change who manages this backlog; with none, anyone may.", Handle: inChannel(backlogWhere, a.owners)},
 		{Kind: Slash, Name: "/backlog", Sub: "schedule", Usage: "/backlog schedule [<weekday> <HH:MM> [Area/City] | off]", Help: "Show, set or stop this channel's weekly summary (owners set it).", Handle: inChannel(backlogWhere, a.schedule)},

@@ -171,6 +171,9 @@ func ideaCard(idea prio.Idea) Message {
 		line += " · " + plural(idea.Supporters, "supporter")
 	}
 	blocks = append(blocks, note("%s", line))
+	if l := links(idea); l != "" {
+		blocks = append(blocks, note("%s", l))
+	}
 	num := strconv.FormatInt(idea.Number, 10)
 	if idea.Status.Open() {
 		blocks = append(blocks, slack.NewActionBlock("idea", button(actSupport, num, "Me too"), button(actWhere, num, "Where does it sit?")))

@@ -55,6 +55,9 @@ func (a *App) where(ctx context.Context, r Request, n int64) (*Reply, error) {
 	if idea.Source != nil {
 		text += "\nIt was added " + from(idea.Source) + "."
 	}
+	if l := links(idea); l != "" {
+		text += "\n" + l
+	}
 	return ephemeral(plainText(text), section("%s", text)), nil
 }
 

@@ -84,7 +84,8 @@ type Idea struct {
 	Supporters int64
 	Rev        int64 // bumped by every change; guards read-compute-write updates
 
-	Source *Source // the Slack message it was made from; nil when typed in
+	Source *Source  // the Slack message it was made from; nil when typed in
+	Links  []string // where its work lives: https URLs, at most MaxLinks
 }
 
 // Position is where an idea sits in its backlog.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -303,6 +304,9 @@ func decodeIdea(team, channel string, h map[string]string) prio.Idea {
 		ScoredAt: millis(h[fScoredAt]), ScoredBy: h[fScoredBy], ScoredByName: h[fScoredName], ScoredVia: h[fScoredVia],
 		StatusBy: h[fStatusBy], StatusByName: h[fStatusName], StatusAt: millis(h[fStatusAt]), Reason: h[fReason],
 		MergedInto: parseMember(h[fMergedInto]), Rev: parseMember(h[fRev]), Agreement: h["agreement"],
+	}
+	if h["links"] != "" {
+		_ = json.Unmarshal([]byte(h["links"]), &idea.Links)
 	}
 	if h[fSourceTS] != "" {
 		idea.Source = &prio.Source{Channel: h[fSourceChannel], TS: h[fSourceTS], Author: h[fSourceAuthor], AuthorName: h[fSourceName],

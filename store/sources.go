@@ -80,3 +80,57 @@ func (s *Store) CreateRequested(ctx context.Context, idea prio.Idea, requesters 
 func (s *Store) SilenceSource(ctx context.Context, team, channel string, n int64) error {
 	return translate(s.rdb.HSet(ctx, ideaKey(team, channel, n), fSourceSilent, "1").Err())
 }
+
+// changeLinks adds or removes a link of an idea, for an owner or the
+// idea's author: at most ARGV[5] links, each once.
+//
+// KEYS[1] -> the idea, KEYS[2] -> owners, KEYS[3] -> its supporters,
+// KEYS[4..13] -> the backlog's event keys (idea.updated, change "links")
+// ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> "add"
+// or "remove", ARGV[4] -> the URL, ARGV[5] -> the most links, ARGV[6] ->
+// now (unix ms), ARGV[7] -> actor's name, ARGV[8] -> member, ARGV[9] -> number
+// Output: {"ok", links after} or "missing", "forbidden", "full", "exists", "absent".
+var changeLinks = redis.NewScript(prelude + `
+if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
+if redis.call("HGET", KEYS[1], "author") ~= ARGV[1] and not allowed(KEYS[2], ARGV[1], ARGV[2]) then return {"forbidden"} end
+local raw = redis.call("HGET", KEYS[1], "links")
+local links = {}
+if raw and raw ~= "" then links = cjson.decode(raw) end
+local at = 0
+for i, l in ipairs(links) do if l == ARGV[4] then at = i end end
+local had = #links
+if ARGV[3] == "add" then
+	if at > 0 then return {"exists"} end
+	if #links >= tonumber(ARGV[5]) then return {"full"} end
+	table.insert(links, ARGV[4])
+else
+	if at == 0 then return {"absent"} end
+	table.remove(links, at)
+end
+local out = "[]"
+if #links > 0 then out = cjson.encode(links) end
+redis.call("HSET", KEYS[1], "links", out)
+redis.call("HINCRBY", KEYS[1], "rev", 1)
+announce(4, {event = "idea.updated", change = "links", idea = tonumber(ARGV[9]), from = tostring(had), status = tostring(#links),
+	actor = ARGV[7], actor_id = ARGV[1], at = tonumber(ARGV[6])}, KEYS[1], KEYS[3], ARGV[8], tonumber(ARGV[6]))
+return {"ok", #links}
+`)
+
+// ChangeLinks adds (op "add") or removes ("remove") a link of idea n, for
+// its author or the backlog's owners.
+func (s *Store) ChangeLinks(ctx context.Context, team, channel string, n int64, actor prio.Actor, op, link string, now time.Time) error {
+	res, err := changeLinks.Run(ctx, s.rdb, with([]string{ideaKey(team, channel, n), ownersKey(team, channel), supportersKey(team, channel, n)},
+		eventKeys(team, channel)), actor.ID, admin(actor), op, link, prio.MaxLinks, now.UnixMilli(), actor.Name, member(n), n).Slice()
+	if err != nil {
+		return translate(err)
+	}
+	switch res[0] {
+	case "full":
+		return prio.Errorf(prio.Conflict, "#%d has %d links already, the most an idea may have. `/backlog unlink #%d <url>` makes room.", n, prio.MaxLinks, n)
+	case "exists":
+		return prio.Errorf(prio.Conflict, "#%d links to %s already.", n, link)
+	case "absent":
+		return prio.Errorf(prio.NotFound, "#%d has no link to %s. `/backlog #%d` shows its links.", n, link, n)
+	}
+	return refusal(res, n, "linked")
+}

@@ -140,7 +140,7 @@ func idea(s outbox.Snapshot) *Idea {
 	out := &Idea{
 		Number: i.Number, Title: i.Title, Description: i.Description, Status: string(i.Status), Framework: fw.Name,
 		Criteria: map[string]float64{}, Supporters: s.Supporters, Author: Person{ID: i.Author, Name: i.AuthorName},
-		Created: i.Created, Reason: i.Reason, MergedInto: i.MergedInto, Links: []string{},
+		Created: i.Created, Reason: i.Reason, MergedInto: i.MergedInto, Links: append([]string{}, i.Links...),
 	}
 	if i.Scored {
 		out.Score = &i.Score

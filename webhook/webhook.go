@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -93,7 +92,7 @@ func ParseURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	switch {
-	case err != nil || u.Host == "" || u.Opaque != "" || !validHost(u):
+	case err != nil || u.Host == "" || u.Opaque != "" || !prio.ValidHost(u):
 		return "", prio.Errorf(prio.Invalid, "%s is not a URL; give one such as https://example.com/priobot.", prio.Quote(raw))
 	case u.Scheme != "https":
 		return "", prio.Errorf(prio.Invalid, "Webhooks go over HTTPS only: give an https:// URL, not %s.", prio.Quote(raw))
@@ -102,31 +101,6 @@ func ParseURL(raw string) (string, error) {
 	}
 	u.Fragment = ""
 	return u.String(), nil
-}
-
-// validHost says whether a URL names a host as DNS or an IP literal does,
-// with a numeric port if any.
-func validHost(u *url.URL) bool {
-	for _, r := range u.Port() {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	host := u.Hostname()
-	if _, err := netip.ParseAddr(host); err == nil {
-		return true
-	}
-	for _, label := range strings.Split(host, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return false
-		}
-		for _, r := range label {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // Host is an endpoint URL's host, for messages.

@@ -1,0 +1,58 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/priobot/priobot/prio"
+)
+
+// link serves `/backlog link #12 <https-url>`.
+func (a *App) link(ctx context.Context, r Request) (*Reply, error) {
+	return a.changeLink(ctx, r, "add")
+}
+
+// unlink serves `/backlog unlink #12 <https-url>`.
+func (a *App) unlink(ctx context.Context, r Request) (*Reply, error) {
+	return a.changeLink(ctx, r, "remove")
+}
+
+func (a *App) changeLink(ctx context.Context, r Request, op string) (*Reply, error) {
+	n, link, err := prio.ParseLink(r.Text)
+	if err != nil {
+		return nil, err
+	}
+	err = a.manage(ctx, r, func(actor prio.Actor) error {
+		return a.store.ChangeLinks(ctx, r.Team, r.Channel, n, actor, op, link, a.now())
+	})
+	if prio.ErrorCode(err) == prio.Forbidden {
+		return nil, prio.Errorf(prio.Forbidden, "Only #%d's author or this backlog's owners (and workspace admins) can change its links.", n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.announced(ctx, r.Team, r.Channel)
+	a.refreshCard(r.Team, r.Channel, n)
+	if op == "add" {
+		return ephemeral(fmt.Sprintf("#%d now links to %s. The link shows on its card and in `/backlog #%d`.", n, esc(link), n)), nil
+	}
+	return ephemeral(fmt.Sprintf("#%d no longer links to %s.", n, esc(link))), nil
+}
+
+// links shows an idea's links by host and path: "Links: jira.example.com/PROJ-12".
+func links(idea prio.Idea) string {
+	if len(idea.Links) == 0 {
+		return ""
+	}
+	shown := make([]string, len(idea.Links))
+	for i, l := range idea.Links {
+		label := l
+		if u, err := url.Parse(l); err == nil {
+			label = strings.TrimSuffix(u.Host+u.EscapedPath(), "/")
+		}
+		shown[i] = "<" + l + "|" + esc(prio.Shorten(label, 60)) + ">"
+	}
+	return "Links: " + strings.Join(shown, " · ")
+}
