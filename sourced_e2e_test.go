@@ -153,6 +153,20 @@ func TestGlobalShortcutNewIdea(t *testing.T) {
 	if n := len(p.emu.Messages(p.design)); n != 1 {
 		t.Errorf("%d messages in #design, want the one card", n)
 	}
+
+	// The Home tab's New idea button opens the same form.
+	if err := p.emu.OpenHome(t.Context(), p.dan); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.emu.Wait(t.Context(), func() bool { h, ok := p.emu.Home(p.dan); return ok && strings.Contains(h.Text, "Add to backlog") }); err != nil {
+		t.Fatal("no Home for dan")
+	}
+	if err := p.emu.ClickHome(t.Context(), p.dan, "New idea"); err != nil {
+		t.Fatal(err)
+	}
+	p.form(p.dan)
+	p.submit(p.dan, map[string]string{"title": "Keyboard shortcuts", "backlog": p.product})
+	p.message(p.product, "#2 Keyboard shortcuts", "Submitted by dan")
 }
 
 // In a DM or a group DM there is no backlog: /idea opens the form with a

@@ -25,5 +25,9 @@ func (a *App) helpText(commands ...string) string {
 		}
 		fmt.Fprintf(&b, "`%s` — %s\n", esc(r.Usage), r.Help)
 	}
+	if len(commands) == 0 || slices.Contains(commands, "/idea") {
+		b.WriteString("*Add to backlog* in any message's ⋯ menu — Make the message an idea in a channel's backlog; whoever asked supports it, and its thread hears how it moves.\n")
+		b.WriteString("*New idea* in the ⚡ menu, or on priobot's Home — The same form, from anywhere.\n")
+	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -96,13 +96,14 @@ func (a *App) homesChanged(team, channel string) {
 func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block, []string, error) {
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "Your ideas", false, false)),
+		slack.NewActionBlock("home", button(actHomeNewIdea, "new", "New idea")),
 	}
 	refs, total, err := a.store.UserIdeas(ctx, team, user, 0, homeIdeas)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(refs) == 0 {
-		blocks = append(blocks, section("You haven't submitted any ideas yet. Type `/idea &lt;title&gt;` in a channel to add one to its backlog."))
+		blocks = append(blocks, section("You haven't submitted any ideas yet. Press *New idea*, type `/idea &lt;title&gt;` in a channel, or pick *Add to backlog* in any message's ⋯ menu."))
 	}
 	var channels []string
 	for _, ref := range refs {

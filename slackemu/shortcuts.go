@@ -177,3 +177,42 @@ func (s *Server) IM(user string) string {
 	defer s.mu.Unlock()
 	return s.imLocked(user).id
 }
+
+// ClickHome presses the button labelled label on the Home tab the bot
+// published for user: a block_actions payload from a view, as Slack sends
+// it (no channel, no response_url; a trigger_id to open a form).
+func (s *Server) ClickHome(ctx context.Context, user, label string) error {
+	s.mu.Lock()
+	u, err := s.userLocked(user)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	v, ok := s.views[s.homes[user]]
+	if !ok {
+		s.mu.Unlock()
+		return fmt.Errorf("slackemu: %s has no Home tab published", u.Name)
+	}
+	var hit *button
+	for _, b := range buttons(v.blocks) {
+		if b.el.Text != nil && b.el.Text.Text == label {
+			hit = &b
+			break
+		}
+	}
+	if hit == nil {
+		s.mu.Unlock()
+		return fmt.Errorf("slackemu: no button %q on %s's Home", label, u.Name)
+	}
+	payload := map[string]any{
+		"type": "block_actions", "team": map[string]any{"id": u.Team, "domain": "emulated"},
+		"user": map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": u.Team}, "api_app_id": AppID,
+		"token": "legacy-verification-token", "container": map[string]any{"type": "view", "view_id": v.ID},
+		"trigger_id": s.newTriggerLocked(user), "view": map[string]any{"id": v.ID, "type": "home", "team_id": u.Team},
+		"actions": []map[string]any{{"type": "button", "action_id": hit.el.ActionID, "block_id": hit.blockID, "value": hit.el.Value,
+			"text": map[string]any{"type": "plain_text", "text": label}, "action_ts": s.nextTS()}},
+	}
+	s.mu.Unlock()
+	_, err = s.deliver(ctx, "interactive", mustJSON(payload), false)
+	return err
+}
