@@ -117,13 +117,23 @@ func TestMessageFromWherePriobotCannotPost(t *testing.T) {
 		t.Errorf("%d posts tried in #deals, want only the first reply", tries)
 	}
 
+	// A private channel's backlog takes ideas only from its members.
+	leads := p.emu.AddChannel("leads", slackemu.ChannelOptions{Private: true, Members: []string{p.ann}})
+	p.shortcut(p.bob, asked)
+	errs, err := p.emu.Submit(t.Context(), p.bob, map[string]string{"backlog": leads})
+	if err != nil || errs["backlog"] != "That backlog is in a private channel you are not in (or I am not in). Choose one you are a member of." {
+		t.Errorf("bob added to a private channel's backlog: %v %v", errs, err)
+	}
+	p.submit(p.bob, map[string]string{"backlog": p.product}) // the form stays open: he picks another
+	p.ephemeral(p.bob, p.product, "That message is already #1 in #product's backlog, so no second idea was made.")
+
 	// A message of files only: the title must be typed.
 	files, _ := p.emu.Say(dana, p.design, "", "")
 	form = p.shortcut(p.bob, files)
 	if !strings.Contains(form.Text, "This message has no text: give the idea a title.") {
 		t.Errorf("the form says %q", form.Text)
 	}
-	errs, err := p.emu.Submit(t.Context(), p.bob, map[string]string{"backlog": p.product})
+	errs, err = p.emu.Submit(t.Context(), p.bob, map[string]string{"backlog": p.product})
 	if err != nil || errs["title"] != "Give the idea a title: what should people call it?" {
 		t.Errorf("an empty title was taken: %v %v", errs, err)
 	}

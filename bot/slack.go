@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -182,6 +183,32 @@ func (w *webAPI) ChannelPrivate(ctx context.Context, channel string) (bool, erro
 		return false, err
 	}
 	return ch.IsPrivate || ch.IsIM || ch.IsMpIM, nil
+}
+
+// Member says whether user is in a channel: the members are paged through
+// (conversations.members; groups:read covers a private channel the bot is in).
+func (w *webAPI) Member(ctx context.Context, channel, user string) (bool, error) {
+	cursor := ""
+	for {
+		var (
+			members []string
+			next    string
+		)
+		err := w.call(ctx, "conversations.members", func() (err error) {
+			members, next, err = w.client.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: channel, Cursor: cursor, Limit: 1000})
+			return err
+		})
+		if err != nil {
+			return false, err
+		}
+		if slices.Contains(members, user) {
+			return true, nil
+		}
+		if next == "" {
+			return false, nil
+		}
+		cursor = next
+	}
 }
 
 // UploadToDM sends a person a file in their direct conversation with the bot.

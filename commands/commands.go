@@ -193,6 +193,8 @@ type Slack interface {
 	OpenModal(ctx context.Context, triggerID string, view slack.ModalViewRequest) error
 	User(ctx context.Context, id string) (User, error)
 	ChannelPrivate(ctx context.Context, channel string) (bool, error)
+	// Member says whether a person is in a channel.
+	Member(ctx context.Context, channel, user string) (bool, error)
 	UploadToDM(ctx context.Context, user string, f File) error
 	Upload(ctx context.Context, channel, threadTS string, f File) error
 	Permalink(ctx context.Context, channel, ts string) string

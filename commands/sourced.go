@@ -143,6 +143,11 @@ func (a *App) submitIdeaFrom(ctx context.Context, r Request) (*Reply, error) {
 	if !channelID.MatchString(backlog) {
 		return &Reply{ViewErrors: map[string]string{inputBacklog: "Choose the channel whose backlog gets the idea."}}, nil
 	}
+	if a.private(ctx, backlog, "") {
+		if in, err := a.slack.Member(ctx, backlog, r.User); err != nil || !in {
+			return &Reply{ViewErrors: map[string]string{inputBacklog: "That backlog is in a private channel you are not in (or I am not in). Choose one you are a member of."}}, nil
+		}
+	}
 	var askers []string
 	for _, u := range strings.Split(r.Values[inputAskers], ",") {
 		if userID.MatchString(u) && u != r.User {

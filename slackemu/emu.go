@@ -102,7 +102,8 @@ type channel struct {
 	id, team, name string
 	private, im    bool
 	botMember      bool
-	user           string // for an IM: the person
+	user           string   // for an IM: the person
+	members        []string // the people in it
 	messages       []*msg
 }
 
@@ -237,6 +238,8 @@ type ChannelOptions struct {
 	// NoBot leaves the bot out of the channel; posting there then fails
 	// for a private channel, as in Slack.
 	NoBot bool
+	// Members are the people in it (conversations.members).
+	Members []string
 }
 
 // AddChannel adds a channel and returns its id.
@@ -250,7 +253,7 @@ func (s *Server) AddChannel(name string, o ChannelOptions) string {
 	if o.Private {
 		prefix = "G"
 	}
-	c := &channel{id: s.nextID(prefix), team: o.Team, name: name, private: o.Private, botMember: !o.NoBot}
+	c := &channel{id: s.nextID(prefix), team: o.Team, name: name, private: o.Private, botMember: !o.NoBot, members: o.Members}
 	s.channels[c.id] = c
 	return c.id
 }

@@ -39,6 +39,7 @@ var apiMethods = map[string]apiMethod{
 	"chat.getPermalink":            {serve: (*Server).permalink},
 	"conversations.open":           {serve: (*Server).conversationsOpen},
 	"conversations.info":           {serve: (*Server).conversationsInfo},
+	"conversations.members":        {serve: (*Server).conversationsMembers},
 	"users.info":                   {serve: (*Server).usersInfo},
 	"views.open":                   {serve: (*Server).viewsOpen},
 	"views.update":                 {serve: (*Server).viewsUpdate},
@@ -306,6 +307,20 @@ func (s *Server) conversationsInfo(p params) (map[string]any, error) {
 	return map[string]any{"channel": map[string]any{"id": c.id, "name": c.name, "is_private": c.private,
 		"is_im": c.im, "is_channel": !c.im && !c.private, "is_group": c.private, "is_member": c.botMember,
 		"context_team_id": c.team}}, nil
+}
+
+// conversationsMembers lists a channel's members, in one page; a private
+// channel the bot is not in is not found, as for a bot with groups:read.
+func (s *Server) conversationsMembers(p params) (map[string]any, error) {
+	c, ok := s.channels[p["channel"]]
+	if !ok || (c.private && !c.botMember) {
+		return nil, apiError("channel_not_found")
+	}
+	if c.im || strings.HasPrefix(c.name, "mpdm-") {
+		return nil, apiError("missing_scope")
+	}
+	members := append([]string{}, c.members...)
+	return map[string]any{"members": members, "response_metadata": map[string]any{"next_cursor": ""}}, nil
 }
 
 func (s *Server) usersInfo(p params) (map[string]any, error) {
