@@ -142,7 +142,7 @@ func TestPlaceholdersShowAsTyped(t *testing.T) {
 	}
 	if err := h.emu.Wait(t.Context(), func() bool {
 		home, _ := h.emu.Home(h.ann)
-		return strings.Contains(home.Text, "Type /idea <title> in a channel")
+		return strings.Contains(home.Text, "type /idea <title> in a channel")
 	}); err != nil {
 		home, _ := h.emu.Home(h.ann)
 		t.Errorf("home:\n%s", home.Text)

@@ -88,6 +88,23 @@ func TestMessageBecomesAnIdeaAndTheThreadHearsBack(t *testing.T) {
 	}
 	p.slash(dana, p.product, "/backlog", "#1")
 	p.ephemeral(dana, p.product, "from dana's message in #support")
+
+	// Accepted in poker: the thread hears the new place.
+	session := p.begin("#1 with " + mention(p.bob, "bob"))
+	card = p.card(session, 1, "Nobody has voted yet")
+	p.vote(p.bob, card, "Value", "8")
+	p.vote(p.bob, card, "Effort", "3")
+	p.click(p.ann, p.card(session, 1, "Would score"), "Accept")
+	p.waitMessage(func() []slackemu.Message { return p.emu.Thread(support, asked.TS) },
+		[]string{"#1 Dark mode please was scored in priority poker: 2.67, now 1st of 1 in #product's backlog — ann"})
+
+	// Merged: the merged idea's thread hears where it went.
+	again, _ := p.emu.Say(p.dan, support, "", "Night theme?")
+	p.shortcut(p.bob, again)
+	p.submit(p.bob, map[string]string{"backlog": p.product})
+	p.slash(p.ann, p.product, "/backlog", "merge #2 into #1")
+	p.waitMessage(func() []slackemu.Message { return p.emu.Thread(support, again.TS) },
+		[]string{"#2 Night theme? was merged into #1 Dark mode please — ann"})
 }
 
 // From a private channel priobot is not in: the form warns that the text

@@ -273,7 +273,7 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 			return nil, err
 		}
 		_ = a.store.NoteAgreement(ctx, r.Team, r.Channel, n, string(poker.Worst(results)))
-		a.announced(ctx, r.Team, r.Channel)
+		a.kickOutbox(ctx, r.Team, r.Channel) // the source thread's line, webhook events
 		a.refreshCard(r.Team, r.Channel, n)
 	}
 	if _, err := a.drawCard(ctx, ps, n); err != nil {

@@ -99,11 +99,8 @@ func (a *App) announce(ctx context.Context, r Request, change outbox.Item, told 
 		return nil, err
 	}
 	text := fmt.Sprintf("You %s.\n%s", did(change, idea), where)
-	if told > 0 {
-		a.kickOutbox(ctx, r.Team, r.Channel)
-	} else {
-		a.announced(ctx, r.Team, r.Channel)
-	}
+	// Its DMs, its line in the source thread, its webhook events.
+	a.kickOutbox(ctx, r.Team, r.Channel)
 	if told > 0 {
 		text += fmt.Sprintf("\nI'm letting %s know by direct message.", plural(int64(told), "person"))
 	}
