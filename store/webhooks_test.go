@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,5 +113,49 @@ func TestWebhooks(t *testing.T) {
 	}
 	if waiting, _, _ := s.OutboxState(ctx, b); waiting != 2 {
 		t.Errorf("%d waiting after the removal, want the 2 DMs", waiting)
+	}
+}
+
+// Ten people add one Slack message to one backlog at once: one idea, and
+// every one of them supports it (its author, the first, excepted).
+func TestOneIdeaPerMessage(t *testing.T) {
+	s := open(t)
+	ctx := t.Context()
+	src := &prio.Source{Channel: "C9", TS: "1764000000.000100", Author: "U77", AuthorName: "dana"}
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		created []int64
+		taken   int
+	)
+	for i := range 10 {
+		wg.Go(func() {
+			user := prio.Actor{ID: fmt.Sprintf("U%d", 10+i), Name: "someone"}
+			idea := prio.Idea{Team: "T1", Channel: "C1", Title: "Dark mode", Author: user.ID, Status: prio.StatusNew, Created: now, Source: src}
+			done, err := s.CreateRequested(ctx, idea, []string{"U77"}, user, now)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if done.Taken {
+				taken++
+			} else {
+				created = append(created, done.Idea.Number)
+			}
+		})
+	}
+	wg.Wait()
+	if len(created) != 1 || taken != 9 {
+		t.Fatalf("%d ideas made (%v), %d told it was taken", len(created), created, taken)
+	}
+	supporters, err := s.Supporters(ctx, "T1", "C1", created[0])
+	if err != nil || len(supporters) != 10 {
+		t.Errorf("%d supporters (%v), want dana and the 9 who added it after the first", len(supporters), err)
+	}
+	ideas, _ := s.Ideas(ctx, "T1", "C1", created)
+	if got := ideas[0].Source; got == nil || got.TS != src.TS || got.AuthorName != "dana" {
+		t.Errorf("the source: %+v", got)
 	}
 }
