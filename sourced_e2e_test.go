@@ -66,7 +66,7 @@ func TestMessageBecomesAnIdeaAndTheThreadHearsBack(t *testing.T) {
 	p.shortcut(p.carl, asked)
 	p.submit(p.carl, map[string]string{"backlog": p.product, "requesters": dana + "," + p.ann})
 	p.ephemeral(p.carl, p.product, "That message is already #1 in #product's backlog, so no second idea was made.",
-		"2 people joined its supporters: 3 supporters now.")
+		"You and the people you named support it now: 3 supporters.")
 	if n := len(p.emu.Messages(p.product)); n != 1 {
 		t.Errorf("%d messages in #product, want the one card", n)
 	}

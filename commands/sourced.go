@@ -188,7 +188,7 @@ func (a *App) submitIdeaFrom(ctx context.Context, r Request) (*Reply, error) {
 		}
 		text := fmt.Sprintf("That message is already #%d in %s's backlog, so no second idea was made. %s", done.Idea.Number, channelRef(backlog), where)
 		if done.Joined > 0 {
-			text += fmt.Sprintf("\n%s joined its supporters: %s now.", plural(done.Joined, "person"), plural(done.Idea.Supporters, "supporter"))
+			text += fmt.Sprintf("\nYou and the people you named support it now: %s.", plural(done.Idea.Supporters, "supporter"))
 		}
 		reply = ephemeral(plainText(text), section("%s", text))
 	default:

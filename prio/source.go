@@ -28,10 +28,11 @@ type Sourced struct {
 
 // TitleFrom proposes an idea's title from a message: its first line with
 // visible text, folded like a title, cut at a word boundary to MaxTitle
-// characters (with "…"), and without Slack's markup of mentions and links.
+// characters (with "…"), without Slack's markup of mentions and links or
+// its bold, code and strike marks.
 func TitleFrom(text string) string {
 	for _, line := range strings.Split(text, "\n") {
-		line = clean(Unmark(line))
+		line = clean(strings.NewReplacer("*", "", "`", "", "~", "").Replace(Unmark(line)))
 		if !strings.ContainsFunc(line, visible) {
 			continue
 		}

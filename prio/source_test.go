@@ -15,6 +15,7 @@ func TestTitleFrom(t *testing.T) {
 	long := strings.Repeat("word ", 40) // 200 characters
 	tests := []struct{ name, text, want string }{
 		{"first line", "Dark mode please\nOur night shift can't read the screens.", "Dark mode please"},
+		{"emphasis dropped", "Could we get *dark mode* or `themes`? ~maybe~", "Could we get dark mode or themes? maybe"},
 		{"blank lines first", "\n  \n  Export to CSV  \nmore", "Export to CSV"},
 		{"markup read as people read it", "<@U1|dana> asks: dark mode for <https://app.example.com|the app> &amp; <#C9|support>", "@dana asks: dark mode for the app & #support"},
 		{"a long line is cut at a word", long, strings.TrimSpace(strings.Repeat("word ", 29)) + "…"},
