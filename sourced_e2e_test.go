@@ -247,7 +247,7 @@ func TestLinks(t *testing.T) {
 	p.slash(p.ann, p.product, "/backlog", "link #1 https://docs.example.com/more")
 	p.ephemeral(p.ann, p.product, "#1 has 5 links already, the most an idea may have. /backlog unlink #1 <url> makes room.")
 	p.slash(p.ann, p.product, "/backlog", "link #1 http://insecure.example.com/")
-	p.ephemeral(p.ann, p.product, "Links must be https:// URLs")
+	p.ephemeral(p.ann, p.product, "Give an https:// URL as a link, not “http://insecure.example.com/”.")
 	p.slash(p.bob, p.product, "/backlog", "unlink #1 https://docs.example.com/spec-0")
 	p.ephemeral(p.bob, p.product, "#1 no longer links to https://docs.example.com/spec-0.")
 	p.slash(p.dan, p.product, "/backlog", "#1")

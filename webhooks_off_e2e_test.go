@@ -79,7 +79,7 @@ func TestWebhooksRefusePrivateAddresses(t *testing.T) {
 		{"https://10.1.2.3/hook", "leads to 10.1.2.3, a private address."},
 		{"https://169.254.169.254/latest/meta-data", "a link-local address, where cloud metadata services answer."},
 		{"https://[fd00:ec2::254]/", "a private address"},
-		{"http://example.com/hook", "Webhooks go over HTTPS only: give an https:// URL, not “http://example.com/hook”."},
+		{"http://example.com/hook", "Give an https:// URL as an endpoint's URL, not “http://example.com/hook”."},
 		{"https://user:pass@example.com/hook", "Leave the password out of the URL"},
 	} {
 		h.slash(h.ann, h.product, "/backlog", "webhook add "+tc.url)

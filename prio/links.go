@@ -10,7 +10,7 @@ import (
 // The limits of an idea's links.
 const (
 	MaxLinks   = 5
-	MaxLinkURL = 500
+	MaxLinkURL = 500 // for webhooks too
 )
 
 // ParseLink reads `#12 <https-url>`: which idea, and a link to where its
@@ -22,38 +22,41 @@ func ParseLink(text string) (int64, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
-	link, err := ParseHTTPS(raw)
+	link, err := ParseHTTPS(raw, "a link", "`/backlog link #12 https://tracker.example.com/PROJ-12`")
 	if err != nil {
 		return 0, "", err
 	}
 	return n, link, nil
 }
 
-// ParseHTTPS checks a typed URL: https, a host that reads as one, no
-// password, at most MaxLinkURL characters.
-func ParseHTTPS(raw string) (string, error) {
+// ParseHTTPS checks a typed URL (what, for messages: "a link"; example,
+// how to give one): https, a host that reads as one, no password, nothing
+// that would break a mrkdwn link, at most MaxLinkURL characters. Slack's
+// <…> around a typed URL is taken off.
+func ParseHTTPS(raw, what, example string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	raw = strings.TrimSuffix(strings.TrimPrefix(raw, "<"), ">")
 	if i := strings.IndexByte(raw, '|'); i >= 0 {
 		raw = raw[:i]
 	}
 	if raw == "" {
-		return "", Errorf(Invalid, "Give the link's URL, like `/backlog link #12 https://tracker.example.com/PROJ-12`.")
+		return "", Errorf(Invalid, "Give %s, like %s.", what, example)
 	}
 	if n := utf8.RuneCountInString(raw); n > MaxLinkURL {
-		return "", Errorf(Invalid, "That URL is %d characters long; a link may have at most %d.", n, MaxLinkURL)
+		return "", Errorf(Invalid, "That URL is %d characters long; %s may have at most %d.", n, what, MaxLinkURL)
 	}
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil || u.Host == "" || u.Opaque != "" || !ValidHost(u):
-		return "", Errorf(Invalid, "%s is not a URL; give one such as https://tracker.example.com/PROJ-12.", Quote(raw))
+		return "", Errorf(Invalid, "%s is not a URL; give %s like %s.", Quote(raw), what, example)
 	case u.Scheme != "https":
-		return "", Errorf(Invalid, "Links must be https:// URLs, not %s.", Quote(raw))
+		return "", Errorf(Invalid, "Give an https:// URL as %s, not %s.", what, Quote(raw))
 	case u.User != nil:
 		return "", Errorf(Invalid, "Leave the password out of the URL.")
 	case strings.ContainsAny(u.String(), "<>| \t\n\""):
-		return "", Errorf(Invalid, "A link cannot hold <, >, |, quotes or spaces; give its URL as your browser shows it.")
+		return "", Errorf(Invalid, "A URL here cannot hold <, >, |, quotes or spaces; give it as your browser shows it.")
 	}
+	u.Fragment = ""
 	return u.String(), nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/priobot/priobot/prio"
@@ -61,7 +60,6 @@ func (a Attempt) OK() bool { return a.Error == "" && a.Status >= 200 && a.Status
 // The limits of webhooks.
 const (
 	MaxEndpoints = 5                // per backlog
-	MaxURL       = 500              // characters
 	Timeout      = 10 * time.Second // per request
 	FailFor      = 72 * time.Hour   // failing this long turns an endpoint off (OffReason says 3 days)
 	KeepAttempts = 20               // per endpoint, newest first
@@ -75,32 +73,9 @@ func NewSecret() string {
 	return "whsec_" + base64.StdEncoding.EncodeToString(key)
 }
 
-// ParseURL checks an endpoint URL as typed: https, a host, no password,
-// at most MaxURL characters. Slack wraps a typed URL in <…>; that is
-// taken off.
+// ParseURL checks an endpoint URL as typed (see prio.ParseHTTPS).
 func ParseURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	raw = strings.TrimSuffix(strings.TrimPrefix(raw, "<"), ">")
-	if i := strings.IndexByte(raw, '|'); i >= 0 {
-		raw = raw[:i]
-	}
-	if raw == "" {
-		return "", prio.Errorf(prio.Invalid, "Give the endpoint's URL: `/backlog webhook add https://example.com/priobot`.")
-	}
-	if len(raw) > MaxURL {
-		return "", prio.Errorf(prio.Invalid, "That URL is %d characters long; an endpoint's URL may have at most %d.", len(raw), MaxURL)
-	}
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil || u.Host == "" || u.Opaque != "" || !prio.ValidHost(u):
-		return "", prio.Errorf(prio.Invalid, "%s is not a URL; give one such as https://example.com/priobot.", prio.Quote(raw))
-	case u.Scheme != "https":
-		return "", prio.Errorf(prio.Invalid, "Webhooks go over HTTPS only: give an https:// URL, not %s.", prio.Quote(raw))
-	case u.User != nil:
-		return "", prio.Errorf(prio.Invalid, "Leave the password out of the URL: priobot signs every request instead (the secret comes when you add it).")
-	}
-	u.Fragment = ""
-	return u.String(), nil
+	return prio.ParseHTTPS(raw, "an endpoint's URL", "`/backlog webhook add https://example.com/priobot`")
 }
 
 // Host is an endpoint URL's host, for messages.

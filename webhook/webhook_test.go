@@ -57,8 +57,8 @@ func TestParseURL(t *testing.T) {
 		{"<https://hooks.example.com/a?b=c>", "https://hooks.example.com/a?b=c", ""}, // as Slack sends a typed URL
 		{"<https://hooks.example.com/a|hooks.example.com/a>", "https://hooks.example.com/a", ""},
 		{"https://hooks.example.com/a#frag", "https://hooks.example.com/a", ""},
-		{"", "", "Give the endpoint's URL"},
-		{"http://hooks.example.com/", "", "Webhooks go over HTTPS only"},
+		{"", "", "Give an endpoint's URL, like `/backlog webhook add https://example.com/priobot`."},
+		{"http://hooks.example.com/", "", "Give an https:// URL as an endpoint's URL"},
 		{"hooks.example.com/x", "", "is not a URL"},
 		{"https://", "", "is not a URL"},
 		{"https://>#", "", "is not a URL"},
@@ -91,7 +91,7 @@ func FuzzParseURL(f *testing.F) {
 			}
 			return
 		}
-		if !strings.HasPrefix(u, "https://") || len(u) > webhook.MaxURL+10 {
+		if !strings.HasPrefix(u, "https://") || len(u) > prio.MaxLinkURL+10 {
 			t.Fatalf("ParseURL(%q) = %q", s, u)
 		}
 		if again, err := webhook.ParseURL(u); err != nil || again != u {
