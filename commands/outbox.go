@@ -143,6 +143,9 @@ func (a *App) outboxMessage(ctx context.Context, b outbox.Backlog, item outbox.I
 	if item.Kind == outbox.Thread {
 		return a.threadLine(ctx, b, item)
 	}
+	if item.Kind == outbox.Nudge {
+		return a.nudgeMessage(ctx, b, item)
+	}
 	if item.Kind == outbox.Invite {
 		ps, err := a.store.Session(ctx, b.Team, b.Channel, item.Session)
 		if err != nil {
@@ -233,6 +236,8 @@ func kindWords(c outbox.Item) string {
 		return fmt.Sprintf("#%d is now %s, in the thread it came from", c.Idea, prio.Status(c.Status).Label())
 	case c.Kind == outbox.Invite:
 		return "invited to vote on " + refList(c.Ideas)
+	case c.Kind == outbox.Nudge:
+		return "reminded to vote on " + refList(c.Ideas)
 	case c.Kind == outbox.Merge:
 		return fmt.Sprintf("#%d merged into #%d", c.Idea, c.Into)
 	case c.Kind == outbox.Scored:

@@ -23,6 +23,7 @@ const (
 	actRevote  = "poker_revote"
 	actSkip    = "poker_skip"
 	actEnd     = "poker_end"    // value: sid
+	actNudge   = "poker_nudge"  // value: sid
 	actReason  = "poker_reason" // value: "sid:idea:criterion"
 	viewPoker  = "poker_new"    // private_metadata: channel id
 	viewReason = "poker_reason" // private_metadata: "channel:sid:idea:criterion"
@@ -250,8 +251,13 @@ func sessionMessage(ps poker.Session, ideas []prio.Idea, results []string) Messa
 	}
 	blocks := []slack.Block{section("%s", strings.TrimSuffix(b.String(), "\n")), note("%s", strings.Join(details, " · "))}
 	if ps.State == poker.SessionOpen {
+		sid := strconv.FormatInt(ps.ID, 10)
+		buttons := []slack.BlockElement{button(actEnd, sid, "End session")}
+		if len(ps.Voters) > 0 { // open to anyone: no one to nudge
+			buttons = []slack.BlockElement{button(actNudge, sid, "Nudge"), buttons[0]}
+		}
 		blocks = append(blocks, note("Vote on each card in the thread; votes stay hidden until the card is revealed."),
-			slack.NewActionBlock("session", button(actEnd, strconv.FormatInt(ps.ID, 10), "End session")))
+			slack.NewActionBlock("session", buttons...))
 	}
 	return Message{Text: plainText(b.String()), Blocks: blocks}
 }

@@ -332,3 +332,13 @@ type Ref struct {
 	Team, Channel string
 	ID            int64
 }
+
+// VoterName is how a named voter is called, or their id when unknown.
+func (s Session) VoterName(user string) string {
+	for i, v := range s.Voters {
+		if v == user && i < len(s.VoterNames) {
+			return s.VoterNames[i]
+		}
+	}
+	return user
+}

@@ -1,0 +1,87 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/priobot/priobot/outbox"
+	"github.com/priobot/priobot/prio"
+)
+
+// nudge serves **Nudge** on a session message (facilitator or owners):
+// a DM to each named voter who still owes votes, at most once an hour.
+func (a *App) nudge(ctx context.Context, r Request) (*Reply, error) {
+	sid, err := strconv.ParseInt(r.Value, 10, 64)
+	if err != nil {
+		return nil, prio.Errorf(prio.Invalid, "That button doesn't belong to a poker session.")
+	}
+	ps, err := a.store.Session(ctx, r.Team, r.Channel, sid)
+	if err != nil {
+		return nil, err
+	}
+	fw, err := prio.LookupFramework(ps.Framework)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		nudged []string
+		next   time.Time
+	)
+	err = a.facilitate(ctx, r, ps, "nudge its voters", func(actor prio.Actor) (err error) {
+		nudged, next, err = a.store.Nudge(ctx, ps, actor, len(fw.Criteria), a.now())
+		return err
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case !next.IsZero():
+		return ephemeral(fmt.Sprintf("This session's voters were nudged less than an hour ago; the next nudge is possible %s.", clock(next))), nil
+	case len(nudged) == 0:
+		return ephemeral("Every named voter has voted on every card still open: there is no one to nudge."), nil
+	}
+	a.kickOutbox(ctx, r.Team, r.Channel)
+	names := make([]string, len(nudged))
+	for i, u := range nudged {
+		names[i] = esc(ps.VoterName(u))
+	}
+	return ephemeral(fmt.Sprintf("Nudged by direct message, with the cards still missing their votes: %s.", join(names))), nil
+}
+
+// nudgeMessage is a nudge's DM: the cards the voter owes votes on, linked.
+func (a *App) nudgeMessage(ctx context.Context, b outbox.Backlog, item outbox.Item) (Message, error) {
+	ps, err := a.store.Session(ctx, b.Team, b.Channel, item.Session)
+	if err != nil {
+		return Message{}, err
+	}
+	ideas, err := a.store.Ideas(ctx, b.Team, b.Channel, item.Ideas)
+	if err != nil {
+		return Message{}, err
+	}
+	cards := make([]string, 0, len(ideas))
+	for _, idea := range ideas {
+		label := fmt.Sprintf("#%d %s", idea.Number, esc(prio.Shorten(idea.Title, 60)))
+		if card, err := a.store.Card(ctx, ps, idea.Number); err == nil && card.TS != "" {
+			if link := a.slack.Permalink(ctx, b.Channel, card.TS); link != "" {
+				label = "<" + link + "|" + label + ">"
+			}
+		}
+		cards = append(cards, label)
+	}
+	text := fmt.Sprintf("In %s, %s reminds you of priority poker: your votes are still missing on %s.", channelRef(b.Channel),
+		esc(item.Actor), join(cards))
+	if !ps.Deadline.IsZero() {
+		text += fmt.Sprintf(" Voting closes %s %s.", date(ps.Deadline), clock(ps.Deadline))
+	}
+	return Message{Text: text}, nil
+}
+
+// join lists words: "a", "a and b", "a, b and c".
+func join(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/priobot/priobot/slackemu"
+)
+
+// Nudge DMs exactly the named voters who still owe votes, listing their
+// cards and no one's votes; once an hour at most; only for whoever runs
+// the session or the owners. A session open to anyone has no Nudge.
+func TestNudgeReachesWhoOwesVotes(t *testing.T) {
+	p := newPokerTable(t, "Dark mode", "Export")
+	session := p.begin(fmt.Sprintf("#1 #2 with %s %s %s", mention(p.bob, "bob"), mention(p.carl, "carl"), mention(p.dan, "dan")))
+	if !strings.Contains(strings.Join(session.Buttons, " "), "Nudge End session") {
+		t.Errorf("session buttons %v", session.Buttons)
+	}
+	one, two := p.card(session, 1, "Nobody has voted yet"), p.card(session, 2, "Nobody has voted yet")
+	for _, card := range []slackemu.Message{one, two} { // bob has voted on everything
+		p.vote(p.bob, card, "Value", "8")
+		p.vote(p.bob, card, "Effort", "3")
+	}
+	p.vote(p.carl, one, "Value", "13") // half done: still owes
+
+	invited := len(p.emu.DMs(p.carl))
+	p.click(p.bob, session, "Nudge")
+	p.ephemeral(p.bob, p.product, "Only ann (who runs this session) or a workspace admin can nudge its voters.")
+	p.click(p.ann, session, "Nudge")
+	p.ephemeral(p.ann, p.product, "Nudged by direct message, with the cards still missing their votes: carl and dan.")
+	for _, u := range []string{p.carl, p.dan} {
+		m := p.dm(u, "In #product, ann reminds you of priority poker: your votes are still missing on #1 Dark mode and #2 Export.")
+		if strings.Contains(m.Text, "13") || strings.Contains(m.Text, "8") {
+			t.Errorf("a nudge shows votes: %q", m.Text)
+		}
+	}
+	if n := p.told(p.bob, "reminds you"); n != 0 {
+		t.Errorf("bob, who voted on every card, was nudged %d times", n)
+	}
+
+	// Within the hour: no second nudge.
+	p.click(p.ann, session, "Nudge")
+	p.ephemeral(p.ann, p.product, "This session's voters were nudged less than an hour ago; the next nudge is possible")
+	p.clock.Advance(time.Hour)
+	p.vote(p.dan, one, "Value", "5")
+	p.vote(p.dan, one, "Effort", "5")
+	p.click(p.ann, session, "Nudge")
+	p.ephemeral(p.ann, p.product, "Nudged by direct message, with the cards still missing their votes: carl and dan.")
+	p.dm(p.dan, "your votes are still missing on #2 Export.")
+	if got := len(p.emu.DMs(p.carl)) - invited; got != 2 {
+		t.Errorf("carl got %d nudges, want 2", got)
+	}
+
+	// Open to anyone: no one to nudge, and no button.
+	open := newPokerTable(t, "Dark mode")
+	s := open.begin("#1")
+	if strings.Contains(strings.Join(s.Buttons, " "), "Nudge") {
+		t.Errorf("a session open to anyone offers Nudge: %v", s.Buttons)
+	}
+}
