@@ -60,3 +60,35 @@ func TestNudgeReachesWhoOwesVotes(t *testing.T) {
 		t.Errorf("a session open to anyone offers Nudge: %v", s.Buttons)
 	}
 }
+
+// The facilitator hears once when every card is revealed, and once when
+// the session ends on its own (an owner decided the last card).
+func TestFacilitatorIsTold(t *testing.T) {
+	p := newPokerTable(t, "Dark mode", "Export")
+	p.slash(p.ann, p.product, "/backlog", "owners add "+mention(p.dan, "dan"))
+	session := p.begin(fmt.Sprintf("#1 #2 with %s %s", mention(p.bob, "bob"), mention(p.carl, "carl")))
+	cards := []slackemu.Message{p.card(session, 1, "Nobody has voted yet"), p.card(session, 2, "Nobody has voted yet")}
+	for i, card := range cards {
+		for _, u := range []string{p.bob, p.carl} {
+			p.vote(u, card, "Value", "8")
+			p.vote(u, card, "Effort", "3")
+		}
+		if i == 0 && p.told(p.ann, "is revealed") != 0 {
+			t.Error("ann was told before every card was revealed")
+		}
+	}
+	p.dm(p.ann, "In #product, every card of your priority poker session is revealed: #1 and #2 wait for your decision (accept, re-vote or skip). Open the session.")
+	p.click(p.dan, p.card(session, 1, "Would score"), "Accept")
+	p.click(p.dan, p.card(session, 2, "Would score"), "Skip")
+	p.dm(p.ann, "In #product, your priority poker session on #1 and #2 has ended: every card is decided. See the results.")
+	for _, text := range []string{"is revealed", "has ended"} {
+		if n := p.told(p.ann, text); n != 1 {
+			t.Errorf("ann was told %q %d times", text, n)
+		}
+	}
+	for _, m := range p.emu.DMs(p.ann) {
+		if strings.Contains(m.Text, " 8") || strings.Contains(m.Text, "median") {
+			t.Errorf("a DM to the facilitator shows votes: %q", m.Text)
+		}
+	}
+}

@@ -139,6 +139,7 @@ type Store interface {
 	VoterNames(ctx context.Context, team, channel string, sid int64) (map[string]string, error)
 	Reveal(ctx context.Context, team, channel string, sid, n int64, actor prio.Actor, now time.Time) error
 	Decide(ctx context.Context, team, channel string, sid, n int64, round int, actor prio.Actor, action string) (int, error)
+	TellReady(ctx context.Context, ps poker.Session, now time.Time) (bool, error)
 	Nudge(ctx context.Context, ps poker.Session, actor prio.Actor, criteria int, now time.Time) ([]string, time.Time, error)
 	EndSession(ctx context.Context, ps poker.Session, actor prio.Actor, force bool, now time.Time) (bool, error)
 	DueSessions(ctx context.Context, now time.Time) ([]poker.Ref, error)

@@ -85,3 +85,34 @@ func join(words []string) string {
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
+
+// facilitatorMessage tells a session's facilitator that every card is
+// revealed (the ones waiting for a decision), or that the session ended
+// on its own; with a link to the session.
+func (a *App) facilitatorMessage(ctx context.Context, b outbox.Backlog, item outbox.Item) (Message, error) {
+	ps, err := a.store.Session(ctx, b.Team, b.Channel, item.Session)
+	if err != nil {
+		return Message{}, err
+	}
+	link := a.slack.Permalink(ctx, b.Channel, ps.TS)
+	open := func(label string) string {
+		if link == "" {
+			return ""
+		}
+		return " <" + link + "|" + label + ">."
+	}
+	if item.Kind == outbox.Ended {
+		return Message{Text: fmt.Sprintf("In %s, your priority poker session on %s has ended: every card is decided.%s",
+			channelRef(b.Channel), refList(ps.Ideas), open("See the results"))}, nil
+	}
+	what := "every card of your priority poker session is revealed"
+	if item.Reason == "deadline" {
+		what = "voting on your priority poker session closed at its deadline"
+	}
+	wait := "waits"
+	if len(item.Ideas) > 1 {
+		wait = "wait"
+	}
+	return Message{Text: fmt.Sprintf("In %s, %s: %s %s for your decision (accept, re-vote or skip).%s", channelRef(b.Channel), what,
+		refList(item.Ideas), wait, open("Open the session"))}, nil
+}

@@ -143,8 +143,11 @@ func (a *App) outboxMessage(ctx context.Context, b outbox.Backlog, item outbox.I
 	if item.Kind == outbox.Thread {
 		return a.threadLine(ctx, b, item)
 	}
-	if item.Kind == outbox.Nudge {
+	switch item.Kind {
+	case outbox.Nudge:
 		return a.nudgeMessage(ctx, b, item)
+	case outbox.Ready, outbox.Ended:
+		return a.facilitatorMessage(ctx, b, item)
 	}
 	if item.Kind == outbox.Invite {
 		ps, err := a.store.Session(ctx, b.Team, b.Channel, item.Session)
@@ -238,6 +241,10 @@ func kindWords(c outbox.Item) string {
 		return "invited to vote on " + refList(c.Ideas)
 	case c.Kind == outbox.Nudge:
 		return "reminded to vote on " + refList(c.Ideas)
+	case c.Kind == outbox.Ready:
+		return "told " + refList(c.Ideas) + " wait for a decision"
+	case c.Kind == outbox.Ended:
+		return "told the session ended"
 	case c.Kind == outbox.Merge:
 		return fmt.Sprintf("#%d merged into #%d", c.Idea, c.Into)
 	case c.Kind == outbox.Scored:

@@ -168,6 +168,11 @@ func (a *App) drawCard(ctx context.Context, ps poker.Session, n int64) (int64, e
 // agreement is low, asks the highest and lowest voters why. Nobody owes a
 // vote on it any more: Homes change.
 func (a *App) afterReveal(ctx context.Context, ps poker.Session, n int64) {
+	if told, err := a.store.TellReady(ctx, ps, a.now()); err != nil {
+		a.log.WarnContext(ctx, "facilitator not told", "session", ps.ID, "err", err)
+	} else if told {
+		a.kickOutbox(ctx, ps.Team, ps.Channel)
+	}
 	a.announced(ctx, ps.Team, ps.Channel)
 	a.homesChanged(ps.Team, ps.Channel)
 	if _, err := a.drawCard(ctx, ps, n); err != nil {
@@ -308,6 +313,9 @@ func (a *App) endIfDone(ctx context.Context, ps poker.Session, actor prio.Actor,
 	ended, err := a.store.EndSession(ctx, ps, actor, force, a.now())
 	if err != nil || !ended {
 		return err
+	}
+	if !force {
+		a.kickOutbox(ctx, ps.Team, ps.Channel) // the facilitator hears it ended
 	}
 	ps.State = poker.SessionEnded
 	a.homesChanged(ps.Team, ps.Channel)

@@ -245,6 +245,7 @@ func (s *Store) EndSession(ctx context.Context, ps poker.Session, actor prio.Act
 	for _, n := range ps.Ideas {
 		keys = append(keys, cardKey(ps.Team, ps.Channel, ps.ID, n))
 	}
+	keys = append(keys, outboxKeys(ps.Team, ps.Channel)...)
 	mode := "auto"
 	if force {
 		mode = "force"
@@ -364,3 +365,16 @@ func (s *Store) WouldRank(ctx context.Context, team, channel string, n int64, sc
 // VoteScript is the Lua source of a vote, for tools that measure it raw
 // (redis-benchmark) beside the bot.
 func VoteScript() string { return castVoteSource }
+
+// TellReady has the outbox tell a session's facilitator, once, when every
+// card is revealed and some wait for a decision; it reports whether it did.
+func (s *Store) TellReady(ctx context.Context, ps poker.Session, now time.Time) (bool, error) {
+	keys := []string{sessionKey(ps.Team, ps.Channel, ps.ID)}
+	ideas := make([]string, len(ps.Ideas))
+	for i, n := range ps.Ideas {
+		keys = append(keys, cardKey(ps.Team, ps.Channel, ps.ID, n))
+		ideas[i] = strconv.FormatInt(n, 10)
+	}
+	told, err := tellReady.Run(ctx, s.rdb, with(keys, outboxKeys(ps.Team, ps.Channel)), now.UnixMilli(), ps.ID, strings.Join(ideas, ",")).Int()
+	return told == 1, translate(err)
+}

@@ -194,7 +194,9 @@ return {"ok", round}
 // undecided is left unscored. Its ideas are out of play.
 //
 // KEYS[1] -> session, KEYS[2] -> owners, KEYS[3] -> the backlog's ideas in
-// play, KEYS[4..] -> its cards
+// play, KEYS[4..] -> its cards, then the outbox (seq, items, due, order,
+// age): a session ending on its own tells its facilitator, unless they
+// made the last decision
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> "force"
 // or "auto", ARGV[4] -> now (unix ms), ARGV[5] -> session id
 // Output: {"ok"}, {"open"} (auto, and cards are undecided), or "missing",
@@ -205,13 +207,13 @@ if not st then return {"missing"} end
 if ARGV[3] == "force" and redis.call("HGET", KEYS[1], "facilitator") ~= ARGV[1] and not owner(KEYS[2], ARGV[1], ARGV[2]) then return {"forbidden"} end
 if st ~= "open" then return {"closed"} end
 if ARGV[3] == "auto" then
-	for i = 4, #KEYS do
+	for i = 4, #KEYS - 5 do
 		local cs = redis.call("HGET", KEYS[i], "state")
 		if cs == "voting" or cs == "revealed" then return {"open"} end
 	end
 end
 local ends = {voting = "closed", revealed = "unscored"}
-for i = 4, #KEYS do
+for i = 4, #KEYS - 5 do
 	local to = ends[redis.call("HGET", KEYS[i], "state")]
 	if to then
 		redis.call("HSET", KEYS[i], "state", to)
@@ -221,6 +223,10 @@ for i = 4, #KEYS do
 	if idea and redis.call("HGET", KEYS[3], idea) == ARGV[5] then redis.call("HDEL", KEYS[3], idea) end
 end
 redis.call("HSET", KEYS[1], "state", "ended", "ended", ARGV[4])
+local facilitator = redis.call("HGET", KEYS[1], "facilitator")
+if ARGV[3] == "auto" and facilitator ~= ARGV[1] then
+	enqueue(#KEYS - 4, facilitator, {kind = "ended", session = tonumber(ARGV[5]), at = tonumber(ARGV[4]), actor = ""}, tonumber(ARGV[4]))
+end
 return {"ok"}
 `)
 
@@ -312,5 +318,33 @@ if redis.call("HGET", KEYS[1], "state") ~= "open" or (cs ~= "voting" and cs ~= "
 redis.call("HSET", KEYS[2], "state", "left")
 redis.call("HINCRBY", KEYS[2], "version", 1)
 if redis.call("HGET", KEYS[3], ARGV[2]) == ARGV[1] then redis.call("HDEL", KEYS[3], ARGV[2]) end
+return 1
+`)
+
+// tellReady tells a session's facilitator, once, that every card is
+// revealed and some wait for a decision (after the last reveal, whatever
+// revealed it: a vote, a button, the deadline).
+//
+// KEYS[1] -> session, KEYS[2..] -> its cards, then the outbox (seq, items,
+// due, order, age)
+// ARGV[1] -> now (unix ms), ARGV[2] -> session id, ARGV[3] -> the cards'
+// idea numbers, "1,2,3", in KEYS order
+// Output: 1 if the facilitator is told now, else 0.
+var tellReady = redis.NewScript(eventsLua + `
+if redis.call("HGET", KEYS[1], "state") ~= "open" or redis.call("HGET", KEYS[1], "ready_told") then return 0 end
+local waiting, ideas, i = {}, {}, 0
+for n in string.gmatch(ARGV[3], "[^,]+") do table.insert(ideas, tonumber(n)) end
+for k = 2, #KEYS - 5 do
+	local cs = redis.call("HGET", KEYS[k], "state")
+	if cs == "voting" then return 0 end
+	if cs == "revealed" then table.insert(waiting, ideas[k - 1]) end
+end
+if #waiting == 0 then return 0 end
+redis.call("HSET", KEYS[1], "ready_told", ARGV[1])
+local deadline = tonumber(redis.call("HGET", KEYS[1], "deadline") or "0")
+local why = ""
+if deadline > 0 and tonumber(ARGV[1]) >= deadline then why = "deadline" end
+enqueue(#KEYS - 4, redis.call("HGET", KEYS[1], "facilitator"), {kind = "ready", session = tonumber(ARGV[2]), ideas = waiting,
+	reason = why, at = tonumber(ARGV[1]), actor = ""}, tonumber(ARGV[1]))
 return 1
 `)
