@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/slackemu"
 )
 
@@ -89,6 +90,52 @@ func TestFacilitatorIsTold(t *testing.T) {
 	for _, m := range p.emu.DMs(p.ann) {
 		if strings.Contains(m.Text, " 8") || strings.Contains(m.Text, "median") {
 			t.Errorf("a DM to the facilitator shows votes: %q", m.Text)
+		}
+	}
+}
+
+// Reminders go out three quarters into the voting time, inside each
+// voter's working hours (their zone from users.info): in Berlin the next
+// 09:00, in Los Angeles at once (its 09:00 comes after the deadline).
+// Two replicas send each once; whoever has voted gets none.
+func TestRemindersInTwoZones(t *testing.T) {
+	p := newPokerTable(t, "Dark mode")
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	la, _ := time.LoadLocation("America/Los_Angeles")
+	mia := p.emu.AddUser("mia", slackemu.UserOptions{TZ: "Europe/Berlin"})
+	lena := p.emu.AddUser("lena", slackemu.UserOptions{TZ: "America/Los_Angeles"})
+	now := p.clock.Now().In(berlin)
+	ten := time.Date(now.Year(), now.Month(), now.Day(), 10, 0, 0, 0, berlin)
+	if !ten.After(now) {
+		ten = ten.AddDate(0, 0, 1)
+	}
+	p.clock.Advance(ten.Sub(now)) // a session started at 10:00 in Berlin
+	p.startReplica()
+	session := p.begin(fmt.Sprintf("#1 with %s %s %s for 24h", mention(mia, "mia"), mention(lena, "lena"), mention(p.dan, "dan")))
+	card := p.card(session, 1, "Nobody has voted yet")
+	p.vote(p.dan, card, "Value", "5")
+	p.vote(p.dan, card, "Effort", "2")
+	start, deadline := p.clock.Now(), p.clock.Now().Add(24*time.Hour)
+	forLena, forMia := poker.RemindAt(start, deadline, la), poker.RemindAt(start, deadline, berlin)
+	if forLena.After(forMia) || forMia.In(berlin).Hour() != 9 {
+		t.Fatalf("the plan: lena %v, mia %v", forLena, forMia)
+	}
+	reminder := "In #product, a reminder from priority poker: your votes are still missing on #1 Dark mode."
+
+	p.clock.Advance(forLena.Sub(p.clock.Now()) + time.Second)
+	p.dm(lena, reminder)
+	if n := p.told(mia, "a reminder"); n != 0 {
+		t.Errorf("mia was reminded at 04:00 her time")
+	}
+	p.clock.Advance(forMia.Sub(p.clock.Now()) + time.Second)
+	p.dm(mia, reminder)
+	p.shutdown()
+	for _, c := range []struct {
+		who  string
+		want int
+	}{{lena, 1}, {mia, 1}, {p.dan, 0}} {
+		if n := p.told(c.who, "a reminder"); n != c.want {
+			t.Errorf("%s got %d reminders, want %d", c.who, n, c.want)
 		}
 	}
 }

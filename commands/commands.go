@@ -140,6 +140,10 @@ type Store interface {
 	Reveal(ctx context.Context, team, channel string, sid, n int64, actor prio.Actor, now time.Time) error
 	Decide(ctx context.Context, team, channel string, sid, n int64, round int, actor prio.Actor, action string) (int, error)
 	TellReady(ctx context.Context, ps poker.Session, now time.Time) (bool, error)
+	DueReminders(ctx context.Context, now time.Time) ([]poker.Ref, error)
+	RemindersPlanned(ctx context.Context, ps poker.Session) (bool, error)
+	PlanReminders(ctx context.Context, ps poker.Session, at map[string]time.Time) error
+	RemindDue(ctx context.Context, ps poker.Session, criteria int, now time.Time) ([]string, error)
 	Nudge(ctx context.Context, ps poker.Session, actor prio.Actor, criteria int, now time.Time) ([]string, time.Time, error)
 	EndSession(ctx context.Context, ps poker.Session, actor prio.Actor, force bool, now time.Time) (bool, error)
 	DueSessions(ctx context.Context, now time.Time) ([]poker.Ref, error)

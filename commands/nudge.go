@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/priobot/priobot/outbox"
+	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
 )
 
@@ -72,6 +73,9 @@ func (a *App) nudgeMessage(ctx context.Context, b outbox.Backlog, item outbox.It
 	}
 	text := fmt.Sprintf("In %s, %s reminds you of priority poker: your votes are still missing on %s.", channelRef(b.Channel),
 		esc(item.Actor), join(cards))
+	if item.Kind == outbox.Reminder {
+		text = fmt.Sprintf("In %s, a reminder from priority poker: your votes are still missing on %s.", channelRef(b.Channel), join(cards))
+	}
 	if !ps.Deadline.IsZero() {
 		text += fmt.Sprintf(" Voting closes %s %s.", date(ps.Deadline), clock(ps.Deadline))
 	}
@@ -115,4 +119,51 @@ func (a *App) facilitatorMessage(ctx context.Context, b outbox.Backlog, item out
 	}
 	return Message{Text: fmt.Sprintf("In %s, %s: %s %s for your decision (accept, re-vote or skip).%s", channelRef(b.Channel), what,
 		refList(item.Ideas), wait, open("Open the session"))}, nil
+}
+
+// remindDue sends the automatic reminders due by now. A session's plan is
+// made the first time it is due (three quarters into its voting time):
+// each named voter's moment, inside their working hours, from their zone.
+func (a *App) remindDue(ctx context.Context) {
+	due, err := a.store.DueReminders(ctx, a.now())
+	if err != nil {
+		a.log.WarnContext(ctx, "scheduler: due reminders", "err", err)
+		return
+	}
+	for _, ref := range due {
+		if ctx.Err() != nil {
+			return
+		}
+		ps, err := a.store.Session(ctx, ref.Team, ref.Channel, ref.ID)
+		if err != nil {
+			continue
+		}
+		fw, err := prio.LookupFramework(ps.Framework)
+		if err != nil {
+			continue
+		}
+		if planned, err := a.store.RemindersPlanned(ctx, ps); err == nil && !planned {
+			at := map[string]time.Time{}
+			for _, v := range ps.Voters {
+				loc := time.UTC
+				if u, err := a.slack.User(ctx, v); err == nil {
+					if l, err := time.LoadLocation(u.TZ); err == nil && u.TZ != "" {
+						loc = l
+					}
+				}
+				at[v] = poker.RemindAt(ps.Created, ps.Deadline, loc)
+			}
+			if err := a.store.PlanReminders(ctx, ps, at); err != nil {
+				continue
+			}
+		}
+		sent, err := a.store.RemindDue(ctx, ps, len(fw.Criteria), a.now())
+		if err != nil {
+			a.log.WarnContext(ctx, "scheduler: reminders", "session", ps.ID, "err", err)
+			continue
+		}
+		if len(sent) > 0 {
+			a.kickOutbox(ctx, ps.Team, ps.Channel)
+		}
+	}
 }

@@ -144,7 +144,7 @@ func (a *App) outboxMessage(ctx context.Context, b outbox.Backlog, item outbox.I
 		return a.threadLine(ctx, b, item)
 	}
 	switch item.Kind {
-	case outbox.Nudge:
+	case outbox.Nudge, outbox.Reminder:
 		return a.nudgeMessage(ctx, b, item)
 	case outbox.Ready, outbox.Ended:
 		return a.facilitatorMessage(ctx, b, item)
@@ -239,7 +239,7 @@ func kindWords(c outbox.Item) string {
 		return fmt.Sprintf("#%d is now %s, in the thread it came from", c.Idea, prio.Status(c.Status).Label())
 	case c.Kind == outbox.Invite:
 		return "invited to vote on " + refList(c.Ideas)
-	case c.Kind == outbox.Nudge:
+	case c.Kind == outbox.Nudge || c.Kind == outbox.Reminder:
 		return "reminded to vote on " + refList(c.Ideas)
 	case c.Kind == outbox.Ready:
 		return "told " + refList(c.Ideas) + " wait for a decision"

@@ -76,7 +76,7 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 	}
 	now := a.now()
 	ps := poker.Session{Team: r.Team, Channel: r.Channel, Facilitator: r.User, FacName: r.UserName,
-		Voters: start.Voters, VoterNames: names, Quorum: start.Quorum, Created: now, Ideas: numbers, State: poker.SessionOpen, Framework: fw.Name}
+		Voters: start.Voters, VoterNames: names, Quorum: start.Quorum, NoRemind: start.NoRemind, Created: now, Ideas: numbers, State: poker.SessionOpen, Framework: fw.Name}
 	if start.Deadline > 0 {
 		ps.Deadline = now.Add(start.Deadline)
 	}

@@ -63,7 +63,7 @@ func (a *App) submitReason(ctx context.Context, r Request) (*Reply, error) {
 // until ctx ends. Any number of replicas may run it: each card is revealed
 // once. Sessions due while no bot ran are revealed at the next start.
 func (a *App) RunScheduler(ctx context.Context, tick time.Duration) {
-	a.every(ctx, tick, "poker deadlines", func() { a.revealDue(ctx) })
+	a.every(ctx, tick, "poker deadlines", func() { a.revealDue(ctx); a.remindDue(ctx) })
 }
 
 func (a *App) revealDue(ctx context.Context) {

@@ -77,9 +77,11 @@ const (
 	Scored = "scored" // a first score moved it from the queue to the ranking
 	Invite = "invite" // a named voter is asked to vote in a poker session
 	Nudge  = "nudge"  // a named voter is reminded of the votes they owe
-	Ready  = "ready"  // a facilitator: every card is revealed, decide
-	Ended  = "ended"  // a facilitator: the session ended on its own
-	Hook   = "webhook"
+	// Reminder is the automatic nudge before a session's deadline.
+	Reminder = "reminder"
+	Ready    = "ready" // a facilitator: every card is revealed, decide
+	Ended    = "ended" // a facilitator: the session ended on its own
+	Hook     = "webhook"
 	// Thread is a line in the thread of the Slack message an idea came
 	// from: To is "thread:<channel>:<ts>".
 	Thread = "thread"

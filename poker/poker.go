@@ -30,6 +30,7 @@ type Start struct {
 	Names    []string      // their names as Slack sent them, where it did
 	Deadline time.Duration // 0: none
 	Quorum   int           // reveal once this many have voted; 0: off
+	NoRemind bool          // "remind off": no automatic reminder before the deadline
 }
 
 // ParseStart reads `/poker #3 #5 [with @a @b] [for 24h] [quorum 3]` or
@@ -94,6 +95,11 @@ func ParseStart(text string) (Start, error) {
 				return s, err
 			}
 			s.Deadline, i = d, i+2
+		case "remind":
+			if i+1 >= len(words) || !slices.Contains([]string{"on", "off"}, strings.ToLower(words[i+1])) {
+				return s, prio.Errorf(prio.Invalid, "Say `remind off` to start a session without the automatic reminder before its deadline.")
+			}
+			s.NoRemind, i = strings.EqualFold(words[i+1], "off"), i+2
 		case "quorum":
 			if i+1 >= len(words) {
 				return s, prio.Errorf(prio.Invalid, "Say how many votes reveal the cards, like `quorum 3`.")
@@ -267,6 +273,7 @@ type Session struct {
 	Voters, VoterNames   []string // expected voters; empty: anyone
 	Deadline             time.Time
 	Quorum               int
+	NoRemind             bool // no automatic reminder before the deadline
 	Created              time.Time
 	TS                   string // the session message, root of the thread
 	Ideas                []int64

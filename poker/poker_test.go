@@ -90,6 +90,8 @@ func TestParseStart(t *testing.T) {
 		{text: "#3 3 with <@U1|ann> <@U2> for 24h quorum 2",
 			want: poker.Start{Ideas: []int64{3}, Voters: []string{"U1", "U2"}, Names: []string{"ann", ""}, Deadline: 24 * time.Hour, Quorum: 2}},
 		{text: "next 5 for 1d2h", want: poker.Start{Next: 5, Deadline: 26 * time.Hour}},
+		{text: "#1 with <@U1|ann> for 2d remind off", want: poker.Start{Ideas: []int64{1}, Voters: []string{"U1"}, Names: []string{"ann"}, Deadline: 48 * time.Hour, NoRemind: true}},
+		{text: "#1 remind maybe", err: "Say `remind off`"},
 		{text: "", err: "Name the ideas to score"},
 		{text: "next", err: "Say how many"},
 		{text: "next 21", err: "from 1 to 20"},

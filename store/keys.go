@@ -212,3 +212,13 @@ func sourcesKey(team, channel string) string { return backlogTag(team, channel) 
 
 // sourceRef names a Slack message in sourcesKey.
 func sourceRef(channel, ts string) string { return channel + ":" + ts }
+
+// remindersKey (ZSET "channel|sid" scored by when its next reminder may
+// be due, unix ms) is the team's sessions with automatic reminders to send.
+func remindersKey(team string) string { return teamTag(team) + "poker:reminders" }
+
+// sessionRemindersKey (ZSET voter scored by when they are to be reminded,
+// unix ms) is a session's plan of reminders, made once.
+func sessionRemindersKey(team, channel string, sid int64) string {
+	return sessionKey(team, channel, sid) + ":reminders"
+}

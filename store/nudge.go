@@ -90,3 +90,93 @@ func (s *Store) Nudge(ctx context.Context, ps poker.Session, actor prio.Actor, c
 	}
 	return nil, time.Time{}, pokerRefusal([]any{res[0]}, 0)
 }
+
+// planReminders writes, once, when each named voter of a session is to
+// be reminded (the first replica to plan it wins).
+//
+// KEYS[1] -> session, KEYS[2] -> its reminders (ZSET voter -> unix ms)
+// ARGV[1..] -> voter, when (unix ms) pairs
+// Output: 1 if this call planned them, 0 if they were planned already.
+var planReminders = redis.NewScript(`
+if redis.call("HSETNX", KEYS[1], "reminders_planned", 1) == 0 then return 0 end
+for i = 1, #ARGV, 2 do redis.call("ZADD", KEYS[2], ARGV[i + 1], ARGV[i]) end
+return 1
+`)
+
+// remindDue sends the reminders due by now: each voter once, across
+// replicas (the plan loses them as they go), and only while the session
+// is open and they still owe votes on a card still voting.
+//
+// KEYS[1] -> session, KEYS[2] -> its reminders, KEYS[3..] -> per card:
+// the card and its progress, then the outbox (seq, items, due, order, age)
+// ARGV[1] -> now (unix ms), ARGV[2] -> criteria per card, ARGV[3] ->
+// session id, ARGV[4..] -> the cards' idea numbers, in KEYS order
+// Output: {when the next reminder is due ("" for none), who was reminded…}.
+var remindDue = redis.NewScript(eventsLua + `
+local now = tonumber(ARGV[1])
+local k = #KEYS - 4
+local open = redis.call("HGET", KEYS[1], "state") == "open"
+local out = {""}
+for _, v in ipairs(redis.call("ZRANGEBYSCORE", KEYS[2], "-inf", ARGV[1])) do
+	redis.call("ZREM", KEYS[2], v)
+	local owed = {}
+	for i = 3, k - 1, 2 do
+		if open and redis.call("HGET", KEYS[i], "state") == "voting" and tonumber(redis.call("HGET", KEYS[i + 1], v) or "0") < tonumber(ARGV[2]) then
+			table.insert(owed, tonumber(ARGV[4 + (i - 3) / 2]))
+		end
+	end
+	if #owed > 0 then
+		enqueue(k, v, {kind = "reminder", session = tonumber(ARGV[3]), ideas = owed, actor = "", at = now}, now)
+		table.insert(out, v)
+	end
+end
+if open then out[1] = redis.call("ZRANGE", KEYS[2], 0, 0, "WITHSCORES")[2] or "" end
+return out
+`)
+
+// DueReminders lists the sessions whose reminders may be due by now, in
+// every team.
+func (s *Store) DueReminders(ctx context.Context, now time.Time) ([]poker.Ref, error) {
+	return s.dueRefs(ctx, remindersKey, now)
+}
+
+// RemindersPlanned says whether a session's reminders were planned.
+func (s *Store) RemindersPlanned(ctx context.Context, ps poker.Session) (bool, error) {
+	ok, err := s.rdb.HExists(ctx, sessionKey(ps.Team, ps.Channel, ps.ID), "reminders_planned").Result()
+	return ok, translate(err)
+}
+
+// PlanReminders records, once across replicas, when each voter is to be
+// reminded.
+func (s *Store) PlanReminders(ctx context.Context, ps poker.Session, at map[string]time.Time) error {
+	args := make([]any, 0, 2*len(at))
+	for v, t := range at {
+		args = append(args, v, t.UnixMilli())
+	}
+	return translate(planReminders.Run(ctx, s.rdb, []string{sessionKey(ps.Team, ps.Channel, ps.ID), sessionRemindersKey(ps.Team, ps.Channel, ps.ID)}, args...).Err())
+}
+
+// RemindDue has the outbox remind the voters due by now who still owe
+// votes, each once; it returns who, and moves the session's place in the
+// team's reminders to its next one (or takes it out).
+func (s *Store) RemindDue(ctx context.Context, ps poker.Session, criteria int, now time.Time) ([]string, error) {
+	t, c := ps.Team, ps.Channel
+	keys := []string{sessionKey(t, c, ps.ID), sessionRemindersKey(t, c, ps.ID)}
+	args := []any{now.UnixMilli(), criteria, ps.ID}
+	for _, n := range ps.Ideas {
+		keys = append(keys, cardKey(t, c, ps.ID, n), progressKey(t, c, ps.ID, n))
+		args = append(args, n)
+	}
+	res, err := remindDue.Run(ctx, s.rdb, with(keys, outboxKeys(t, c)), args...).StringSlice()
+	if err != nil {
+		return nil, translate(err)
+	}
+	ref := c + "|" + strconv.FormatInt(ps.ID, 10)
+	if res[0] == "" {
+		err = s.rdb.ZRem(ctx, remindersKey(t), ref).Err()
+	} else {
+		next, _ := strconv.ParseFloat(res[0], 64)
+		err = s.rdb.ZAdd(ctx, remindersKey(t), redis.Z{Score: next, Member: ref}).Err()
+	}
+	return res[1:], translate(err)
+}

@@ -36,7 +36,8 @@ func (s *Store) StartSession(ctx context.Context, ps poker.Session) (sid int64, 
 	keys = append(keys, outboxKeys(t, c)...)
 	args = append(args, "id", sid, "facilitator", ps.Facilitator, "facilitator_name", ps.FacName,
 		"voters", strings.Join(ps.Voters, ","), "voter_names", strings.Join(ps.VoterNames, ","), "deadline", deadline,
-		"quorum", ps.Quorum, "created", ps.Created.UnixMilli(), "state", poker.SessionOpen, "framework", ps.Framework, "ts", "")
+		"quorum", ps.Quorum, "created", ps.Created.UnixMilli(), "state", poker.SessionOpen, "framework", ps.Framework, "ts", "",
+		"remind", map[bool]string{true: "off", false: "on"}[ps.NoRemind])
 	res, err := startSession.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
 		return 0, nil, nil, translate(err)
@@ -56,6 +57,11 @@ func (s *Store) StartSession(ctx context.Context, ps poker.Session) (sid int64, 
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.SAdd(ctx, teamsKey(), t)
 		p.ZAdd(ctx, openSessionsKey(t), redis.Z{Score: float64(ps.Created.UnixMilli()), Member: ref})
+		if deadline > 0 && len(ps.Voters) > 0 && !ps.NoRemind {
+			// The earliest a voter may be reminded: three quarters in.
+			first := ps.Created.Add(ps.Deadline.Sub(ps.Created) * 3 / 4)
+			p.ZAdd(ctx, remindersKey(t), redis.Z{Score: float64(first.UnixMilli()), Member: ref})
+		}
 		if deadline > 0 {
 			p.ZAdd(ctx, deadlinesKey(t), redis.Z{Score: float64(deadline), Member: ref})
 		}
@@ -111,6 +117,7 @@ func (s *Store) Session(ctx context.Context, team, channel string, sid int64) (p
 		Created: millis(h["created"]), TS: h["ts"], State: h["state"], Framework: h["framework"],
 	}
 	ps.Quorum, _ = strconv.Atoi(h["quorum"])
+	ps.NoRemind = h["remind"] == "off"
 	for _, n := range splitList(h["ideas"]) {
 		ps.Ideas = append(ps.Ideas, parseMember(n))
 	}
@@ -279,13 +286,18 @@ func parseRef(team, ref string) poker.Ref {
 
 // DueSessions lists sessions whose voting deadline has passed, in every team.
 func (s *Store) DueSessions(ctx context.Context, now time.Time) ([]poker.Ref, error) {
+	return s.dueRefs(ctx, deadlinesKey, now)
+}
+
+// dueRefs lists the sessions a team index (key) has due by now, in every team.
+func (s *Store) dueRefs(ctx context.Context, key func(team string) string, now time.Time) ([]poker.Ref, error) {
 	teams, err := s.rdb.SMembers(ctx, teamsKey()).Result()
 	if err != nil {
 		return nil, translate(err)
 	}
 	var out []poker.Ref
 	for _, t := range teams {
-		refs, err := s.rdb.ZRangeByScore(ctx, deadlinesKey(t), &redis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10)}).Result()
+		refs, err := s.rdb.ZRangeByScore(ctx, key(t), &redis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10)}).Result()
 		if err != nil {
 			return nil, translate(err)
 		}
