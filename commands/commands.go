@@ -366,7 +366,7 @@ func (a *App) Routes() []Route {
 		{Kind: Action, Name: actMergeInto, Handle: a.mergeClicked},
 		{Kind: Action, Name: actKeep, Handle: a.keepClicked},
 		{Kind: Action, Name: actPage, Handle: a.pageClicked},
-		{Kind: Slash, Name: "/poker", Usage: "/poker #3 #5 #8 [with @a @b] [for 24h] [quorum 3]", Help: "Score ideas together: hidden votes per criterion in a thread, then reveal. `/poker` alone opens a form.", Handle: inChannel(pokerWhere, a.startPoker)},
+		{Kind: Slash, Name: "/poker", Usage: "/poker #3 #5 #8 [with @a @b] [for 24h] [quorum 3] [remind off]", Help: "Score ideas together: hidden votes per criterion in a thread, then reveal. `/poker` alone opens a form.", Handle: inChannel(pokerWhere, a.startPoker)},
 		{Kind: Slash, Name: "/poker", Usage: "/poker next 5 [with …] [for …] [quorum …]", Help: "Poker on the 5 oldest ideas awaiting scoring.", Handle: inChannel(pokerWhere, a.startPoker)},
 		{Kind: Slash, Name: "/poker", Sub: "help", Usage: "/poker help", Help: "Show how to run priority poker.", Handle: a.help("/poker")},
 		{Kind: Action, Name: actVote, Handle: a.vote, Idempotent: true},
