@@ -112,6 +112,8 @@ type Store interface {
 	Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) (told int, err error)
 	CreateRequested(ctx context.Context, idea prio.Idea, requesters []string, actor prio.Actor, now time.Time) (prio.Sourced, error)
 	SilenceSource(ctx context.Context, team, channel string, n int64) error
+	History(ctx context.Context, team, channel string, n int64, offset, limit int64) ([]prio.Event, int64, int64, error)
+	Rounds(ctx context.Context, ps poker.Session, n int64) ([]map[string]map[string]string, error)
 	ChangeLinks(ctx context.Context, team, channel string, n int64, actor prio.Actor, op, link string, now time.Time) error
 	ToggleSupport(ctx context.Context, team, channel string, n int64, user prio.Actor, now time.Time) (bool, int64, error)
 	Supporters(ctx context.Context, team, channel string, n int64) ([]string, error)
@@ -341,6 +343,7 @@ func (a *App) Routes() []Route {
 		{Kind: Slash, Name: "/idea", Sub: "help", Usage: "/idea help", Help: "Show how to submit ideas.", Handle: a.help("/idea")},
 		{Kind: Slash, Name: "/backlog", Usage: "/backlog", Help: "The top of this channel's backlog, with counts per status.", Handle: a.backlogHere},
 		{Kind: Slash, Name: "/backlog", Usage: "/backlog #12", Help: "Where idea #12 sits and why.", Handle: a.backlogHere},
+		{Kind: Slash, Name: "/backlog", Sub: "history", Usage: "/backlog history #12 [page]", Help: "An idea's story, oldest first: who submitted and supported it, every move and score (with poker rounds' revealed votes), merges and links.", Handle: inChannel(backlogWhere, a.history)},
 		{Kind: Slash, Name: "/backlog", Sub: "mine", Usage: "/backlog mine [page]", Help: "Your ideas and where each sits, newest first, 20 at a time.", Handle: a.mine},
 		{Kind: Slash, Name: "/backlog", Sub: "search", Usage: "/backlog search <words>", Help: "Find ideas in this channel's backlog.", Handle: inChannel(backlogWhere, a.search)},
 		{Kind: Slash, Name: "/backlog", Sub: "export", Usage: "/backlog export", Help: "Get this channel's whole backlog as a CSV file, in a DM.", Handle: inChannel(backlogWhere, a.export)},

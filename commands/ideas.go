@@ -71,6 +71,10 @@ func (a *App) createIdea(ctx context.Context, r Request, title, description stri
 		return nil, err
 	}
 	idea.AuthorName = r.UserName
+	idea.Via = "command"
+	if r.Values != nil {
+		idea.Via = "form"
+	}
 	a.notePrivacy(ctx, r.Team, r.Channel)
 	idea, place, err := a.store.CreateIdea(ctx, idea)
 	if err != nil {

@@ -161,8 +161,9 @@ func (a *App) submitIdeaFrom(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return &Reply{ViewErrors: map[string]string{inputTitle: prio.ErrorMessage(err)}}, nil
 	}
-	idea.AuthorName = r.UserName
+	idea.AuthorName, idea.Via = r.UserName, "form"
 	if meta.TS != "" {
+		idea.Via = "message"
 		idea.Source = &prio.Source{Channel: meta.Channel, TS: meta.TS, Author: meta.Author, Permalink: a.slack.Permalink(ctx, meta.Channel, meta.TS)}
 		if u, err := a.slack.User(ctx, meta.Author); err == nil && meta.Author != "" {
 			idea.Source.AuthorName = u.Name

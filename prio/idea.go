@@ -84,6 +84,7 @@ type Idea struct {
 	Supporters int64
 	Rev        int64 // bumped by every change; guards read-compute-write updates
 
+	Via    string   // how it came in: "command" (/idea text), "form", "message" (a shortcut)
 	Source *Source  // the Slack message it was made from; nil when typed in
 	Links  []string // where its work lives: https URLs, at most MaxLinks
 }

@@ -59,7 +59,7 @@ func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, ac
 	res, err := setStatus.Run(ctx, s.rdb,
 		with([]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
 			unscoredKey(team, channel), supportersKey(team, channel, n), outboxSeqKey(team, channel), outboxItemsKey(team, channel),
-			outboxDueKey(team, channel), outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, eventKeys(team, channel)),
+			outboxDueKey(team, channel), outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, with(eventKeys(team, channel), []string{historyKey(team, channel, n)})),
 		actor.ID, admin(actor), string(to), reason, now.UnixMilli(), allowed, member(n), n, actor.Name).Slice()
 	if err != nil {
 		return "", "", 0, translate(err)
@@ -79,7 +79,7 @@ func (s *Store) Merge(ctx context.Context, team, channel string, from, into int6
 		with([]string{ideaKey(team, channel, from), supportersKey(team, channel, from), ideaKey(team, channel, into), supportersKey(team, channel, into),
 			rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
 			unscoredKey(team, channel), outboxSeqKey(team, channel), outboxItemsKey(team, channel), outboxDueKey(team, channel),
-			outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, eventKeys(team, channel)),
+			outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, with(eventKeys(team, channel), []string{historyKey(team, channel, from), historyKey(team, channel, into)})),
 		actor.ID, admin(actor), now.UnixMilli(), member(from), from, into, actor.Name, member(into)).Slice()
 	if err != nil {
 		return 0, translate(err)
@@ -97,7 +97,8 @@ func (s *Store) Merge(ctx context.Context, team, channel string, from, into int6
 // ToggleSupport adds user as a supporter of idea n, or withdraws them if
 // they were one. It reports whether they now support it, and the count.
 func (s *Store) ToggleSupport(ctx context.Context, team, channel string, n int64, user prio.Actor, now time.Time) (bool, int64, error) {
-	res, err := toggleSupport.Run(ctx, s.rdb, with([]string{ideaKey(team, channel, n), supportersKey(team, channel, n)}, eventKeys(team, channel)),
+	res, err := toggleSupport.Run(ctx, s.rdb, with(with([]string{ideaKey(team, channel, n), supportersKey(team, channel, n)}, eventKeys(team, channel)),
+		[]string{historyKey(team, channel, n)}),
 		user.ID, user.Name, member(n), now.UnixMilli()).Slice()
 	if err != nil {
 		return false, 0, translate(err)
@@ -166,7 +167,7 @@ func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, act
 		res, err := setScore.Run(ctx, s.rdb,
 			with([]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), metaKey(team, channel), countsKey(team, channel), activityKey(team, channel),
 				unscoredKey(team, channel), supportersKey(team, channel, n), outboxSeqKey(team, channel), outboxItemsKey(team, channel),
-				outboxDueKey(team, channel), outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, eventKeys(team, channel)),
+				outboxDueKey(team, channel), outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, with(eventKeys(team, channel), []string{historyKey(team, channel, n)})),
 			args...).Slice()
 		if err != nil {
 			return prio.Idea{}, 0, translate(err)

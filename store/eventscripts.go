@@ -13,6 +13,15 @@ local function enqueue(k, to, facts, now)
 	redis.call("ZADD", KEYS[k + 3], 0, to .. "|" .. string.format("%012d", id))
 	redis.call("ZADD", KEYS[k + 4], now, id)
 end
+-- record appends an entry to an idea's history (the LIST at h), keeping
+-- the newest 300; the idea's HASH counts the older ones dropped.
+local function record(h, idea, entry)
+	redis.call("RPUSH", h, cjson.encode(entry))
+	if redis.call("LLEN", h) > 300 then
+		redis.call("LPOP", h)
+		redis.call("HINCRBY", idea, "history_earlier", 1)
+	end
+end
 -- The event keys of a backlog, at KEYS[e..e + 9]: its webhook endpoints
 -- (HASH id -> JSON), meta, ranked, awaiting, unscored, and its outbox
 -- (seq, items, due, order, age).

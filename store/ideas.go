@@ -34,6 +34,7 @@ const (
 	fReason     = "reason"
 	fMergedInto = "merged_into"
 	fRev        = "rev"
+	fVia        = "via" // how it came in: command, form or message
 	// Where an idea made from a Slack message came from.
 	fSourceChannel = "source_channel"
 	fSourceTS      = "source_ts"
@@ -73,7 +74,7 @@ func (s *Store) create(ctx context.Context, idea prio.Idea, requesters []string)
 	t, c := idea.Team, idea.Channel
 	args := []any{n, member(n), idea.Title, idea.Created.UnixMilli(), "", strings.Join(requesters, ","),
 		fNumber, n, fTitle, idea.Title, fDesc, idea.Description, fAuthor, idea.Author, fAuthorName, idea.AuthorName,
-		fStatus, string(idea.Status), fCreated, idea.Created.UnixMilli(), fScore, "", fRev, 0}
+		fStatus, string(idea.Status), fCreated, idea.Created.UnixMilli(), fScore, "", fRev, 0, fVia, idea.Via}
 	if src := idea.Source; src != nil {
 		args[4] = sourceRef(src.Channel, src.TS)
 		args = append(args, fSourceChannel, src.Channel, fSourceTS, src.TS, fSourceAuthor, src.Author, fSourceName, src.AuthorName,
@@ -81,7 +82,7 @@ func (s *Store) create(ctx context.Context, idea prio.Idea, requesters []string)
 	}
 	res, err := createIdea.Run(ctx, s.rdb,
 		with(with([]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c), activityKey(t, c), supportersKey(t, c, n)},
-			eventKeys(t, c)), []string{sourcesKey(t, c)}),
+			eventKeys(t, c)), []string{sourcesKey(t, c), historyKey(t, c, n)}),
 		args...).Int64Slice()
 	if err != nil {
 		return prio.Idea{}, 0, 0, translate(err)

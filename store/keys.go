@@ -222,3 +222,7 @@ func remindersKey(team string) string { return teamTag(team) + "poker:reminders"
 func sessionRemindersKey(team, channel string, sid int64) string {
 	return sessionKey(team, channel, sid) + ":reminders"
 }
+
+// historyKey (LIST of JSON prio.Event, oldest first, capped) is an idea's
+// story: created, supported, moved, scored, merged, linked.
+func historyKey(team, channel string, n int64) string { return ideaKey(team, channel, n) + ":history" }

@@ -87,6 +87,7 @@ end
 // KEYS[6] -> its supporters (SET, empty), KEYS[7..16] -> the backlog's
 // event keys: idea.created goes to its webhooks, KEYS[17] -> the
 // backlog's sources (HASH "channel:ts" of a Slack message -> idea number)
+// KEYS[18] -> its history
 // ARGV[1] -> the idea's number; ARGV[2] -> its member; ARGV[3] -> title;
 // ARGV[4] -> now (unix ms); ARGV[5] -> its source message ("channel:ts",
 // "" for none); ARGV[6] -> who asked for it ("U1,U2": supporters besides
@@ -107,7 +108,8 @@ redis.call("ZADD", KEYS[2], ARGV[1], ARGV[2])
 redis.call("HSET", KEYS[3], ARGV[1], ARGV[3])
 redis.call("HINCRBY", KEYS[4], "new", 1)
 redis.call("ZADD", KEYS[5], ARGV[4], "new:" .. ARGV[1])
-local author = redis.call("HMGET", KEYS[1], "author", "author_name")
+local author = redis.call("HMGET", KEYS[1], "author", "author_name", "via")
+record(KEYS[18], KEYS[1], {k = "created", at = tonumber(ARGV[4]), by = author[1], name = author[2], via = author[3] or "command"})
 if ARGV[5] ~= "" then redis.call("HSET", KEYS[17], ARGV[5], ARGV[1]) end
 for u in string.gmatch(ARGV[6], "[^,]+") do
 	if u ~= author[1] then redis.call("SADD", KEYS[6], u) end
@@ -124,7 +126,8 @@ return {redis.call("ZRANK", KEYS[2], ARGV[2]) + 1, 0}
 // KEYS[4] -> owners (SET), KEYS[5] -> counts (HASH), KEYS[6] -> activity (ZSET),
 // KEYS[7] -> unscored (ZSET), KEYS[8] -> supporters (SET), KEYS[9..13] ->
 // the outbox (seq, items, due, order, age): the author and supporters are told,
-// KEYS[14..23] -> the backlog's event keys: idea.updated goes to its webhooks
+// KEYS[14..23] -> the backlog's event keys: idea.updated goes to its webhooks,
+// KEYS[24] -> its history
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> target
 // status or "reopen", ARGV[4] -> reason, ARGV[5] -> now (unix ms),
 // ARGV[6] -> ",from,statuses,", ARGV[7] -> member, ARGV[8] -> number,
@@ -147,6 +150,7 @@ local people = redis.call("SMEMBERS", KEYS[8])
 table.insert(people, 1, redis.call("HGET", KEYS[1], "author"))
 local n = tell(9, people, ARGV[1], {kind = "status", idea = tonumber(ARGV[8]), from = cur, status = to,
 	reopen = ARGV[3] == "reopen", reason = ARGV[4], actor = ARGV[9], at = tonumber(ARGV[5])}, tonumber(ARGV[5]))
+record(KEYS[24], KEYS[1], {k = "status", at = tonumber(ARGV[5]), by = ARGV[1], name = ARGV[9], from = cur, to = to, reason = ARGV[4]})
 inthread(9, KEYS[1], {idea = tonumber(ARGV[8]), from = cur, status = to, reopen = ARGV[3] == "reopen", reason = ARGV[4],
 	actor = ARGV[9], at = tonumber(ARGV[5])}, tonumber(ARGV[5]))
 announce(14, {event = "idea.updated", change = "status", idea = tonumber(ARGV[8]), from = cur, status = to, reason = ARGV[4],
@@ -162,7 +166,8 @@ return {"ok", cur, to, n}
 // KEYS[7] -> owners, KEYS[8] -> counts, KEYS[9] -> activity, KEYS[10] -> unscored,
 // KEYS[11..15] -> the outbox: the source's author and supporters and the
 // target's author are told, KEYS[16..25] -> the backlog's event keys:
-// idea.updated for both ideas goes to its webhooks
+// idea.updated for both ideas goes to its webhooks, KEYS[26], KEYS[27] ->
+// the two ideas' histories
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now (unix ms),
 // ARGV[4] -> source member, ARGV[5] -> source number, ARGV[6] -> target number,
 // ARGV[7] -> actor's name, ARGV[8] -> target member
@@ -195,6 +200,8 @@ local n = tell(11, moved, ARGV[1], {kind = "merge", idea = tonumber(ARGV[5]), in
 count(KEYS[8], from, "merged")
 redis.call("ZADD", KEYS[9], ARGV[3], "status:" .. ARGV[5])
 local now = tonumber(ARGV[3])
+record(KEYS[26], KEYS[1], {k = "merged_into", at = now, by = ARGV[1], name = ARGV[7], into = tonumber(ARGV[6])})
+record(KEYS[27], KEYS[3], {k = "merged_in", at = now, by = ARGV[1], name = ARGV[7], from_idea = tonumber(ARGV[5])})
 inthread(11, KEYS[1], {idea = tonumber(ARGV[5]), into = tonumber(ARGV[6]), from = from, status = "merged", actor = ARGV[7], at = now}, now)
 announce(16, {event = "idea.updated", change = "merge", idea = tonumber(ARGV[5]), from = from, status = "merged",
 	into = tonumber(ARGV[6]), actor = ARGV[7], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[2], ARGV[4], now)
@@ -210,7 +217,7 @@ return {"ok", from, n}
 // they already support it. Authors support their own ideas implicitly.
 //
 // KEYS[1] -> idea (HASH), KEYS[2] -> supporters (SET), KEYS[3..12] -> the
-// backlog's event keys: idea.updated goes to its webhooks
+// backlog's event keys: idea.updated goes to its webhooks, KEYS[13] -> its history
 // ARGV[1] -> user, ARGV[2] -> their name, ARGV[3] -> member, ARGV[4] -> now (unix ms)
 // Output: {"added"|"removed", supporters}, {"author", supporters} or a refusal.
 var toggleSupport = redis.NewScript(prelude + `
@@ -228,6 +235,7 @@ redis.call("HINCRBY", KEYS[1], "rev", 1)
 local has = redis.call("SCARD", KEYS[2])
 local had = has - 1
 if result == "removed" then had = has + 1 end
+record(KEYS[13], KEYS[1], {k = "support", at = tonumber(ARGV[4]), by = ARGV[1], name = ARGV[2], on = result == "added"})
 announce(3, {event = "idea.updated", change = "supporters", idea = tonumber(ARGV[3]), from = tostring(had), status = tostring(has),
 	actor = ARGV[2], actor_id = ARGV[1], at = tonumber(ARGV[4])}, KEYS[1], KEYS[2], ARGV[3], tonumber(ARGV[4]))
 return {result, has}
@@ -248,7 +256,8 @@ return {result, has}
 // value pairs; KEYS[9] -> supporters, KEYS[10..14] -> the outbox:
 // when an owner's score moves the idea between the queue and the ranking,
 // its author and supporters are told; KEYS[15..24] -> the backlog's event
-// keys: idea.updated (and poker.accepted) go to its webhooks
+// keys: idea.updated (and poker.accepted) go to its webhooks; KEYS[25] ->
+// its history
 // Output: {"ok", old status, new status, how many are told} or a refusal.
 var setScore = redis.NewScript(prelude + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
@@ -274,6 +283,8 @@ if cur ~= to and ARGV[7] == "owner" then
 		rescored = before ~= "", actor = ARGV[11], at = tonumber(ARGV[8])}, tonumber(ARGV[8]))
 end
 local now = tonumber(ARGV[8])
+record(KEYS[25], KEYS[1], {k = "score", at = now, by = ARGV[1], name = ARGV[11], from = before, to = ARGV[6], via = ARGV[7],
+	session = tonumber(ARGV[12])})
 announce(15, {event = "idea.updated", change = "score", idea = tonumber(ARGV[10]), from = before, status = ARGV[6],
 	actor = ARGV[11], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[9], ARGV[9], now)
 if ARGV[7] == "poker" then

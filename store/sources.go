@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
 )
 
@@ -15,7 +18,8 @@ import (
 // open; the idea's author is left out.
 //
 // KEYS[1] -> the backlog's sources, KEYS[2] -> the idea, KEYS[3] -> its
-// supporters, KEYS[4..13] -> the backlog's event keys (idea.updated)
+// supporters, KEYS[4..13] -> the backlog's event keys (idea.updated),
+// KEYS[14] -> its history
 // ARGV[1] -> the message ("channel:ts"), ARGV[2] -> the idea's number,
 // ARGV[3] -> the people ("U1,U2"), ARGV[4] -> now (unix ms), ARGV[5] ->
 // who added the message again, ARGV[6] -> their name, ARGV[7] -> member
@@ -34,6 +38,7 @@ end
 local has = redis.call("SCARD", KEYS[3])
 if has ~= had then
 	redis.call("HINCRBY", KEYS[2], "rev", 1)
+	record(KEYS[14], KEYS[2], {k = "support", at = tonumber(ARGV[4]), by = ARGV[5], name = ARGV[6], on = true, n = has - had})
 	announce(4, {event = "idea.updated", change = "supporters", idea = tonumber(ARGV[2]), from = tostring(had), status = tostring(has),
 		actor = ARGV[6], actor_id = ARGV[5], at = tonumber(ARGV[4])}, KEYS[2], KEYS[3], ARGV[7], tonumber(ARGV[4]))
 end
@@ -63,7 +68,8 @@ func (s *Store) CreateRequested(ctx context.Context, idea prio.Idea, requesters 
 		}
 		taken = raced
 	}
-	res, err := supportSource.Run(ctx, s.rdb, with([]string{sourcesKey(t, c), ideaKey(t, c, taken), supportersKey(t, c, taken)}, eventKeys(t, c)),
+	res, err := supportSource.Run(ctx, s.rdb, with(with([]string{sourcesKey(t, c), ideaKey(t, c, taken), supportersKey(t, c, taken)}, eventKeys(t, c)),
+		[]string{historyKey(t, c, taken)}),
 		ref, taken, strings.Join(append(requesters, actor.ID), ","), now.UnixMilli(), actor.ID, actor.Name, member(taken)).Slice()
 	if err != nil {
 		return prio.Sourced{}, translate(err)
@@ -85,7 +91,8 @@ func (s *Store) SilenceSource(ctx context.Context, team, channel string, n int64
 // idea's author: at most ARGV[5] links, each once.
 //
 // KEYS[1] -> the idea, KEYS[2] -> owners, KEYS[3] -> its supporters,
-// KEYS[4..13] -> the backlog's event keys (idea.updated, change "links")
+// KEYS[4..13] -> the backlog's event keys (idea.updated, change "links"),
+// KEYS[14] -> its history
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> "add"
 // or "remove", ARGV[4] -> the URL, ARGV[5] -> the most links, ARGV[6] ->
 // now (unix ms), ARGV[7] -> actor's name, ARGV[8] -> member, ARGV[9] -> number
@@ -111,6 +118,7 @@ local out = "[]"
 if #links > 0 then out = cjson.encode(links) end
 redis.call("HSET", KEYS[1], "links", out)
 redis.call("HINCRBY", KEYS[1], "rev", 1)
+record(KEYS[14], KEYS[1], {k = "link", at = tonumber(ARGV[6]), by = ARGV[1], name = ARGV[7], url = ARGV[4], on = ARGV[3] == "add"})
 announce(4, {event = "idea.updated", change = "links", idea = tonumber(ARGV[9]), from = tostring(had), status = tostring(#links),
 	actor = ARGV[7], actor_id = ARGV[1], at = tonumber(ARGV[6])}, KEYS[1], KEYS[3], ARGV[8], tonumber(ARGV[6]))
 return {"ok", #links}
@@ -119,8 +127,8 @@ return {"ok", #links}
 // ChangeLinks adds (op "add") or removes ("remove") a link of idea n, for
 // its author or the backlog's owners.
 func (s *Store) ChangeLinks(ctx context.Context, team, channel string, n int64, actor prio.Actor, op, link string, now time.Time) error {
-	res, err := changeLinks.Run(ctx, s.rdb, with([]string{ideaKey(team, channel, n), ownersKey(team, channel), supportersKey(team, channel, n)},
-		eventKeys(team, channel)), actor.ID, admin(actor), op, link, prio.MaxLinks, now.UnixMilli(), actor.Name, member(n), n).Slice()
+	res, err := changeLinks.Run(ctx, s.rdb, with(with([]string{ideaKey(team, channel, n), ownersKey(team, channel), supportersKey(team, channel, n)},
+		eventKeys(team, channel)), []string{historyKey(team, channel, n)}), actor.ID, admin(actor), op, link, prio.MaxLinks, now.UnixMilli(), actor.Name, member(n), n).Slice()
 	if err != nil {
 		return translate(err)
 	}
@@ -133,4 +141,64 @@ func (s *Store) ChangeLinks(ctx context.Context, team, channel string, n int64, 
 		return prio.Errorf(prio.NotFound, "#%d has no link to %s. `/backlog #%d` shows its links.", n, link, n)
 	}
 	return refusal(res, n, "linked")
+}
+
+// History returns up to limit entries of idea n's history from offset,
+// oldest first, how many there are, and how many older ones were dropped
+// to keep it bounded.
+func (s *Store) History(ctx context.Context, team, channel string, n int64, offset, limit int64) ([]prio.Event, int64, int64, error) {
+	var (
+		list    *redis.StringSliceCmd
+		total   *redis.IntCmd
+		earlier *redis.StringCmd
+	)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		list = p.LRange(ctx, historyKey(team, channel, n), offset, offset+limit-1)
+		total = p.LLen(ctx, historyKey(team, channel, n))
+		earlier = p.HGet(ctx, ideaKey(team, channel, n), "history_earlier")
+		return nil
+	})
+	if err != nil && err != redis.Nil {
+		return nil, 0, 0, translate(err)
+	}
+	out := make([]prio.Event, 0, len(list.Val()))
+	for _, raw := range list.Val() {
+		var e prio.Event
+		if json.Unmarshal([]byte(raw), &e) == nil {
+			out = append(out, e)
+		}
+	}
+	dropped, _ := strconv.ParseInt(earlier.Val(), 10, 64)
+	return out, total.Val(), dropped, nil
+}
+
+// Rounds returns the revealed votes of each round of idea n's card in a
+// session, "criterion key -> voter -> vote", oldest round first: the
+// rounds re-voted, and the last one once revealed. Votes never revealed
+// are not returned.
+func (s *Store) Rounds(ctx context.Context, ps poker.Session, n int64) ([]map[string]map[string]string, error) {
+	card, err := s.Card(ctx, ps, n)
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]map[string]string
+	for r := 1; r < card.Round; r++ {
+		raw, err := s.rdb.HGetAll(ctx, roundKey(ps.Team, ps.Channel, ps.ID, n, r)).Result()
+		if err != nil {
+			return nil, translate(err)
+		}
+		round := map[string]map[string]string{}
+		for field, v := range raw {
+			voter, crit, _ := strings.Cut(field, "|")
+			if round[crit] == nil {
+				round[crit] = map[string]string{}
+			}
+			round[crit][voter], _, _ = strings.Cut(v, "|")
+		}
+		out = append(out, round)
+	}
+	if card.Votes != nil && !card.Revealed.IsZero() { // skipped unrevealed: hidden
+		out = append(out, card.Votes)
+	}
+	return out, nil
 }
