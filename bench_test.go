@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/priobot/priobot/outbox"
+	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
 	"github.com/priobot/priobot/slackemu"
 	"github.com/priobot/priobot/store"
@@ -212,4 +214,85 @@ func BenchmarkWebhookDrain(b *testing.B) {
 		round++
 	}
 	b.ReportMetric(float64(round*ideas*crowd)/took.Seconds(), "webhooks/s")
+}
+
+// BenchmarkReminderCrowd: a session names 500 voters, none has voted, and
+// its reminder falls due (for voters in a zone where it is working time):
+// 500 DMs go out of the backlog's outbox, paced, with three 429s
+// injected; none is lost, none goes twice, none inside a Retry-After.
+// Reports how long from the reminder falling due to the last DM.
+func BenchmarkReminderCrowd(b *testing.B) {
+	const crowd = 500
+	p := newPokerTable(b, "Dark mode")
+	voters := p.crowd(crowd)
+	st, err := store.Open(b.Context(), p.redis.URL(), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	reminded := func() int {
+		n := 0
+		for _, u := range voters {
+			n += p.told(u, "a reminder from priority poker")
+		}
+		return n
+	}
+	var took time.Duration
+	round := 0
+	for b.Loop() {
+		b.StopTimer()
+		before := reminded()
+		// Started now with 8 hours to vote: three quarters in is 6 hours
+		// on, a working hour in the voters' zone (the emulator's default).
+		berlin, _ := time.LoadLocation("Europe/Berlin")
+		now := p.clock.Now().In(berlin)
+		nine := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 0, 0, 0, berlin)
+		p.clock.Advance(nine.Sub(now))
+		ps := poker.Session{Team: slackemu.DefaultTeam, Channel: p.product, Facilitator: p.ann, FacName: "ann", Voters: voters,
+			VoterNames: voters, Deadline: p.clock.Now().Add(8 * time.Hour), Created: p.clock.Now(), Ideas: []int64{1},
+			State: poker.SessionOpen, Framework: prio.DefaultFramework.Name}
+		if _, _, _, err := st.StartSession(b.Context(), ps); err != nil {
+			b.Fatal(err)
+		}
+		// The invitations go first, untimed.
+		invited := func() int {
+			n := 0
+			for _, u := range voters {
+				n += p.told(u, "asks you to vote in priority poker")
+			}
+			return n
+		}
+		if err := st.NoteOutbox(b.Context(), outbox.Backlog{Team: slackemu.DefaultTeam, Channel: p.product}, p.clock.Now()); err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(b.Context(), 2*time.Minute)
+		if err := p.emu.Wait(ctx, func() bool { return invited() >= crowd*(round+1) }); err != nil {
+			b.Fatalf("%d invitations", invited())
+		}
+		cancel()
+		p.emu.RateLimit("chat.postMessage", 3, time.Second)
+		b.StartTimer()
+		p.clock.Advance(6*time.Hour + time.Second)
+		start := time.Now()
+		ctx, cancel = context.WithTimeout(b.Context(), 2*time.Minute)
+		if err := p.emu.Wait(ctx, func() bool { return reminded()-before >= crowd }); err != nil {
+			b.Fatalf("%d of %d reminders", reminded()-before, crowd)
+		}
+		cancel()
+		took += time.Since(start)
+		b.StopTimer()
+		p.clock.Advance(3 * time.Hour) // past the deadline before the next
+		round++
+		b.StartTimer()
+	}
+	for _, u := range voters {
+		if n := p.told(u, "a reminder from priority poker"); n != b.N {
+			b.Errorf("a voter got %d reminders in %d sessions", n, b.N)
+			break
+		}
+	}
+	if n := p.emu.TooEarly(); n != 0 {
+		b.Errorf("%d calls inside a Retry-After", n)
+	}
+	b.ReportMetric(took.Seconds()/float64(b.N), "s/500-reminders")
 }
