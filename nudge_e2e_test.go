@@ -54,12 +54,17 @@ func TestNudgeReachesWhoOwesVotes(t *testing.T) {
 		t.Errorf("carl got %d nudges, want 2", got)
 	}
 
-	// Open to anyone: no one to nudge, and no button.
+	p.slash(p.ann, p.product, "/poker", "nudge")
+	p.ephemeral(p.ann, p.product, "This session's voters were nudged less than an hour ago")
+
+	// Open to anyone: no one to nudge, no button, and the command says why.
 	open := newPokerTable(t, "Dark mode")
 	s := open.begin("#1")
 	if strings.Contains(strings.Join(s.Buttons, " "), "Nudge") {
 		t.Errorf("a session open to anyone offers Nudge: %v", s.Buttons)
 	}
+	open.slash(open.ann, open.product, "/poker", "nudge")
+	open.ephemeral(open.ann, open.product, "This session is open to anyone in the channel, so there is no one to nudge. Name the voters when you start one: /poker #3 with @a @b.")
 }
 
 // The facilitator hears once when every card is revealed, and once when

@@ -371,6 +371,7 @@ func (a *App) Routes() []Route {
 		{Kind: Action, Name: actPage, Handle: a.pageClicked},
 		{Kind: Slash, Name: "/poker", Usage: "/poker #3 #5 #8 [with @a @b] [for 24h] [quorum 3] [remind off]", Help: "Score ideas together: hidden votes per criterion in a thread, then reveal. `/poker` alone opens a form.", Handle: inChannel(pokerWhere, a.startPoker)},
 		{Kind: Slash, Name: "/poker", Usage: "/poker next 5 [with …] [for …] [quorum …]", Help: "Poker on the 5 oldest ideas awaiting scoring.", Handle: inChannel(pokerWhere, a.startPoker)},
+		{Kind: Slash, Name: "/poker", Sub: "nudge", Usage: "/poker nudge", Help: "DM the named voters who still owe votes in this channel's newest open session, once an hour (facilitator or owners).", Handle: inChannel(pokerWhere, a.nudgeCmd)},
 		{Kind: Slash, Name: "/poker", Sub: "help", Usage: "/poker help", Help: "Show how to run priority poker.", Handle: a.help("/poker")},
 		{Kind: Action, Name: actVote, Handle: a.vote, Idempotent: true},
 		{Kind: Action, Name: actReveal, Handle: a.reveal},

@@ -23,6 +23,33 @@ func (a *App) nudge(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.nudgeSession(ctx, r, ps)
+}
+
+// nudgeCmd serves `/poker nudge`: Nudge on this channel's newest open session.
+func (a *App) nudgeCmd(ctx context.Context, r Request) (*Reply, error) {
+	refs, err := a.store.OpenSessions(ctx, r.Team, 200)
+	if err != nil {
+		return nil, err
+	}
+	var newest int64
+	for _, ref := range refs {
+		if ref.Channel == r.Channel && ref.ID > newest {
+			newest = ref.ID
+		}
+	}
+	if newest == 0 {
+		return nil, prio.Errorf(prio.NotFound, "No priority poker session is open in this channel.")
+	}
+	ps, err := a.store.Session(ctx, r.Team, r.Channel, newest)
+	if err != nil {
+		return nil, err
+	}
+	return a.nudgeSession(ctx, r, ps)
+}
+
+// nudgeSession nudges a session's named voters who still owe votes.
+func (a *App) nudgeSession(ctx context.Context, r Request, ps poker.Session) (*Reply, error) {
 	fw, err := prio.LookupFramework(ps.Framework)
 	if err != nil {
 		return nil, err
