@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/slack-go/slack"
 )
 
 // help answers `<command> help` from the route table, so help can never
@@ -12,7 +14,11 @@ import (
 func (a *App) help(command string) Handler {
 	return func(context.Context, Request) (*Reply, error) {
 		text := a.helpText(command)
-		return ephemeral(text, section("%s", text)), nil
+		var blocks []slack.Block
+		for _, part := range chunks(text, 2800) { // a section holds 3,000 characters
+			blocks = append(blocks, section("%s", part))
+		}
+		return ephemeral(text, blocks...), nil
 	}
 }
 
@@ -30,4 +36,24 @@ func (a *App) helpText(commands ...string) string {
 		b.WriteString("*New idea* in the ⚡ menu, or on priobot's Home — The same form, from anywhere.\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// chunks cuts text at line ends into parts of at most n bytes.
+func chunks(text string, n int) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		if cur.Len() > 0 && cur.Len()+1+len(line) > n {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+		if cur.Len() > 0 {
+			cur.WriteString("\n")
+		}
+		cur.WriteString(line)
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
 }

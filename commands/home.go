@@ -144,7 +144,13 @@ func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block,
 		}
 		blocks = append(blocks, slack.NewDividerBlock(), section("*Your pending votes*\n%s", strings.Join(pending, "\n")))
 	}
-	blocks = append(blocks, slack.NewDividerBlock(), section("*How to use priobot*\n%s", a.helpText()))
+	blocks = append(blocks, slack.NewDividerBlock())
+	for i, part := range chunks(a.helpText(), 2800) { // a section holds 3,000 characters
+		if i == 0 {
+			part = "*How to use priobot*\n" + part
+		}
+		blocks = append(blocks, section("%s", part))
+	}
 	for _, c := range sessions {
 		if !slices.Contains(channels, c) {
 			channels = append(channels, c)
