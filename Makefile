@@ -2,13 +2,16 @@
 .PHONY: test build lint bench fuzz loadtest redis-server
 
 # The Redis-backed packages run twice: on one redis-server, then on a
-# three-master Redis Cluster (no CROSSSLOT anywhere). One package at a
+# three-master Redis Cluster (no CROSSSLOT anywhere); the store's tests a
+# third time on an embedded miniredis, which runs every script unchanged
+# (what a playground may run on). One package at a
 # time: the end-to-end tests hold the bot to Slack's 3-second ack deadline
 # while sockets drop, on two cores, and other packages' tests running
 # beside them would only measure the machine.
 test: redis-server
 	go test -p 1 -race -count=1 ./...
 	PRIOBOT_TEST_REDIS=cluster go test -p 1 -race -count=1 . ./bot ./store
+	PRIOBOT_TEST_REDIS=mini go test -race -count=1 ./store
 
 # Benchmarks with real Redis; figures are reported in the README.
 bench: redis-server

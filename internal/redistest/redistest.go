@@ -13,12 +13,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alicebob/miniredis/v2"
 )
 
-// Redis is what tests talk to: one redis-server, or a Redis Cluster of
-// three masters when PRIOBOT_TEST_REDIS=cluster.
+// Redis is what tests talk to: one redis-server, a Redis Cluster of three
+// masters when PRIOBOT_TEST_REDIS=cluster, or with PRIOBOT_TEST_REDIS=mini
+// an embedded miniredis (what the playground may run on: the store's tests
+// prove it runs every script unchanged).
 type Redis struct {
 	nodes []*Server
+	mini  *miniredis.Miniredis
 }
 
 // URL is the Redis in REDIS_URL form (several addresses for a cluster).
@@ -35,6 +40,10 @@ func (r *Redis) URL() string {
 
 // Stop kills every node, as an outage would.
 func (r *Redis) Stop() {
+	if r.mini != nil {
+		r.mini.Close()
+		return
+	}
 	for _, n := range r.nodes {
 		n.Stop()
 	}
@@ -98,6 +107,10 @@ func (s *Server) URL() string { return "redis://" + s.Addr + "/0" }
 // can never pass by skipping.
 func Start(t testing.TB, opts ...Option) *Redis {
 	t.Helper()
+	if os.Getenv("PRIOBOT_TEST_REDIS") == "mini" {
+		mr := miniredis.RunT(t)
+		return &Redis{nodes: []*Server{{Addr: mr.Addr()}}, mini: mr}
+	}
 	bin := lookup(t, "redis-server")
 	var extra []string
 	for _, o := range opts {
