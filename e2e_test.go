@@ -57,6 +57,13 @@ func newHarnessWith(t testing.TB, o slackemu.Options, redis ...redistest.Option)
 		t.Fatal(err)
 	}
 	t.Cleanup(emu.Close)
+	// Every message, Home and form of the test can be shown by the
+	// playground's web client (no block or element it lacks).
+	t.Cleanup(func() {
+		if err := emu.CheckHTML(); err != nil {
+			t.Errorf("the web client cannot show %v", err)
+		}
+	})
 	h.emu = emu
 	h.ann = emu.AddUser("ann", slackemu.UserOptions{})
 	h.bob = emu.AddUser("bob", slackemu.UserOptions{})

@@ -1,0 +1,310 @@
+package slackemu
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Names tells the HTML renderer how people and channels are called, and
+// the reader's zone for <!date^…>.
+type Names struct {
+	User    func(id string) string
+	Channel func(id string) string
+	Zone    *time.Location
+}
+
+// HTML renders a message's blocks (or, with none, its text) as a person
+// sees them in Slack, for the playground's web client. An unknown block
+// or element is an error: the client must show everything priobot sends.
+func HTML(text string, blocks json.RawMessage, n Names) (string, error) {
+	if n.Zone == nil {
+		n.Zone = time.UTC
+	}
+	if len(blocks) == 0 || string(blocks) == "null" {
+		return `<div class="text">` + mrkdwnHTML(text, n) + `</div>`, nil
+	}
+	var list []block
+	if err := json.Unmarshal(blocks, &list); err != nil {
+		return "", fmt.Errorf("blocks: %w", err)
+	}
+	var b strings.Builder
+	for _, bl := range list {
+		if err := blockHTML(&b, bl, n); err != nil {
+			return "", err
+		}
+	}
+	return b.String(), nil
+}
+
+func blockHTML(b *strings.Builder, bl block, n Names) error {
+	switch bl.Type {
+	case "section":
+		b.WriteString(`<div class="section">`)
+		if bl.Text != nil {
+			b.WriteString(`<div class="text">` + textHTML(*bl.Text, n) + `</div>`)
+		}
+		if len(bl.Fields) > 0 {
+			b.WriteString(`<div class="fields">`)
+			for _, f := range bl.Fields {
+				b.WriteString(`<div class="field">` + textHTML(f, n) + `</div>`)
+			}
+			b.WriteString(`</div>`)
+		}
+		if bl.Accessory != nil {
+			if err := elementHTML(b, bl.BlockID, *bl.Accessory, n); err != nil {
+				return err
+			}
+		}
+		b.WriteString(`</div>`)
+	case "context":
+		b.WriteString(`<div class="context">`)
+		for _, raw := range bl.Elements {
+			var e struct {
+				Type     string `json:"type"`
+				ImageURL string `json:"image_url"`
+				AltText  string `json:"alt_text"`
+			}
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return err
+			}
+			switch e.Type {
+			case "mrkdwn", "plain_text":
+				b.WriteString(`<span>` + textHTML(textObj{Type: e.Type, Text: rawText(raw)}, n) + `</span>`)
+			case "image":
+				fmt.Fprintf(b, `<img class="context-image" src="%s" alt="%s">`, attr(e.ImageURL), attr(e.AltText))
+			default:
+				return fmt.Errorf("context element %q", e.Type)
+			}
+		}
+		b.WriteString(`</div>`)
+	case "actions":
+		fmt.Fprintf(b, `<div class="actions" data-block="%s">`, attr(bl.BlockID))
+		for _, raw := range bl.Elements {
+			var e element
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return err
+			}
+			if err := elementHTML(b, bl.BlockID, e, n); err != nil {
+				return err
+			}
+		}
+		b.WriteString(`</div>`)
+	case "header":
+		if bl.Text == nil {
+			return fmt.Errorf("header without text")
+		}
+		b.WriteString(`<h3 class="header">` + html.EscapeString(bl.Text.Text) + `</h3>`)
+	case "divider":
+		b.WriteString(`<hr class="divider">`)
+	case "image":
+		fmt.Fprintf(b, `<img class="image" src="%s" alt="%s">`, attr(bl.ImageURL), attr(bl.AltText))
+	case "input":
+		if bl.Label == nil || bl.Element == nil {
+			return fmt.Errorf("input without label or element")
+		}
+		fmt.Fprintf(b, `<label class="input" data-block="%s"><span class="label">%s</span>`, attr(bl.BlockID), html.EscapeString(bl.Label.Text))
+		if err := elementHTML(b, bl.BlockID, *bl.Element, n); err != nil {
+			return err
+		}
+		b.WriteString(`</label>`)
+	default:
+		return fmt.Errorf("block %q", bl.Type)
+	}
+	return nil
+}
+
+func elementHTML(b *strings.Builder, blockID string, e element, n Names) error {
+	data := fmt.Sprintf(`data-block="%s" data-action="%s"`, attr(blockID), attr(e.ActionID))
+	switch e.Type {
+	case "button":
+		if e.Text == nil {
+			return fmt.Errorf("button without text")
+		}
+		fmt.Fprintf(b, `<button class="button" %s data-value="%s"%s>%s</button>`, data, attr(e.Value),
+			map[bool]string{true: ` data-confirm="1"`}[e.Confirm != nil], html.EscapeString(e.Text.Text))
+	case "plain_text_input":
+		if e.Multiline {
+			fmt.Fprintf(b, `<textarea %s maxlength="%d">%s</textarea>`, data, max(e.MaxLength, 3000), html.EscapeString(e.InitialValue))
+		} else {
+			fmt.Fprintf(b, `<input type="text" %s maxlength="%d" value="%s">`, data, max(e.MaxLength, 3000), attr(e.InitialValue))
+		}
+	case "static_select", "multi_static_select":
+		multiple := map[bool]string{true: " multiple"}[e.Type == "multi_static_select"]
+		fmt.Fprintf(b, `<select %s%s>`, data, multiple)
+		for _, o := range e.Options {
+			selected := map[bool]string{true: " selected"}[e.InitialOption != nil && e.InitialOption.Value == o.Value]
+			fmt.Fprintf(b, `<option value="%s"%s>%s</option>`, attr(o.Value), selected, html.EscapeString(o.Text.Text))
+		}
+		b.WriteString(`</select>`)
+	case "users_select", "multi_users_select":
+		fmt.Fprintf(b, `<select class="people" %s%s data-initial="%s"></select>`, data,
+			map[bool]string{true: " multiple"}[e.Type == "multi_users_select"], attr(strings.Join(e.InitialUsers, ",")))
+	case "conversations_select", "channels_select":
+		fmt.Fprintf(b, `<select class="conversations" %s data-initial="%s"></select>`, data, attr(e.InitialConversation))
+	case "image":
+		fmt.Fprintf(b, `<img class="accessory" src="%s" alt="%s">`, attr(e.URL), attr(e.AltText))
+	default:
+		return fmt.Errorf("element %q", e.Type)
+	}
+	return nil
+}
+
+// rawText reads a context text element's text (element has no Text string).
+func rawText(raw json.RawMessage) string {
+	var t textObj
+	_ = json.Unmarshal(raw, &t)
+	return t.Text
+}
+
+func textHTML(t textObj, n Names) string {
+	if t.Type == "plain_text" {
+		return html.EscapeString(t.Text)
+	}
+	return mrkdwnHTML(t.Text, n)
+}
+
+func attr(s string) string { return html.EscapeString(s) }
+
+var (
+	bold   = regexp.MustCompile(`(^|[\s(])\*([^*\n]+)\*`)
+	italic = regexp.MustCompile(`(^|[\s(])_([^_\n]+)_`)
+	strike = regexp.MustCompile(`(^|[\s(])~([^~\n]+)~`)
+	code   = regexp.MustCompile("`([^`\n]+)`")
+)
+
+// mrkdwnHTML renders Slack's mrkdwn: <…> entities (mentions by name,
+// links, dates in the reader's zone), bold, italic, strike, code, quotes,
+// line breaks; everything else shows literally.
+func mrkdwnHTML(text string, n Names) string {
+	var (
+		b        strings.Builder
+		entities []string
+	)
+	for {
+		i := strings.IndexByte(text, '<')
+		j := strings.IndexByte(text[max(i, 0):], '>')
+		if i < 0 || j < 0 {
+			break
+		}
+		b.WriteString(text[:i])
+		fmt.Fprintf(&b, "\x00%d\x01", len(entities))
+		entities = append(entities, entityHTML(text[i+1:i+j], n))
+		text = text[i+j+1:]
+	}
+	b.WriteString(text)
+	out := html.EscapeString(unescape(b.String()))
+	out = code.ReplaceAllString(out, "<code>$1</code>")
+	out = bold.ReplaceAllString(out, "$1<b>$2</b>")
+	out = italic.ReplaceAllString(out, "$1<i>$2</i>")
+	out = strike.ReplaceAllString(out, "$1<s>$2</s>")
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "&gt; "); ok {
+			lines[i] = `<q>` + rest + `</q>`
+		}
+	}
+	out = strings.Join(lines, "<br>")
+	for i, e := range entities {
+		out = strings.Replace(out, fmt.Sprintf("\x00%d\x01", i), e, 1)
+	}
+	return out
+}
+
+func entityHTML(e string, n Names) string {
+	target, label, labelled := strings.Cut(e, "|")
+	name := func(f func(string) string, id, fallback string) string {
+		if f != nil {
+			if v := f(id); v != "" {
+				return v
+			}
+		}
+		if fallback != "" {
+			return fallback
+		}
+		return id
+	}
+	switch {
+	case strings.HasPrefix(target, "@"):
+		return `<span class="mention">@` + html.EscapeString(name(n.User, target[1:], label)) + `</span>`
+	case strings.HasPrefix(target, "#"):
+		return `<span class="channel">#` + html.EscapeString(name(n.Channel, target[1:], label)) + `</span>`
+	case strings.HasPrefix(target, "!date^"):
+		parts := strings.Split(target, "^")
+		if len(parts) >= 3 {
+			if secs, err := strconv.ParseInt(parts[1], 10, 64); err == nil {
+				return html.EscapeString(slackDate(time.Unix(secs, 0).In(n.Zone), parts[2]))
+			}
+		}
+		return html.EscapeString(unescape(label))
+	case strings.HasPrefix(target, "!"):
+		return `<span class="mention">@` + html.EscapeString(strings.TrimPrefix(target, "!")) + `</span>`
+	}
+	shown := target
+	if labelled {
+		shown = label
+	}
+	return fmt.Sprintf(`<a href="%s" target="_blank" rel="noopener">%s</a>`, attr(unescape(target)), html.EscapeString(unescape(shown)))
+}
+
+// slackDate writes a <!date^…> token string in the reader's zone.
+func slackDate(t time.Time, format string) string {
+	return strings.NewReplacer(
+		"{date_long}", t.Format("Monday, January 2, 2006"),
+		"{date_short}", t.Format("Jan 2, 2006"),
+		"{date}", t.Format("January 2, 2006"),
+		"{time}", t.Format("15:04"),
+	).Replace(format)
+}
+
+// CheckHTML renders every message, Home and modal the emulator holds as
+// the web client would, and reports the first it cannot show: end-to-end
+// tests call it, so every block priobot sends has a rendering.
+func (s *Server) CheckHTML() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := Names{
+		User: func(id string) string {
+			if u, ok := s.users[id]; ok {
+				return u.Name
+			}
+			return ""
+		},
+		Channel: func(id string) string {
+			if c, ok := s.channels[id]; ok {
+				return c.name
+			}
+			return ""
+		},
+	}
+	for _, c := range s.channels {
+		for _, m := range c.messages {
+			if _, err := HTML(m.text, m.raw, n); err != nil {
+				return fmt.Errorf("message %q in %s: %w", prefix(m.text), c.name, err)
+			}
+		}
+	}
+	for _, v := range s.views {
+		var raw struct {
+			Blocks json.RawMessage `json:"blocks"`
+		}
+		if err := json.Unmarshal(v.raw, &raw); err != nil {
+			return err
+		}
+		if _, err := HTML("", raw.Blocks, n); err != nil {
+			return fmt.Errorf("%s view %q: %w", v.Type, v.Title, err)
+		}
+	}
+	return nil
+}
+
+func prefix(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "…"
+	}
+	return s
+}
