@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,11 +14,7 @@ import (
 // nudge serves **Nudge** on a session message (facilitator or owners):
 // a DM to each named voter who still owes votes, at most once an hour.
 func (a *App) nudge(ctx context.Context, r Request) (*Reply, error) {
-	sid, err := strconv.ParseInt(r.Value, 10, 64)
-	if err != nil {
-		return nil, prio.Errorf(prio.Invalid, "That button doesn't belong to a poker session.")
-	}
-	ps, err := a.store.Session(ctx, r.Team, r.Channel, sid)
+	ps, err := a.clickedSession(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -152,22 +147,10 @@ func (a *App) facilitatorMessage(ctx context.Context, b outbox.Backlog, item out
 // made the first time it is due (three quarters into its voting time):
 // each named voter's moment, inside their working hours, from their zone.
 func (a *App) remindDue(ctx context.Context) {
-	due, err := a.store.DueReminders(ctx, a.now())
-	if err != nil {
-		a.log.WarnContext(ctx, "scheduler: due reminders", "err", err)
-		return
-	}
-	for _, ref := range due {
-		if ctx.Err() != nil {
-			return
-		}
-		ps, err := a.store.Session(ctx, ref.Team, ref.Channel, ref.ID)
-		if err != nil {
-			continue
-		}
+	a.eachDue(ctx, "reminders", a.store.DueReminders, func(ps poker.Session) {
 		fw, err := prio.LookupFramework(ps.Framework)
 		if err != nil {
-			continue
+			return
 		}
 		if planned, err := a.store.RemindersPlanned(ctx, ps); err == nil && !planned {
 			at := map[string]time.Time{}
@@ -181,16 +164,16 @@ func (a *App) remindDue(ctx context.Context) {
 				at[v] = poker.RemindAt(ps.Created, ps.Deadline, loc)
 			}
 			if err := a.store.PlanReminders(ctx, ps, at); err != nil {
-				continue
+				return
 			}
 		}
 		sent, err := a.store.RemindDue(ctx, ps, len(fw.Criteria), a.now())
 		if err != nil {
 			a.log.WarnContext(ctx, "scheduler: reminders", "session", ps.ID, "err", err)
-			continue
+			return
 		}
 		if len(sent) > 0 {
 			a.kickOutbox(ctx, ps.Team, ps.Channel)
 		}
-	}
+	})
 }

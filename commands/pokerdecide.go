@@ -295,11 +295,7 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 
 // endSession serves **End session** (facilitator or owner).
 func (a *App) endSession(ctx context.Context, r Request) (*Reply, error) {
-	sid, err := strconv.ParseInt(r.Value, 10, 64)
-	if err != nil {
-		return nil, prio.Errorf(prio.Invalid, "That button doesn't belong to a poker session.")
-	}
-	ps, err := a.store.Session(ctx, r.Team, r.Channel, sid)
+	ps, err := a.clickedSession(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -386,4 +382,14 @@ func (a *App) sessionOutcome(ctx context.Context, ps poker.Session, card poker.C
 		return "closed without reveal — nobody voted; " + left
 	}
 	return card.State
+}
+
+// clickedSession is the session a session message's button names (its
+// value is the session id), looked up in the channel it was clicked in.
+func (a *App) clickedSession(ctx context.Context, r Request) (poker.Session, error) {
+	sid, err := strconv.ParseInt(r.Value, 10, 64)
+	if err != nil {
+		return poker.Session{}, prio.Errorf(prio.Invalid, "That button doesn't belong to a poker session.")
+	}
+	return a.store.Session(ctx, r.Team, r.Channel, sid)
 }

@@ -67,31 +67,37 @@ func (a *App) RunScheduler(ctx context.Context, tick time.Duration) {
 }
 
 func (a *App) revealDue(ctx context.Context) {
-	due, err := a.store.DueSessions(ctx, a.now())
-	if err != nil {
-		a.log.WarnContext(ctx, "scheduler: due sessions", "err", err)
-		return
-	}
-	for _, ref := range due {
-		if ctx.Err() != nil {
-			return
-		}
-		ps, err := a.store.Session(ctx, ref.Team, ref.Channel, ref.ID)
-		if err != nil {
-			continue
-		}
+	a.eachDue(ctx, "deadlines", a.store.DueSessions, func(ps poker.Session) {
 		revealed, err := a.store.RevealDue(ctx, ps, a.now())
 		if err != nil {
 			a.log.WarnContext(ctx, "scheduler: reveal", "session", ps.ID, "err", err)
-			continue
+			return
 		}
 		// Revealed cards are drawn and their outliers asked even if
 		// shutdown begins meanwhile: no other replica would do it.
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), itemTimeout)
+		defer cancel()
 		for _, n := range revealed {
 			a.afterReveal(work, ps, n)
 		}
-		cancel()
+	})
+}
+
+// eachDue runs work on each session an index (due) says is due by now,
+// until ctx ends.
+func (a *App) eachDue(ctx context.Context, what string, due func(context.Context, time.Time) ([]poker.Ref, error), work func(poker.Session)) {
+	refs, err := due(ctx, a.now())
+	if err != nil {
+		a.log.WarnContext(ctx, "scheduler: due "+what, "err", err)
+		return
+	}
+	for _, ref := range refs {
+		if ctx.Err() != nil {
+			return
+		}
+		if ps, err := a.store.Session(ctx, ref.Team, ref.Channel, ref.ID); err == nil {
+			work(ps)
+		}
 	}
 }
 
