@@ -181,23 +181,8 @@ var (
 // links, dates in the reader's zone), bold, italic, strike, code, quotes,
 // line breaks; everything else shows literally.
 func mrkdwnHTML(text string, n Names) string {
-	var (
-		b        strings.Builder
-		entities []string
-	)
-	for {
-		i := strings.IndexByte(text, '<')
-		j := strings.IndexByte(text[max(i, 0):], '>')
-		if i < 0 || j < 0 {
-			break
-		}
-		b.WriteString(text[:i])
-		fmt.Fprintf(&b, "\x00%d\x01", len(entities))
-		entities = append(entities, entityHTML(text[i+1:i+j], n))
-		text = text[i+j+1:]
-	}
-	b.WriteString(text)
-	out := html.EscapeString(unescape(b.String()))
+	out, rendered := entities(text, func(e string) string { return entityHTML(e, n) })
+	out = html.EscapeString(unescape(out))
 	out = code.ReplaceAllString(out, "<code>$1</code>")
 	out = bold.ReplaceAllString(out, "$1<b>$2</b>")
 	out = italic.ReplaceAllString(out, "$1<i>$2</i>")
@@ -208,11 +193,7 @@ func mrkdwnHTML(text string, n Names) string {
 			lines[i] = `<q>` + rest + `</q>`
 		}
 	}
-	out = strings.Join(lines, "<br>")
-	for i, e := range entities {
-		out = strings.Replace(out, fmt.Sprintf("\x00%d\x01", i), e, 1)
-	}
-	return out
+	return restore(strings.Join(lines, "<br>"), rendered)
 }
 
 func entityHTML(e string, n Names) string {
