@@ -104,6 +104,7 @@ func usage(w io.Writer) {
 Usage:
   priobot               run the bot (configured by the environment below)
   priobot healthcheck   exit 0 when the bot on HTTP_ADDR answers /healthz
+  priobot playground    try priobot in a browser, without Slack (-h for its flags)
   priobot -h            show this help
 
 Environment:

@@ -50,7 +50,7 @@ func newHarnessWith(t testing.TB, o slackemu.Options, redis ...redistest.Option)
 	t.Helper()
 	h := &harness{t: t, redis: redistest.Start(t, redis...), logs: &testlog.Buffer{}, clock: &fakeClock{}}
 	if o.Manifest == "" {
-		o.Manifest = "slack-app-manifest.yml" // people pick its shortcuts by name
+		o.Manifest = appManifest // people type its commands and pick its shortcuts by name
 	}
 	emu, err := slackemu.Start(o)
 	if err != nil {

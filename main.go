@@ -31,6 +31,8 @@ func main() {
 			return
 		case "healthcheck":
 			os.Exit(healthcheck(getenv("HTTP_ADDR", ":8080")))
+		case "playground":
+			os.Exit(playgroundMain(os.Args[2:]))
 		default:
 			fmt.Fprintf(os.Stderr, "priobot: unknown argument %q\n\n", os.Args[1])
 			usage(os.Stderr)
@@ -46,12 +48,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "Run `priobot -h` for every variable.")
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	if err := run(ctx, cfg, os.Stderr, time.Now); err != nil {
 		fmt.Fprintln(os.Stderr, "priobot:", err)
 		os.Exit(1)
 	}
+}
+
+// signalContext ends on Ctrl-C or SIGTERM (a container's stop).
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // run wires priobot together and serves until ctx ends. now is the clock

@@ -49,7 +49,16 @@ type element struct {
 	// users and conversations pickers
 	InitialUsers        []string  `json:"initial_users"`
 	InitialConversation string    `json:"initial_conversation"`
-	Confirm             *struct{} `json:"confirm"`
+	Confirm             *confirm  `json:"confirm"`
+	Style               string    `json:"style"` // a button's: primary or danger
+}
+
+// confirm is a button's "Are you sure?" dialog.
+type confirm struct {
+	Title   *textObj `json:"title"`
+	Text    *textObj `json:"text"`
+	Confirm *textObj `json:"confirm"`
+	Deny    *textObj `json:"deny"`
 }
 
 // Slack's Block Kit limits (see shared/slack-reference.md).

@@ -38,8 +38,8 @@ type Options struct {
 	// EventRetryDelays are the waits before each redelivery of an unacked
 	// event (Slack: about immediately, 1 min, 5 min).
 	EventRetryDelays []time.Duration
-	// Manifest is the app manifest (YAML) whose shortcuts people can
-	// pick by name; none when empty.
+	// Manifest is the app manifest (YAML text) whose slash commands people
+	// can type and whose shortcuts they can pick by name; none when empty.
 	Manifest string
 }
 
@@ -50,6 +50,7 @@ type Server struct {
 	ln   net.Listener
 	base string // http://127.0.0.1:port
 
+	commands  []Command  // the app's, from its manifest
 	shortcuts []Shortcut // the app's, from its manifest
 
 	mu      sync.Mutex
@@ -140,10 +141,13 @@ func Start(o Options) (*Server, error) {
 	if o.EventRetryDelays == nil {
 		o.EventRetryDelays = []time.Duration{0, time.Minute, 5 * time.Minute}
 	}
-	var shortcuts []Shortcut
+	var (
+		commands  []Command
+		shortcuts []Shortcut
+	)
 	if o.Manifest != "" {
 		var err error
-		if shortcuts, err = readManifest(o.Manifest); err != nil {
+		if commands, shortcuts, err = readManifest(o.Manifest); err != nil {
 			return nil, err
 		}
 	}
@@ -152,7 +156,7 @@ func Start(o Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		opts: o, ln: ln, base: "http://" + ln.Addr().String(), shortcuts: shortcuts,
+		opts: o, ln: ln, base: "http://" + ln.Addr().String(), commands: commands, shortcuts: shortcuts,
 		changed: make(chan struct{}), tsBase: time.Now().Unix(),
 		teams: map[string]bool{DefaultTeam: true}, users: map[string]*User{}, channels: map[string]*channel{},
 		ims: map[string]string{}, views: map[string]*View{}, homes: map[string]string{}, modals: map[string]string{},

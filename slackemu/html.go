@@ -125,8 +125,11 @@ func elementHTML(b *strings.Builder, blockID string, e element, n Names) error {
 		if e.Text == nil {
 			return fmt.Errorf("button without text")
 		}
-		fmt.Fprintf(b, `<button class="button" %s data-value="%s"%s>%s</button>`, data, attr(e.Value),
-			map[bool]string{true: ` data-confirm="1"`}[e.Confirm != nil], html.EscapeString(e.Text.Text))
+		class := "button"
+		if e.Style == "primary" || e.Style == "danger" {
+			class += " " + e.Style
+		}
+		fmt.Fprintf(b, `<button class="%s" %s data-value="%s"%s>%s</button>`, class, data, attr(e.Value), confirmHTML(e.Confirm, n), html.EscapeString(e.Text.Text))
 	case "plain_text_input":
 		if e.Multiline {
 			fmt.Fprintf(b, `<textarea %s maxlength="%d">%s</textarea>`, data, max(e.MaxLength, 3000), html.EscapeString(e.InitialValue))
@@ -152,6 +155,26 @@ func elementHTML(b *strings.Builder, blockID string, e element, n Names) error {
 		return fmt.Errorf("element %q", e.Type)
 	}
 	return nil
+}
+
+// confirmHTML writes a button's confirm dialog as data attributes, which
+// the web client shows before it sends the click.
+func confirmHTML(c *confirm, n Names) string {
+	if c == nil {
+		return ""
+	}
+	text := func(t *textObj, fallback string) string {
+		if t == nil {
+			return fallback
+		}
+		return t.Text
+	}
+	body := ""
+	if c.Text != nil {
+		body = textHTML(*c.Text, n)
+	}
+	return fmt.Sprintf(` data-confirm="%s" data-confirm-text="%s" data-confirm-ok="%s" data-confirm-deny="%s"`,
+		attr(text(c.Title, "Are you sure?")), attr(body), attr(text(c.Confirm, "Yes")), attr(text(c.Deny, "Cancel")))
 }
 
 // rawText reads a context text element's text (element has no Text string).

@@ -43,6 +43,8 @@ type Message struct {
 	Files                 []string // ids of files shared with it
 	Edits                 int      // how often chat.update or a response_url replaced it
 	Blocks                int      // how many blocks it has
+	BlockKit              json.RawMessage
+	Replies               int // replies in its thread (Seen only)
 }
 
 // Contains reports whether the rendered text contains every one of parts.
@@ -62,7 +64,7 @@ func (s *Server) snapshotLocked(m *msg) Message {
 		Channel: m.channel, TS: m.ts, ThreadTS: m.threadTS, User: m.user,
 		Text: text, Fallback: m.text, Mentions: mentions,
 		Ephemeral: m.ephemeral, For: m.forUser, Files: append([]string(nil), m.files...),
-		Edits: m.edits, Blocks: len(m.blocks),
+		Edits: m.edits, Blocks: len(m.blocks), BlockKit: m.raw,
 	}
 	for _, b := range buttons(m.blocks) {
 		out.Buttons = append(out.Buttons, b.el.Text.Text)

@@ -1,10 +1,9 @@
 package slackemu
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -15,56 +14,88 @@ type Shortcut struct {
 	Name, Type, CallbackID string
 }
 
-// readManifest reads the shortcuts of an app manifest (YAML): the list
-// under features.shortcuts, each with name, type and callback_id.
-func readManifest(path string) ([]Shortcut, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
+// Command is one of the app's slash commands, as its manifest declares it.
+type Command struct {
+	Name, Description, UsageHint string
+	// ShouldEscape: mentions in the typed text reach the app as <@U…|name>.
+	ShouldEscape bool
+}
+
+// readManifest reads the slash commands and shortcuts of an app manifest
+// (YAML): the lists under features.slash_commands and features.shortcuts.
+func readManifest(yaml string) ([]Command, []Shortcut, error) {
 	var (
-		out    []Shortcut
-		in     bool
-		indent int
+		commands  []Command
+		shortcuts []Shortcut
+		list      string // the list being read
+		indent    int
 	)
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), " ")
+	for _, line := range strings.Split(yaml, "\n") {
+		line = strings.TrimRight(line, " \r")
 		trimmed := strings.TrimLeft(line, " ")
 		depth := len(line) - len(trimmed)
 		switch {
 		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
 			continue
-		case trimmed == "shortcuts:":
-			in, indent = true, depth
+		case trimmed == "shortcuts:" || trimmed == "slash_commands:":
+			list, indent = strings.TrimSuffix(trimmed, ":"), depth
 			continue
-		case in && depth <= indent:
-			in = false
+		case list != "" && depth <= indent:
+			list = ""
 		}
-		if !in {
+		if list == "" {
 			continue
 		}
-		if item, ok := strings.CutPrefix(trimmed, "- "); ok {
-			out = append(out, Shortcut{})
+		item, isItem := strings.CutPrefix(trimmed, "- ")
+		if isItem {
 			trimmed = item
-		}
-		if len(out) == 0 {
-			continue
+			if list == "shortcuts" {
+				shortcuts = append(shortcuts, Shortcut{})
+			} else {
+				commands = append(commands, Command{})
+			}
 		}
 		key, value, _ := strings.Cut(trimmed, ":")
+		if i := strings.Index(value, " #"); i >= 0 && !strings.Contains(value, `"`) {
+			value = value[:i] // a comment
+		}
 		value = strings.Trim(strings.TrimSpace(value), `"`)
-		switch key {
-		case "name":
-			out[len(out)-1].Name = value
-		case "type":
-			out[len(out)-1].Type = value
-		case "callback_id":
-			out[len(out)-1].CallbackID = value
+		switch {
+		case list == "shortcuts" && len(shortcuts) > 0:
+			sc := &shortcuts[len(shortcuts)-1]
+			switch key {
+			case "name":
+				sc.Name = value
+			case "type":
+				sc.Type = value
+			case "callback_id":
+				sc.CallbackID = value
+			}
+		case list == "slash_commands" && len(commands) > 0:
+			c := &commands[len(commands)-1]
+			switch key {
+			case "command":
+				c.Name = value
+			case "description":
+				c.Description = value
+			case "usage_hint":
+				c.UsageHint = value
+			case "should_escape":
+				c.ShouldEscape = value == "true"
+			}
 		}
 	}
-	return out, sc.Err()
+	if len(commands) == 0 && len(shortcuts) == 0 {
+		return nil, nil, fmt.Errorf("slackemu: the manifest declares no slash commands and no shortcuts")
+	}
+	return commands, shortcuts, nil
 }
+
+// Shortcuts lists the app's shortcuts, as its manifest declares them.
+func (s *Server) Shortcuts() []Shortcut { return slices.Clone(s.shortcuts) }
+
+// Commands lists the app's slash commands, as its manifest declares them.
+func (s *Server) Commands() []Command { return slices.Clone(s.commands) }
 
 // shortcutLocked finds the app's shortcut of a type by the name people see.
 func (s *Server) shortcutLocked(name, typ string) (Shortcut, error) {
@@ -182,6 +213,18 @@ func (s *Server) IM(user string) string {
 // published for user: a block_actions payload from a view, as Slack sends
 // it (no channel, no response_url; a trigger_id to open a form).
 func (s *Server) ClickHome(ctx context.Context, user, label string) error {
+	return s.clickHome(ctx, user, func(b button) bool { return b.el.Text != nil && b.el.Text.Text == label }, fmt.Sprintf("no button %q", label))
+}
+
+// ClickHomeAction presses the Home tab's button with the given block and
+// action ids and value: the web client knows the button it shows.
+func (s *Server) ClickHomeAction(ctx context.Context, user, blockID, actionID, value string) error {
+	return s.clickHome(ctx, user, func(b button) bool {
+		return b.blockID == blockID && b.el.ActionID == actionID && b.el.Value == value
+	}, "no such button")
+}
+
+func (s *Server) clickHome(ctx context.Context, user string, pick func(button) bool, missing string) error {
 	s.mu.Lock()
 	u, err := s.userLocked(user)
 	if err != nil {
@@ -195,14 +238,14 @@ func (s *Server) ClickHome(ctx context.Context, user, label string) error {
 	}
 	var hit *button
 	for _, b := range buttons(v.blocks) {
-		if b.el.Text != nil && b.el.Text.Text == label {
+		if pick(b) {
 			hit = &b
 			break
 		}
 	}
 	if hit == nil {
 		s.mu.Unlock()
-		return fmt.Errorf("slackemu: no button %q on %s's Home", label, u.Name)
+		return fmt.Errorf("slackemu: %s on %s's Home", missing, u.Name)
 	}
 	payload := map[string]any{
 		"type": "block_actions", "team": map[string]any{"id": u.Team, "domain": "emulated"},
@@ -210,7 +253,7 @@ func (s *Server) ClickHome(ctx context.Context, user, label string) error {
 		"token": "legacy-verification-token", "container": map[string]any{"type": "view", "view_id": v.ID},
 		"trigger_id": s.newTriggerLocked(user), "view": map[string]any{"id": v.ID, "type": "home", "team_id": u.Team},
 		"actions": []map[string]any{{"type": "button", "action_id": hit.el.ActionID, "block_id": hit.blockID, "value": hit.el.Value,
-			"text": map[string]any{"type": "plain_text", "text": label}, "action_ts": s.nextTS()}},
+			"text": map[string]any{"type": "plain_text", "text": hit.el.Text.Text}, "action_ts": s.nextTS()}},
 	}
 	s.mu.Unlock()
 	_, err = s.deliver(ctx, "interactive", mustJSON(payload), false)

@@ -14,6 +14,8 @@ type View struct {
 	Buttons                               []string // visible button labels
 	Inputs                                []string // block ids of its input blocks
 	User                                  string
+	SubmitLabel, CloseLabel               string          // a modal's buttons; no submit button when empty
+	BlockKit                              json.RawMessage // its blocks as the app sent them
 	raw                                   json.RawMessage
 	blocks                                []block
 }
@@ -58,6 +60,14 @@ func (s *Server) parseViewLocked(raw string, wantType string) (*View, error) {
 	view := &View{Type: v.Type, CallbackID: v.CallbackID, PrivateMetadata: v.PrivateMetadata, raw: json.RawMessage(raw), blocks: blocks}
 	if v.Title != nil {
 		view.Title = v.Title.Text
+	}
+	view.BlockKit = v.Blocks
+	if v.Submit != nil {
+		view.SubmitLabel = v.Submit.Text
+	}
+	view.CloseLabel = "Cancel"
+	if v.Close != nil {
+		view.CloseLabel = v.Close.Text
 	}
 	for _, b := range blocks {
 		if b.Type == "input" {
