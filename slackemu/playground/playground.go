@@ -282,11 +282,14 @@ func (p *Server) act(do func(context.Context, action) (any, error)) http.Handler
 		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 		defer cancel()
 		out, err := do(ctx, a)
-		if err != nil {
+		switch {
+		case err != nil:
 			writeJSON(w, map[string]string{"error": err.Error()})
-			return
+		case out == nil:
+			writeJSON(w, map[string]string{})
+		default:
+			writeJSON(w, out)
 		}
-		writeJSON(w, out)
 	}
 }
 

@@ -36,6 +36,7 @@ function toast(text) {
   toast.timer = setTimeout(() => { t.hidden = true; }, 6000);
 }
 
+const lock = '<svg class="lock" viewBox="0 0 10 12" width="10" height="12" aria-label="private"><rect x="1" y="5" width="8" height="7" rx="1" fill="currentColor"/><path d="M3 5V3.5a2 2 0 0 1 4 0V5" stroke="currentColor" fill="none" stroke-width="1.4"/></svg> ';
 const person = (id) => state.ws.people.find((p) => p.id === id);
 const conversations = () => state.ws.conversations[state.as] || [];
 
@@ -49,7 +50,7 @@ function drawPeople() {
 
 function drawSidebar() {
   const item = (c, label) => `<button class="nav${c.id === state.conv ? ' active' : ''}" data-conv="${esc(c.id)}">${label}</button>`;
-  $('channels').innerHTML = conversations().filter((c) => !c.IM).map((c) => item({ id: c.ID }, (c.Private ? '🔒 ' : '# ') + esc(c.Name))).join('');
+  $('channels').innerHTML = conversations().filter((c) => !c.IM).map((c) => item({ id: c.ID }, (c.Private ? lock : '# ') + esc(c.Name))).join('');
   $('dms').innerHTML = conversations().filter((c) => c.IM).map((c) => item({ id: c.ID }, '● ' + esc(c.Name))).join('');
   document.querySelector('.sidebar [data-conv="home"]').classList.toggle('active', state.conv === 'home');
 }
@@ -58,7 +59,7 @@ function title() {
   if (state.conv === 'home') return 'priobot · Home';
   const c = conversations().find((c) => c.ID === state.conv);
   if (!c) return '';
-  return c.IM ? 'priobot (direct messages)' : (c.Private ? '🔒 ' : '# ') + c.Name;
+  return c.IM ? 'priobot (direct messages)' : (c.Private ? lock : '# ') + esc(c.Name);
 }
 
 function remember() {
@@ -72,7 +73,7 @@ async function go(conv, thread) {
   state.shown = {};
   remember();
   drawSidebar();
-  $('title').textContent = title();
+  $('title').innerHTML = title();
   $('composer').hidden = conv === 'home';
   $('thread').hidden = !state.thread;
   $('messages').innerHTML = '';
@@ -155,7 +156,7 @@ function fillPickers(root) {
     const initial = (sel.dataset.initial || '').split(',');
     const items = sel.classList.contains('people')
       ? state.ws.people.map((p) => [p.id, p.name])
-      : conversations().filter((c) => !c.IM).map((c) => [c.ID, (c.Private ? '🔒 ' : '# ') + c.Name]);
+      : conversations().filter((c) => !c.IM).map((c) => [c.ID, '#' + c.Name + (c.Private ? ' (private)' : '')]);
     sel.innerHTML = (sel.multiple ? '' : '<option value="">Choose…</option>') +
       items.map(([id, name]) => `<option value="${esc(id)}"${initial.includes(id) ? ' selected' : ''}>${esc(name)}</option>`).join('');
     if (sel.multiple) sel.size = Math.min(items.length, 5);
