@@ -1,5 +1,5 @@
 # `make test` is the one test command: README and CI both run it.
-.PHONY: test build lint bench fuzz loadtest redis-server
+.PHONY: test build lint bench fuzz loadtest play screenshots redis-server chromium
 
 # The Redis-backed packages run twice: on one redis-server, then on a
 # three-master Redis Cluster (no CROSSSLOT anywhere); the store's tests a
@@ -8,7 +8,10 @@
 # time: the end-to-end tests hold the bot to Slack's 3-second ack deadline
 # while sockets drop, on two cores, and other packages' tests running
 # beside them would only measure the machine.
-test: redis-server
+#
+# The playground's browser test drives Debian's chromium, installed like
+# redis-server when missing.
+test: redis-server chromium
 	go test -p 1 -race -count=1 ./...
 	PRIOBOT_TEST_REDIS=cluster go test -p 1 -race -count=1 . ./bot ./store
 	PRIOBOT_TEST_REDIS=mini go test -race -count=1 ./store
@@ -33,16 +36,26 @@ fuzz:
 build:
 	CGO_ENABLED=0 go build -trimpath -o priobot .
 
+# priobot in a browser, without Slack: the bot, an emulated workspace with
+# a demo backlog, and an embedded Redis, on http://127.0.0.1:8090.
+play:
+	go run . playground -demo $(PLAY)
+
+# The README's playground screenshots, taken by the browser test.
+screenshots: chromium
+	PLAYGROUND_SCREENSHOTS=$(CURDIR)/docs go test -count=1 -run TestPlaygroundInABrowser .
+
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
 	go vet ./...
 
-# Tests start their own redis-server; install it when missing and we may.
-redis-server:
-	@command -v redis-server >/dev/null 2>&1 || { \
+# Tests start their own redis-server and chromium; install them when
+# missing and we may.
+redis-server chromium:
+	@command -v $@ >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "installing redis-server with apt-get"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; \
+			echo "installing $@ with apt-get"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $@ >/dev/null; \
 		else \
-			echo "redis-server is missing: install it (e.g. sudo apt-get install redis-server) and run make test again" >&2; exit 1; \
+			echo "$@ is missing: install it (e.g. sudo apt-get install $@) and run make test again" >&2; exit 1; \
 		fi; }

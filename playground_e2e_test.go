@@ -121,7 +121,9 @@ func buttonInRow(msg, row, label string) string {
 	return msg + fmt.Sprintf(`//div[contains(@class,"section")][starts-with(normalize-space(.), %q)]/following-sibling::div[contains(@class,"actions")][1]/button[normalize-space()=%q]`, row, label)
 }
 
-func person(name string) string { return fmt.Sprintf(`//button[@data-person][normalize-space()=%q]`, name) }
+func person(name string) string {
+	return fmt.Sprintf(`//button[@data-person][normalize-space()=%q]`, name)
+}
 
 func (b *browser) actAs(name string) {
 	b.t.Helper()

@@ -47,10 +47,10 @@ type element struct {
 	AltText       string   `json:"alt_text"`
 	InitialOption *option  `json:"initial_option"`
 	// users and conversations pickers
-	InitialUsers        []string  `json:"initial_users"`
-	InitialConversation string    `json:"initial_conversation"`
-	Confirm             *confirm  `json:"confirm"`
-	Style               string    `json:"style"` // a button's: primary or danger
+	InitialUsers        []string `json:"initial_users"`
+	InitialConversation string   `json:"initial_conversation"`
+	Confirm             *confirm `json:"confirm"`
+	Style               string   `json:"style"` // a button's: primary or danger
 }
 
 // confirm is a button's "Are you sure?" dialog.

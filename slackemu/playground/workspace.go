@@ -151,8 +151,20 @@ func Demo(ctx context.Context, emu *slackemu.Server, w Workspace) error {
 			}
 		}
 	}
-	_, err = waitFor(ctx, emu, func() []slackemu.Message { return emu.Thread(w.Product, session.TS) }, "#10 ", "Waiting for: ava")
-	return err
+	for _, n := range []string{"#6 ", "#10 "} {
+		if _, err = waitFor(ctx, emu, func() []slackemu.Message { return emu.Thread(w.Product, session.TS) }, n, "Voted: ben, cleo · Waiting for: ava"); err != nil {
+			return fmt.Errorf("demo: a vote card was not redrawn: %w", err)
+		}
+	}
+	// Cards are redrawn at most once a second: the first screen shows
+	// them as they ended.
+	for _, card := range [][]string{{"#1 ", "in progress", "3 supporters"}, {"#3 ", "2 supporters"}, {"#4 ", "shipped"},
+		{"#8 ", "planned"}, {"#16 ", "2 supporters"}, {"#18 ", "shipped"}} {
+		if _, err := waitFor(ctx, emu, cards, card...); err != nil {
+			return fmt.Errorf("demo: a card was not redrawn: %w", err)
+		}
+	}
+	return nil
 }
 
 // waitFor waits for the newest message of list that contains every one of parts.
