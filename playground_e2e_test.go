@@ -131,9 +131,22 @@ func (b *browser) actAs(name string) {
 		chromedp.WaitVisible(person(name)+`[@aria-pressed="true"]`))
 }
 
+// click clicks what sel finds, as a person clicks what they see: when the
+// page redrew it between finding and clicking, it is found again.
 func (b *browser) click(sel string) {
 	b.t.Helper()
-	b.run("click "+sel, chromedp.Click(sel))
+	for try := 1; ; try++ {
+		ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+		err := chromedp.Do(ctx, chromedp.Click(sel))
+		cancel()
+		if err == nil {
+			return
+		}
+		if try == 3 || !strings.Contains(err.Error(), "Could not find node") {
+			b.screenshot("failed")
+			b.t.Fatalf("click %s: %v", sel, err)
+		}
+	}
 }
 
 func (b *browser) see(sel string) string {
@@ -246,6 +259,15 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		t.Errorf("where #1 sits reads %q", where)
 	}
 	b.screenshot("4-where")
+	b.noPageErrors()
+}
+
+// noPageErrors fails the test when the page's script failed somewhere.
+func (b *browser) noPageErrors() {
+	b.t.Helper()
+	if err := b.eval("read the page's errors", `document.body.dataset.error || ""`); err != "" {
+		b.t.Errorf("the page failed: %s", err)
+	}
 }
 
 func (b *browser) texts(sel string) []string {

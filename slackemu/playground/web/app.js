@@ -77,6 +77,7 @@ async function go(conv, thread) {
   $('composer').hidden = conv === 'home';
   $('thread').hidden = !state.thread;
   $('messages').innerHTML = '';
+  $('replies').innerHTML = '';
   if (conv === 'home') await act('/api/home', {});
   await refresh();
 }
@@ -111,15 +112,42 @@ function messageHTML(m, inThread) {
     <button class="more" data-more="${esc(m.ts)}" title="More actions" aria-label="More actions">⋯</button></div>`;
 }
 
-// draw replaces a pane's content when it changed, keeping it scrolled to
-// the newest message if it was there.
+// draw shows html in a pane when it changed.
 function draw(pane, key, html) {
   if (state.shown[key] === html) return;
   state.shown[key] = html;
-  const atEnd = pane.scrollHeight - pane.scrollTop - pane.clientHeight < 40;
   pane.innerHTML = html;
   fillPickers(pane);
-  if (atEnd || key === 'home') pane.scrollTop = key === 'home' ? pane.scrollTop : pane.scrollHeight;
+}
+
+// drawMessages updates a pane message by message: only a message that
+// changed is drawn again, so the others keep their place, hover and focus.
+function drawMessages(pane, key, messages, inThread, empty) {
+  const shown = state.shown[key] instanceof Map ? state.shown[key] : (state.shown[key] = new Map());
+  const atEnd = pane.scrollHeight - pane.scrollTop - pane.clientHeight < 40;
+  if (!messages.length) { shown.clear(); pane.innerHTML = empty; return; }
+  const wanted = new Set(messages.map((m) => m.ts));
+  for (const el of [...pane.children]) if (!wanted.has(el.dataset.ts)) el.remove();
+  let before = pane.firstElementChild;
+  for (const m of messages) {
+    const html = messageHTML(m, inThread);
+    let el = pane.querySelector(`:scope > [data-ts="${CSS.escape(m.ts)}"]`);
+    if (!el || shown.get(m.ts) !== html) {
+      const t = document.createElement('template');
+      t.innerHTML = html.trim();
+      const fresh = t.content.firstElementChild;
+      if (el) {
+        if (before === el) before = fresh;
+        el.replaceWith(fresh);
+      }
+      el = fresh;
+      shown.set(m.ts, html);
+      fillPickers(el);
+    }
+    if (el !== before) pane.insertBefore(el, before);
+    before = el.nextElementSibling;
+  }
+  if (atEnd) pane.scrollTop = pane.scrollHeight;
 }
 
 async function load() {
@@ -128,11 +156,10 @@ async function load() {
   if (state.conv === 'home') {
     draw($('messages'), 'home', `<div class="home">${view.home || '<p class="empty">Opening Home…</p>'}</div>`);
   } else {
-    const list = view.messages.map((m) => messageHTML(m, false)).join('');
-    draw($('messages'), 'messages', list || `<p class="empty">No messages yet. Type <code>/idea</code> to add the first idea.</p>`);
+    drawMessages($('messages'), 'messages', view.messages, false, '<p class="empty">No messages yet. Type <code>/idea</code> to add the first idea.</p>');
   }
   $('thread').hidden = !state.thread;
-  if (state.thread) draw($('replies'), 'thread', (view.thread || []).map((m) => messageHTML(m, true)).join(''));
+  if (state.thread) drawMessages($('replies'), 'thread', view.thread || [], true, '');
   drawModal(view.modal);
 }
 
@@ -143,6 +170,7 @@ async function refresh() {
   try {
     do { state.dirty = false; await load(); } while (state.dirty);
   } catch (e) {
+    document.body.dataset.error = e.message;
     toast(e.message);
   } finally {
     state.busy = false;
@@ -342,6 +370,10 @@ $('threadText').addEventListener('keydown', (e) => {
 $('threadComposer').addEventListener('submit', (e) => { e.preventDefault(); send($('threadText'), state.thread); });
 
 // --- start ----------------------------------------------------------------
+
+// A page error is kept where the browser test looks for it.
+addEventListener('error', (e) => { document.body.dataset.error = e.message; });
+addEventListener('unhandledrejection', (e) => { document.body.dataset.error = String(e.reason); });
 
 async function start() {
   state.ws = await api('/api/workspace');
