@@ -286,7 +286,7 @@ func (b *browser) eval(what, js string) string {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
 	defer cancel()
-	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.screenshot("failed")
 		b.t.Fatalf("%s: %v", what, err)

@@ -20,6 +20,7 @@ type block struct {
 	Optional  bool              `json:"optional"`
 	AltText   string            `json:"alt_text"`
 	ImageURL  string            `json:"image_url"`
+	Hint      *textObj          `json:"hint"`
 }
 
 type textObj struct {

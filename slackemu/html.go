@@ -107,11 +107,19 @@ func blockHTML(b *strings.Builder, bl block, n Names) error {
 		if bl.Label == nil || bl.Element == nil {
 			return fmt.Errorf("input without label or element")
 		}
-		fmt.Fprintf(b, `<label class="input" data-block="%s"><span class="label">%s</span>`, attr(bl.BlockID), html.EscapeString(bl.Label.Text))
+		optional := ""
+		if bl.Optional {
+			optional = ` <span class="optional">(optional)</span>`
+		}
+		fmt.Fprintf(b, `<div class="input" data-block="%s" role="group" aria-label="%s"><span class="label">%s%s</span>`,
+			attr(bl.BlockID), attr(bl.Label.Text), html.EscapeString(bl.Label.Text), optional)
 		if err := elementHTML(b, bl.BlockID, *bl.Element, n); err != nil {
 			return err
 		}
-		b.WriteString(`</label>`)
+		if bl.Hint != nil {
+			b.WriteString(`<span class="hint">` + html.EscapeString(bl.Hint.Text) + `</span>`)
+		}
+		b.WriteString(`</div>`)
 	default:
 		return fmt.Errorf("block %q", bl.Type)
 	}
@@ -131,30 +139,57 @@ func elementHTML(b *strings.Builder, blockID string, e element, n Names) error {
 		}
 		fmt.Fprintf(b, `<button class="%s" %s data-value="%s"%s>%s</button>`, class, data, attr(e.Value), confirmHTML(e.Confirm, n), html.EscapeString(e.Text.Text))
 	case "plain_text_input":
-		if e.Multiline {
-			fmt.Fprintf(b, `<textarea %s maxlength="%d">%s</textarea>`, data, max(e.MaxLength, 3000), html.EscapeString(e.InitialValue))
-		} else {
-			fmt.Fprintf(b, `<input type="text" %s maxlength="%d" value="%s">`, data, max(e.MaxLength, 3000), attr(e.InitialValue))
+		limit := e.MaxLength
+		if limit <= 0 {
+			limit = 3000
 		}
-	case "static_select", "multi_static_select":
-		multiple := map[bool]string{true: " multiple"}[e.Type == "multi_static_select"]
-		fmt.Fprintf(b, `<select %s%s>`, data, multiple)
+		hint := ""
+		if e.Placeholder != nil {
+			hint = fmt.Sprintf(` placeholder="%s"`, attr(e.Placeholder.Text))
+		}
+		if e.Multiline {
+			fmt.Fprintf(b, `<textarea %s maxlength="%d"%s>%s</textarea>`, data, limit, hint, html.EscapeString(e.InitialValue))
+		} else {
+			fmt.Fprintf(b, `<input type="text" %s maxlength="%d"%s value="%s">`, data, limit, hint, attr(e.InitialValue))
+		}
+	case "static_select":
+		fmt.Fprintf(b, `<select %s>`, data)
+		if e.InitialOption == nil { // Slack shows the placeholder: nothing is chosen
+			fmt.Fprintf(b, `<option value="" selected>%s</option>`, html.EscapeString(placeholder(e, "Select an item")))
+		}
 		for _, o := range e.Options {
 			selected := map[bool]string{true: " selected"}[e.InitialOption != nil && e.InitialOption.Value == o.Value]
 			fmt.Fprintf(b, `<option value="%s"%s>%s</option>`, attr(o.Value), selected, html.EscapeString(o.Text.Text))
 		}
 		b.WriteString(`</select>`)
-	case "users_select", "multi_users_select":
-		fmt.Fprintf(b, `<select class="people" %s%s data-initial="%s"></select>`, data,
-			map[bool]string{true: " multiple"}[e.Type == "multi_users_select"], attr(strings.Join(e.InitialUsers, ",")))
-	case "conversations_select", "channels_select":
-		fmt.Fprintf(b, `<select class="conversations" %s data-initial="%s"></select>`, data, attr(e.InitialConversation))
+	case "multi_static_select": // ticked in a list, as Slack's menu shows them
+		fmt.Fprintf(b, `<div class="multi" %s>`, data)
+		for _, o := range e.Options {
+			fmt.Fprintf(b, `<label><input type="checkbox" value="%s"> %s</label>`, attr(o.Value), html.EscapeString(o.Text.Text))
+		}
+		b.WriteString(`</div>`)
+	case "users_select", "conversations_select", "channels_select":
+		class, initial := "people", strings.Join(e.InitialUsers, ",")
+		if e.Type != "users_select" {
+			class, initial = "conversations", e.InitialConversation
+		}
+		fmt.Fprintf(b, `<select class="%s" %s data-initial="%s" data-placeholder="%s"></select>`, class, data, attr(initial), attr(placeholder(e, "Select an item")))
+	case "multi_users_select": // the page lists the workspace's people
+		fmt.Fprintf(b, `<div class="multi people" %s data-initial="%s"></div>`, data, attr(strings.Join(e.InitialUsers, ",")))
 	case "image":
 		fmt.Fprintf(b, `<img class="accessory" src="%s" alt="%s">`, attr(e.URL), attr(e.AltText))
 	default:
 		return fmt.Errorf("element %q", e.Type)
 	}
 	return nil
+}
+
+// placeholder is what a select shows while nothing is chosen.
+func placeholder(e element, fallback string) string {
+	if e.Placeholder != nil && e.Placeholder.Text != "" {
+		return e.Placeholder.Text
+	}
+	return fallback
 }
 
 // confirmHTML writes a button's confirm dialog as data attributes, which

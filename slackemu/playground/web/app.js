@@ -179,15 +179,20 @@ async function refresh() {
 
 // --- modals and pickers ---------------------------------------------------
 
+// fillPickers lists the workspace's people and the person's channels in
+// the user and conversation pickers the server drew empty.
 function fillPickers(root) {
+  const people = state.ws.people.map((p) => [p.id, p.name]);
   for (const sel of root.querySelectorAll('select.people, select.conversations')) {
-    const initial = (sel.dataset.initial || '').split(',');
-    const items = sel.classList.contains('people')
-      ? state.ws.people.map((p) => [p.id, p.name])
+    const items = sel.classList.contains('people') ? people
       : conversations().filter((c) => !c.IM).map((c) => [c.ID, '#' + c.Name + (c.Private ? ' (private)' : '')]);
-    sel.innerHTML = (sel.multiple ? '' : '<option value="">Choose…</option>') +
-      items.map(([id, name]) => `<option value="${esc(id)}"${initial.includes(id) ? ' selected' : ''}>${esc(name)}</option>`).join('');
-    if (sel.multiple) sel.size = Math.min(items.length, 5);
+    sel.innerHTML = `<option value="">${esc(sel.dataset.placeholder)}</option>` +
+      items.map(([id, name]) => `<option value="${esc(id)}"${id === sel.dataset.initial ? ' selected' : ''}>${esc(name)}</option>`).join('');
+  }
+  for (const box of root.querySelectorAll('.multi.people')) {
+    const initial = box.dataset.initial.split(',');
+    box.innerHTML = people.map(([id, name]) =>
+      `<label><input type="checkbox" value="${esc(id)}"${initial.includes(id) ? ' checked' : ''}> ${esc(name)}</label>`).join('');
   }
 }
 
@@ -210,7 +215,8 @@ function drawModal(m) {
 function formValues() {
   const values = {};
   for (const el of $('modalBody').querySelectorAll('[data-action]')) {
-    values[el.dataset.block] = el.multiple ? [...el.selectedOptions].map((o) => o.value).join(',') : el.value;
+    values[el.dataset.block] = el.classList.contains('multi')
+      ? [...el.querySelectorAll('input:checked')].map((c) => c.value).join(',') : el.value;
   }
   return values;
 }
@@ -220,7 +226,7 @@ $('modalForm').addEventListener('submit', async (e) => {
   for (const old of $('modalBody').querySelectorAll('.error')) old.remove();
   const out = await act('/api/submit', { values: formValues() });
   for (const [block, problem] of Object.entries((out && out.errors) || {})) {
-    const input = $('modalBody').querySelector(`label.input[data-block="${CSS.escape(block)}"]`);
+    const input = $('modalBody').querySelector(`.input[data-block="${CSS.escape(block)}"]`);
     if (input) input.insertAdjacentHTML('beforeend', `<div class="error">${esc(problem)}</div>`);
   }
 });
@@ -346,7 +352,10 @@ $('hints').addEventListener('click', (e) => {
   const li = e.target.closest('[data-command]');
   if (li) complete(li.dataset.command);
 });
-$('text').addEventListener('input', showHints);
+// A composer holding only blank lines is empty (as after Enter sends).
+const blank = (field) => { if (!field.value.trim()) field.value = ''; };
+$('text').addEventListener('input', () => { blank($('text')); showHints(); });
+$('threadText').addEventListener('input', () => blank($('threadText')));
 $('text').addEventListener('keydown', (e) => {
   const choosing = !$('hints').hidden && !$('text').value.includes(' ');
   if (choosing && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
