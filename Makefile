@@ -43,7 +43,7 @@ play:
 
 # The README's playground screenshots, taken by the browser test.
 screenshots: chromium
-	PLAYGROUND_SCREENSHOTS=$(CURDIR)/docs go test -count=1 -run TestPlaygroundInABrowser .
+	PLAYGROUND_SCREENSHOTS=$(CURDIR)/docs go test -count=1 -run 'TestPlaygroundInABrowser|TestPlaygroundFormsShortcutsHomeAndFiles' .
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }

@@ -11,7 +11,9 @@ func nav(label string) string {
 	return `//nav//button[normalize-space()=` + quote(label) + `]`
 }
 
-func menuItem(label string) string { return `//ul[@id="menu"]/li[normalize-space()=` + quote(label) + `]` }
+func menuItem(label string) string {
+	return `//ul[@id="menu"]/li[normalize-space()=` + quote(label) + `]`
+}
 
 func quote(s string) string { return `"` + s + `"` }
 
