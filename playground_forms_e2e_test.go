@@ -87,6 +87,7 @@ func TestPlaygroundFormsShortcutsHomeAndFiles(t *testing.T) {
 	b.click(menuItem("New idea"))
 	b.run("fill the form", chromedp.SendKeys(field("Title")+`//input`, "Offline maps"), chromedp.SendKeys(field("Backlog")+`//select`, "#d"))
 	b.click(`//button[@id="modalSubmit"]`)
+	b.run("the form closes", chromedp.WaitNotVisible(chromedp.ID("modal")))
 	b.click(nav("# design"))
 	b.see(message("messages", "#2 Offline maps"))
 	b.typeIn("/poker")
