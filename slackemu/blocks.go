@@ -49,7 +49,9 @@ type element struct {
 	InitialOption *option  `json:"initial_option"`
 	// users and conversations pickers
 	InitialUsers        []string `json:"initial_users"`
+	InitialUser         string   `json:"initial_user"`
 	InitialConversation string   `json:"initial_conversation"`
+	ImageURL            string   `json:"image_url"` // an image element's
 	Confirm             *confirm `json:"confirm"`
 	Style               string   `json:"style"` // a button's: primary or danger
 }

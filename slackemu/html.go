@@ -169,7 +169,7 @@ func elementHTML(b *strings.Builder, blockID string, e element, n Names) error {
 		}
 		b.WriteString(`</div>`)
 	case "users_select", "conversations_select", "channels_select":
-		class, initial := "people", strings.Join(e.InitialUsers, ",")
+		class, initial := "people", e.InitialUser
 		if e.Type != "users_select" {
 			class, initial = "conversations", e.InitialConversation
 		}
@@ -177,7 +177,7 @@ func elementHTML(b *strings.Builder, blockID string, e element, n Names) error {
 	case "multi_users_select": // the page lists the workspace's people
 		fmt.Fprintf(b, `<div class="multi people" %s data-initial="%s"></div>`, data, attr(strings.Join(e.InitialUsers, ",")))
 	case "image":
-		fmt.Fprintf(b, `<img class="accessory" src="%s" alt="%s">`, attr(e.URL), attr(e.AltText))
+		fmt.Fprintf(b, `<img class="accessory" src="%s" alt="%s">`, attr(e.ImageURL), attr(e.AltText))
 	default:
 		return fmt.Errorf("element %q", e.Type)
 	}

@@ -32,6 +32,10 @@ func TestHTML(t *testing.T) {
 				`<div class="input" data-block="fw" role="group" aria-label="Framework"><span class="label">Framework</span><select data-block="fw" data-action="value"><option value="rice" selected>RICE</option></select></div>` +
 				`<div class="input" data-block="when" role="group" aria-label="Closes after"><span class="label">Closes after</span><select data-block="when" data-action="value"><option value="" selected>Select an item</option><option value="1h">1h</option></select></div>` +
 				`<div class="input" data-block="ideas" role="group" aria-label="Ideas"><span class="label">Ideas</span><div class="multi" data-block="ideas" data-action="value"><label><input type="checkbox" value="1"> #1 &lt;Dark&gt;</label></div></div>`},
+		{name: "context image, image accessory, danger, one person, @here", blocks: `[{"type":"context","elements":[{"type":"image","image_url":"https://i.example/a.png","alt_text":"ava"},{"type":"plain_text","text":"ava <b>"}]},{"type":"section","text":{"type":"mrkdwn","text":"<!here> look"},"accessory":{"type":"image","image_url":"https://i.example/m.png","alt_text":"matrix"}},{"type":"actions","block_id":"d","elements":[{"type":"button","action_id":"no","value":"1","style":"danger","text":{"type":"plain_text","text":"Decline"}},{"type":"users_select","action_id":"who","initial_user":"U1"}]}]`,
+			want: `<div class="context"><img class="context-image" src="https://i.example/a.png" alt="ava"><span>ava &lt;b&gt;</span></div>` +
+				`<div class="section"><div class="text"><span class="mention">@here</span> look</div><img class="accessory" src="https://i.example/m.png" alt="matrix"></div>` +
+				`<div class="actions" data-block="d"><button class="button danger" data-block="d" data-action="no" data-value="1">Decline</button><select class="people" data-block="d" data-action="who" data-initial="U1" data-placeholder="Select an item"></select></div>`},
 		{name: "an unknown block", blocks: `[{"type":"video"}]`, err: `block "video"`},
 		{name: "an unknown element", blocks: `[{"type":"actions","elements":[{"type":"datepicker"}]}]`, err: `element "datepicker"`},
 	}

@@ -277,6 +277,8 @@ func (s *Server) Submit(ctx context.Context, user string, values map[string]stri
 				}
 			}
 			val["selected_options"] = picked
+		case "users_select":
+			val["selected_user"] = given
 		case "multi_users_select":
 			users := []string{}
 			for _, u := range chosen {
@@ -335,6 +337,8 @@ func initial(e *element) string {
 		return e.InitialOption.Value
 	case len(e.InitialUsers) > 0:
 		return strings.Join(e.InitialUsers, ",")
+	case e.InitialUser != "":
+		return e.InitialUser
 	case e.InitialConversation != "":
 		return e.InitialConversation
 	}
