@@ -136,7 +136,8 @@ func runPlayground(ctx context.Context, o playgroundOptions, logOut io.Writer, r
 	}
 	web := &http.Server{Handler: playground.New(emu, ws.Ava).Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = web.Serve(ln) }()
-	ready("http://" + ln.Addr().String())
+	_, bound, _ := net.SplitHostPort(ln.Addr().String())
+	ready("http://" + net.JoinHostPort(host, bound))
 
 	select {
 	case <-ctx.Done():

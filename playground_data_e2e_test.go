@@ -197,3 +197,14 @@ func TestPlaygroundRefusesARedisWithOtherData(t *testing.T) {
 		t.Error("with -force the playground has no ava")
 	}
 }
+
+// TestPlaygroundListensOnLoopbackUnlessTold: -addr without a host stays
+// on this machine; only a named interface opens it to others.
+func TestPlaygroundListensOnLoopbackUnlessTold(t *testing.T) {
+	t.Setenv("REDIS_URL", "")
+	for addr, want := range map[string]string{":0": "http://127.0.0.1:", "0.0.0.0:0": "http://0.0.0.0:"} {
+		if page, _ := startPlayground(t, playgroundOptions{Addr: addr}); !strings.HasPrefix(page, want) {
+			t.Errorf("-addr %s serves on %s, want %s…", addr, page, want)
+		}
+	}
+}
