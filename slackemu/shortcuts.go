@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Shortcut is one of the app's shortcuts, as its manifest declares it: a
@@ -23,67 +24,30 @@ type Command struct {
 
 // readManifest reads the slash commands and shortcuts of an app manifest
 // (YAML): the lists under features.slash_commands and features.shortcuts.
-func readManifest(yaml string) ([]Command, []Shortcut, error) {
-	var (
-		commands  []Command
-		shortcuts []Shortcut
-		list      string // the list being read
-		indent    int
-	)
-	for _, line := range strings.Split(yaml, "\n") {
-		line = strings.TrimRight(line, " \r")
-		trimmed := strings.TrimLeft(line, " ")
-		depth := len(line) - len(trimmed)
-		switch {
-		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
-			continue
-		case trimmed == "shortcuts:" || trimmed == "slash_commands:":
-			list, indent = strings.TrimSuffix(trimmed, ":"), depth
-			continue
-		case list != "" && depth <= indent:
-			list = ""
-		}
-		if list == "" {
-			continue
-		}
-		item, isItem := strings.CutPrefix(trimmed, "- ")
-		if isItem {
-			trimmed = item
-			if list == "shortcuts" {
-				shortcuts = append(shortcuts, Shortcut{})
-			} else {
-				commands = append(commands, Command{})
+func readManifest(text string) ([]Command, []Shortcut, error) {
+	var m struct {
+		Features struct {
+			SlashCommands []struct {
+				Command, Description string
+				UsageHint            string `yaml:"usage_hint"`
+				ShouldEscape         bool   `yaml:"should_escape"`
+			} `yaml:"slash_commands"`
+			Shortcuts []struct {
+				Name, Type string
+				CallbackID string `yaml:"callback_id"`
 			}
 		}
-		key, value, _ := strings.Cut(trimmed, ":")
-		if i := strings.Index(value, " #"); i >= 0 && !strings.Contains(value, `"`) {
-			value = value[:i] // a comment
-		}
-		value = strings.Trim(strings.TrimSpace(value), `"`)
-		switch {
-		case list == "shortcuts" && len(shortcuts) > 0:
-			sc := &shortcuts[len(shortcuts)-1]
-			switch key {
-			case "name":
-				sc.Name = value
-			case "type":
-				sc.Type = value
-			case "callback_id":
-				sc.CallbackID = value
-			}
-		case list == "slash_commands" && len(commands) > 0:
-			c := &commands[len(commands)-1]
-			switch key {
-			case "command":
-				c.Name = value
-			case "description":
-				c.Description = value
-			case "usage_hint":
-				c.UsageHint = value
-			case "should_escape":
-				c.ShouldEscape = value == "true"
-			}
-		}
+	}
+	if err := yaml.Unmarshal([]byte(text), &m); err != nil {
+		return nil, nil, fmt.Errorf("slackemu: the manifest: %w", err)
+	}
+	var commands []Command
+	for _, c := range m.Features.SlashCommands {
+		commands = append(commands, Command{Name: c.Command, Description: c.Description, UsageHint: c.UsageHint, ShouldEscape: c.ShouldEscape})
+	}
+	var shortcuts []Shortcut
+	for _, sc := range m.Features.Shortcuts {
+		shortcuts = append(shortcuts, Shortcut{Name: sc.Name, Type: sc.Type, CallbackID: sc.CallbackID})
 	}
 	if len(commands) == 0 && len(shortcuts) == 0 {
 		return nil, nil, fmt.Errorf("slackemu: the manifest declares no slash commands and no shortcuts")
