@@ -183,8 +183,11 @@ func markPlayground(ctx context.Context, redisURL string, force bool) error {
 // save keeps the workspace and the embedded Redis for the next run.
 func save(emu *slackemu.Server, embedded *store.Embedded, saved func(string) string) error {
 	data, err := emu.Save()
-	if err == nil {
-		err = os.WriteFile(saved("slack.json"), data, 0o600)
+	if err == nil { // a file half written would lose the workspace
+		file := saved("slack.json")
+		if err = os.WriteFile(file+".tmp", data, 0o600); err == nil {
+			err = os.Rename(file+".tmp", file)
+		}
 	}
 	if err == nil && embedded != nil {
 		err = embedded.Save(saved("redis.json"))
