@@ -50,6 +50,9 @@ Redis is REDIS_URL when set, else an embedded one. SLACK_* is never read.
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	ctx, stop := signalContext()
