@@ -53,6 +53,12 @@ func (r *Redis) Stop() {
 // (with AOF on, what was acknowledged comes back), and waits until it serves.
 func (r *Redis) Restart(t testing.TB) {
 	t.Helper()
+	if r.mini != nil { // on the same port, with what it held
+		if err := r.mini.Restart(); err != nil {
+			t.Fatalf("miniredis did not restart: %v", err)
+		}
+		return
+	}
 	bin := lookup(t, "redis-server")
 	for _, n := range r.nodes {
 		n.clusterOK, n.switched = make(chan struct{}), make(chan struct{})
@@ -109,6 +115,7 @@ func Start(t testing.TB, opts ...Option) *Redis {
 	t.Helper()
 	if os.Getenv("PRIOBOT_TEST_REDIS") == "mini" {
 		mr := miniredis.RunT(t)
+		mr.ClockTTL(true) // keys expire on the real clock, as the playground's do
 		return &Redis{nodes: []*Server{{Addr: mr.Addr()}}, mini: mr}
 	}
 	bin := lookup(t, "redis-server")
