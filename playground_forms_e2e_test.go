@@ -112,3 +112,22 @@ func TestPlaygroundFormsShortcutsHomeAndFiles(t *testing.T) {
 	b.screenshot("7-home")
 	b.noPageErrors()
 }
+
+// TestPlaygroundDemoLinksLeadToTheCards: in the demo, ava's Home lists the
+// votes she owes, and their links open each card in its thread, as
+// Slack's permalinks do; her DM has dev's invitation.
+func TestPlaygroundDemoLinksLeadToTheCards(t *testing.T) {
+	t.Setenv("REDIS_URL", "")
+	b := newBrowser(t)
+	url, _ := startPlayground(t, playgroundOptions{Addr: "127.0.0.1:0", Demo: true})
+	b.run("open the page", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+	b.click(nav("Home"))
+	b.see(`//div[contains(@class,"home")][contains(., "Your pending votes")]`)
+	b.click(`//div[contains(@class,"home")]//a[normalize-space()="#6 Public API rate-limit headers"]`)
+	if card := b.see(message("replies", "#6 Public API rate-limit headers")); !strings.Contains(card, "Waiting for: ava") {
+		t.Errorf("the linked card reads %q", card)
+	}
+	b.click(nav("● priobot"))
+	b.see(message("messages", "dev asks you to vote in priority poker on #6 and #10 in #product."))
+	b.noPageErrors()
+}
