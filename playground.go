@@ -78,7 +78,13 @@ func runPlayground(ctx context.Context, o playgroundOptions, logOut io.Writer, r
 	if host == "" {
 		host = "127.0.0.1" // only a named interface opens the playground to others
 	}
-	saved := func(name string) string { return "" }
+	// Take the address first: a busy port is said at once, not after the demo.
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		return fmt.Errorf("-addr %s: %w (pass another, such as -addr 127.0.0.1:8091)", o.Addr, err)
+	}
+	defer ln.Close()
+	saved := func(string) string { return "" }
 	if o.Data != "" {
 		if err := os.MkdirAll(o.Data, 0o700); err != nil {
 			return err
@@ -132,11 +138,6 @@ func runPlayground(ctx context.Context, o playgroundOptions, logOut io.Writer, r
 		}
 	}
 
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
-	if err != nil {
-		stopBot()
-		return errors.Join(fmt.Errorf("-addr %s: %w (pass another, such as -addr 127.0.0.1:8091)", o.Addr, err), <-botDone)
-	}
 	web := &http.Server{Handler: playground.New(emu, ws.Ava).Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = web.Serve(ln) }()
 	_, bound, _ := net.SplitHostPort(ln.Addr().String())
