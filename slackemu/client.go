@@ -37,8 +37,10 @@ func (s *Server) Users() []User {
 // Conversation is a channel, or a person's DM with the bot, as a sidebar
 // lists it.
 type Conversation struct {
-	ID, Name    string
-	Private, IM bool
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Private bool   `json:"private"`
+	IM      bool   `json:"im"` // the person's DM with the app
 }
 
 // Conversations lists what user's sidebar shows: the public channels of

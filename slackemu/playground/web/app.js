@@ -50,16 +50,16 @@ function drawPeople() {
 
 function drawSidebar() {
   const item = (c, label) => `<button class="nav${c.id === state.conv ? ' active' : ''}" data-conv="${esc(c.id)}">${label}</button>`;
-  $('channels').innerHTML = conversations().filter((c) => !c.IM).map((c) => item({ id: c.ID }, (c.Private ? lock : '# ') + esc(c.Name))).join('');
-  $('dms').innerHTML = conversations().filter((c) => c.IM).map((c) => item({ id: c.ID }, '● ' + esc(c.Name))).join('');
+  $('channels').innerHTML = conversations().filter((c) => !c.im).map((c) => item({ id: c.id }, (c.private ? lock : '# ') + esc(c.name))).join('');
+  $('dms').innerHTML = conversations().filter((c) => c.im).map((c) => item({ id: c.id }, '● ' + esc(c.name))).join('');
   document.querySelector('.sidebar [data-conv="home"]').classList.toggle('active', state.conv === 'home');
 }
 
 function title() {
   if (state.conv === 'home') return 'priobot · Home';
-  const c = conversations().find((c) => c.ID === state.conv);
+  const c = conversations().find((c) => c.id === state.conv);
   if (!c) return '';
-  return c.IM ? 'priobot (direct messages)' : (c.Private ? lock : '# ') + esc(c.Name);
+  return c.im ? 'priobot (direct messages)' : (c.private ? lock : '# ') + esc(c.name);
 }
 
 function remember() {
@@ -83,12 +83,12 @@ async function go(conv, thread) {
 }
 
 function actAs(id) {
-  const dm = conversations().find((c) => c.IM);
+  const dm = conversations().find((c) => c.im);
   state.as = id;
   drawPeople();
   let conv = state.conv;
-  if (dm && conv === dm.ID) conv = conversations().find((c) => c.IM).ID;
-  if (conv !== 'home' && !conversations().some((c) => c.ID === conv)) conv = conversations()[0].ID;
+  if (dm && conv === dm.id) conv = conversations().find((c) => c.im).id;
+  if (conv !== 'home' && !conversations().some((c) => c.id === conv)) conv = conversations()[0].id;
   state.modal = '';
   go(conv, conv === state.conv ? state.thread : '');
 }
@@ -185,7 +185,7 @@ function fillPickers(root) {
   const people = state.ws.people.map((p) => [p.id, p.name]);
   for (const sel of root.querySelectorAll('select.people, select.conversations')) {
     const items = sel.classList.contains('people') ? people
-      : conversations().filter((c) => !c.IM).map((c) => [c.ID, '#' + c.Name + (c.Private ? ' (private)' : '')]);
+      : conversations().filter((c) => !c.im).map((c) => [c.id, '#' + c.name + (c.private ? ' (private)' : '')]);
     sel.innerHTML = `<option value="">${esc(sel.dataset.placeholder)}</option>` +
       items.map(([id, name]) => `<option value="${esc(id)}"${id === sel.dataset.initial ? ' selected' : ''}>${esc(name)}</option>`).join('');
   }
@@ -280,7 +280,7 @@ document.addEventListener('click', async (e) => {
   if (link) {
     e.preventDefault();
     const [, conv, p] = link.getAttribute('href').match(/archives\/([^/]+)\/p(\d+)/) || [];
-    if (conv && conversations().some((c) => c.ID === conv)) return showMessage(conv, p.slice(0, -6) + '.' + p.slice(-6));
+    if (conv && conversations().some((c) => c.id === conv)) return showMessage(conv, p.slice(0, -6) + '.' + p.slice(-6));
     return toast('That message is in a conversation you are not in.');
   }
   const more = t.closest('[data-more]');
@@ -390,8 +390,8 @@ async function start() {
   state.as = person(saved.get('as')) ? saved.get('as') : state.ws.start;
   drawPeople();
   const conv = saved.get('conv');
-  const first = conversations().find((c) => c.Name === 'product') || conversations()[0];
-  await go(conv === 'home' || conversations().some((c) => c.ID === conv) ? conv : first.ID, saved.get('thread') || '');
+  const first = conversations().find((c) => c.name === 'product') || conversations()[0];
+  await go(conv === 'home' || conversations().some((c) => c.id === conv) ? conv : first.id, saved.get('thread') || '');
   const events = new EventSource('/api/events');
   events.addEventListener('change', refresh);
   events.addEventListener('open', refresh);
