@@ -43,6 +43,8 @@ const conversations = () => state.ws.conversations[state.as] || [];
 // --- who, where -----------------------------------------------------------
 
 function drawPeople() {
+  const me = person(state.as);
+  $('whoami').textContent = `${me.role}${me.admin ? ', workspace admin' : ''} · ${me.tz.replace(/^.*\//, '').replace(/_/g, ' ')} time`;
   $('person').innerHTML = state.ws.people.map((p) =>
     `<button type="button" class="person${p.id === state.as ? ' active' : ''}" data-person="${esc(p.id)}" aria-pressed="${p.id === state.as}"
       title="${esc(p.role)}${p.admin ? ' · workspace admin' : ''} · ${esc(p.tz)}">${esc(p.name)}</button>`).join('');
