@@ -5,7 +5,7 @@
 // Server-Sent Events, that something changed.
 
 const $ = (id) => document.getElementById(id);
-const state = { as: '', conv: '', thread: '', ws: null, modal: '', shown: {}, busy: false, dirty: false };
+const state = { as: '', conv: '', thread: '', ws: null, modal: '', shown: {}, running: null, dirty: false };
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
@@ -18,22 +18,15 @@ async function api(path, body) {
 
 // act sends what the person did; a refusal is shown, as Slack's client would.
 async function act(path, body) {
-  try {
-    const out = await api(path, Object.assign({ as: state.as, conv: state.conv }, body));
-    if (out && out.error) toast(out.error);
-    return out;
-  } catch (e) {
-    toast(e.message);
-    return null;
-  }
+  const out = await api(path, Object.assign({ as: state.as, conv: state.conv }, body)).catch((e) => ({ error: e.message }));
+  if (out.error) toast(out.error);
+  return out.error ? null : out;
 }
 
 function toast(text) {
-  const t = $('toast');
-  t.textContent = text;
-  t.hidden = false;
+  Object.assign($('toast'), { textContent: text, hidden: false });
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => { t.hidden = true; }, 6000);
+  toast.timer = setTimeout(() => { $('toast').hidden = true; }, 6000);
 }
 
 const lock = '<svg class="lock" viewBox="0 0 10 12" width="10" height="12" aria-label="private"><rect x="1" y="5" width="8" height="7" rx="1" fill="currentColor"/><path d="M3 5V3.5a2 2 0 0 1 4 0V5" stroke="currentColor" fill="none" stroke-width="1.4"/></svg> ';
@@ -152,9 +145,12 @@ function drawMessages(pane, key, messages, inThread, empty) {
   if (atEnd) pane.scrollTop = pane.scrollHeight;
 }
 
+const viewQuery = () => new URLSearchParams({ as: state.as, conv: state.conv, thread: state.thread, since: state.ws.since }).toString();
+
 async function load() {
-  const q = new URLSearchParams({ as: state.as, conv: state.conv, thread: state.thread, since: state.ws.since });
+  const q = viewQuery();
   const view = await api('/api/view?' + q);
+  if (q !== viewQuery()) { state.dirty = true; return; } // the person went elsewhere meanwhile
   if (state.conv === 'home') {
     draw($('messages'), 'home', `<div class="home">${view.home || '<p class="empty">Opening Home…</p>'}</div>`);
   } else {
@@ -165,18 +161,21 @@ async function load() {
   drawModal(view.modal);
 }
 
-// refresh reads the view again; changes that arrive meanwhile cause one more read.
-async function refresh() {
-  if (state.busy) { state.dirty = true; return; }
-  state.busy = true;
-  try {
-    do { state.dirty = false; await load(); } while (state.dirty);
-  } catch (e) {
-    document.body.dataset.error = e.message;
-    toast(e.message);
-  } finally {
-    state.busy = false;
-  }
+// refresh reads the view again; changes that arrive meanwhile cause one
+// more read. It resolves once the page shows the view as it is now.
+function refresh() {
+  if (state.running) { state.dirty = true; return state.running; }
+  state.running = (async () => {
+    try {
+      do { state.dirty = false; await load(); } while (state.dirty);
+    } catch (e) {
+      document.body.dataset.error = e.message;
+      toast(e.message);
+    } finally {
+      state.running = null;
+    }
+  })();
+  return state.running;
 }
 
 // --- modals and pickers ---------------------------------------------------
@@ -347,7 +346,7 @@ async function send(field, thread) {
   field.value = '';
   $('hints').hidden = true;
   const out = await act('/api/type', { thread, text });
-  if (!out || out.error) field.value = text;
+  if (!out) field.value = text;
 }
 
 $('hints').addEventListener('click', (e) => {
