@@ -231,6 +231,20 @@ func checkElement(e element, at string) error {
 		if len(e.URL) > maxURL {
 			return blocksError{"button url too long " + at}
 		}
+		if c := e.Confirm; c != nil { // every part is required, each with its limit
+			for _, part := range []struct {
+				name string
+				text *textObj
+				max  int
+			}{{"title", c.Title, 100}, {"text", c.Text, 300}, {"confirm", c.Confirm, 30}, {"deny", c.Deny, 30}} {
+				if part.text == nil {
+					return blocksError{"confirm needs a " + part.name + " " + at}
+				}
+				if err := checkText(*part.text, 1, part.max, at+"/confirm/"+part.name); err != nil {
+					return err
+				}
+			}
+		}
 	case "static_select", "overflow", "radio_buttons", "checkboxes":
 		if len(e.Options) == 0 || len(e.Options) > maxOptions || (e.Type == "overflow" && len(e.Options) > 5) {
 			return blocksError{"wrong number of options " + at}

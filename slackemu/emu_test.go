@@ -45,6 +45,7 @@ func TestPostMessageRejectsWhatSlackRejects(t *testing.T) {
 		{"51 blocks", []slack.MsgOption{slack.MsgOptionText("x", false), slack.MsgOptionBlocks(many...)}, "invalid_blocks"},
 		{"section over 3000", []slack.MsgOption{slack.MsgOptionBlocks(section(strings.Repeat("a", 3001)))}, "invalid_blocks"},
 		{"empty section", []slack.MsgOption{slack.MsgOptionBlocks(section(""))}, "invalid_blocks"},
+		{"confirm title over 100", []slack.MsgOption{slack.MsgOptionBlocks(slack.NewActionBlock("b", confirmed(button("a", "Decline"), strings.Repeat("t", 101))))}, "invalid_blocks"},
 		{"button label over 75", []slack.MsgOption{slack.MsgOptionBlocks(slack.NewActionBlock("b", button("a", strings.Repeat("l", 76))))}, "invalid_blocks"},
 		{"duplicate action_id", []slack.MsgOption{slack.MsgOptionBlocks(slack.NewActionBlock("b", button("same", "One"), button("same", "Two")))}, "invalid_blocks"},
 		{"duplicate block_id", []slack.MsgOption{slack.MsgOptionBlocks(slack.NewActionBlock("b", button("x", "One")), slack.NewActionBlock("b", button("y", "Two")))}, "invalid_blocks"},
@@ -68,7 +69,7 @@ func TestPostMessageRejectsWhatSlackRejects(t *testing.T) {
 	// The limits themselves are allowed.
 	ok := make([]slack.Block, 50)
 	ok[0] = section(strings.Repeat("a", 3000))
-	ok[1] = slack.NewActionBlock("b", button("a", strings.Repeat("l", 75)), button("c", "Other"))
+	ok[1] = slack.NewActionBlock("b", button("a", strings.Repeat("l", 75)), confirmed(button("c", "Other"), strings.Repeat("t", 100)))
 	ok[2] = slack.NewSectionBlock(nil, fields(10), nil)
 	for i := 3; i < 50; i++ {
 		ok[i] = slack.NewDividerBlock()
@@ -76,6 +77,14 @@ func TestPostMessageRejectsWhatSlackRejects(t *testing.T) {
 	if _, _, err := api.PostMessageContext(t.Context(), ch, slack.MsgOptionText("fallback", false), slack.MsgOptionBlocks(ok...)); err != nil {
 		t.Errorf("a message at every limit was refused: %v", err)
 	}
+}
+
+// confirmed gives a button Slack's "Are you sure?" dialog with title.
+func confirmed(b slack.BlockElement, title string) slack.BlockElement {
+	plain := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+	btn := b.(*slack.ButtonBlockElement)
+	btn.Confirm = slack.NewConfirmationBlockObject(plain(title), plain("It cannot be undone."), plain("Decline"), plain("Cancel"))
+	return btn
 }
 
 func fields(n int) []*slack.TextBlockObject {
