@@ -81,7 +81,9 @@ func TestPostMessageRejectsWhatSlackRejects(t *testing.T) {
 
 // confirmed gives a button Slack's "Are you sure?" dialog with title.
 func confirmed(b slack.BlockElement, title string) slack.BlockElement {
-	plain := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+	plain := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
 	btn := b.(*slack.ButtonBlockElement)
 	btn.Confirm = slack.NewConfirmationBlockObject(plain(title), plain("It cannot be undone."), plain("Decline"), plain("Cancel"))
 	return btn
