@@ -132,6 +132,7 @@ func TestRemindersInTwoZones(t *testing.T) {
 	if n := p.told(mia, "a reminder"); n != 0 {
 		t.Errorf("mia was reminded at 04:00 her time")
 	}
+	p.delivered(p.ann, p.product)
 	p.clock.Advance(forMia.Sub(p.clock.Now()) + time.Second)
 	p.dm(mia, reminder)
 	p.shutdown()

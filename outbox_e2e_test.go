@@ -35,6 +35,24 @@ func (h *harness) told(user, text string) int {
 	return n
 }
 
+// delivered waits, asking as user would, until channel's outbox has
+// nothing waiting: a test that jumps the clock must not jump past the
+// lease of a delivery still in flight (another replica would send it again).
+func (h *harness) delivered(user, channel string) {
+	h.t.Helper()
+	for range 200 {
+		before := len(h.emu.Ephemerals(user, channel))
+		h.slash(user, channel, "/backlog", "outbox")
+		if err := h.emu.Wait(h.t.Context(), func() bool { return len(h.emu.Ephemerals(user, channel)) > before }); err != nil {
+			h.t.Fatal("no answer to /backlog outbox")
+		}
+		if list := h.emu.Ephemerals(user, channel); list[len(list)-1].Contains("0 messages waiting to be delivered") {
+			return
+		}
+	}
+	h.t.Fatal("the outbox never emptied")
+}
+
 // The bot stops right after a status change of an idea with 60
 // supporters, while Slack holds its DMs back: the next bot sends every DM
 // still owed, and nobody gets one twice.
