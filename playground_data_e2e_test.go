@@ -19,7 +19,6 @@ import (
 type visitor struct {
 	t    *testing.T
 	url  string
-	ws   map[string]any
 	who  map[string]string // name -> user id
 	conv map[string]string // channel name -> id (as ava sees them)
 }

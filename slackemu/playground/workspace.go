@@ -20,24 +20,22 @@ var roles = map[string]string{"ava": "Product manager", "ben": "Engineer", "cleo
 // Find finds the demo team in a workspace Seed made (and Save kept).
 func Find(emu *slackemu.Server) (Workspace, bool) {
 	var w Workspace
+	people := map[string]*string{"ava": &w.Ava, "ben": &w.Ben, "cleo": &w.Cleo, "dev": &w.Dev, "emi": &w.Emi}
 	for _, u := range emu.Users() {
-		for name, id := range map[string]*string{"ava": &w.Ava, "ben": &w.Ben, "cleo": &w.Cleo, "dev": &w.Dev, "emi": &w.Emi} {
-			if u.Name == name {
-				*id = u.ID
-			}
+		if id, ok := people[u.Name]; ok {
+			*id = u.ID
 		}
 	}
+	channels := map[string]*string{"product": &w.Product, "support": &w.Support, "design": &w.Design, "leads": &w.Lead}
 	for _, c := range emu.Conversations(w.Ava) {
-		for name, id := range map[string]*string{"product": &w.Product, "support": &w.Support, "design": &w.Design, "leads": &w.Lead} {
-			if c.Name == name && !c.IM {
-				*id = c.ID
-			}
+		if id, ok := channels[c.Name]; ok && !c.IM {
+			*id = c.ID
 		}
 	}
 	return w, w.Ava != "" && w.Product != ""
 }
 
-// Seed adds the demo team to emu: five people in four time zones (Ava
+// Seed adds the demo team to emu: five people in five time zones (ava
 // is the workspace admin), #product, #support, #design and the private
 // #leads.
 func Seed(emu *slackemu.Server) Workspace {
