@@ -15,7 +15,7 @@ BROWSER_TESTS = TestPlaygroundInABrowser|TestPlaygroundFormsShortcutsHomeAndFile
 # redis-server when missing; they run once (their Redis is the embedded one).
 test: redis-server chromium
 	go test -p 1 -race -count=1 ./...
-	PRIOBOT_TEST_REDIS=cluster go test -p 1 -race -count=1 -skip '$(BROWSER_TESTS)' . ./bot ./store
+	PRIOBOT_TEST_REDIS=cluster go test -p 1 -race -count=1 -skip '$(BROWSER_TESTS)' ./e2e ./bot ./store/...
 	PRIOBOT_TEST_REDIS=mini go test -race -count=1 ./store
 
 # Benchmarks with real Redis; figures are reported in the README.
@@ -41,11 +41,11 @@ build:
 # priobot in a browser, without Slack: the bot, an emulated workspace with
 # a demo backlog, and an embedded Redis, on http://127.0.0.1:8090.
 play:
-	go run . playground -demo $(PLAY)
+	go run ./cmd/playground -demo $(PLAY)
 
 # The README's playground screenshots, taken by the browser test.
 screenshots: chromium
-	PLAYGROUND_SCREENSHOTS=$(CURDIR)/docs go test -count=1 -run '$(BROWSER_TESTS)' .
+	PLAYGROUND_SCREENSHOTS=$(CURDIR)/docs go test -count=1 -run '$(BROWSER_TESTS)' ./e2e
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }

@@ -12,10 +12,6 @@ import (
 func teamTag(team string) string             { return "priobot:{" + team + "}:" }
 func backlogTag(team, channel string) string { return "priobot:{" + team + ":" + channel + "}:" }
 
-// playgroundKey (STRING, when it was marked) says the playground wrote
-// this Redis's data; it holds nothing a real team uses.
-const playgroundKey = "priobot:playground"
-
 // ideaSeqKey (STRING counter) hands out the team's idea numbers.
 func ideaSeqKey(team string) string { return teamTag(team) + "idea:seq" }
 

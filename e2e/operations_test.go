@@ -1,10 +1,11 @@
-package main
+package e2e
 
 import (
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/priobot/priobot/internal/app"
 	"github.com/priobot/priobot/slackemu"
 )
 
@@ -47,7 +48,7 @@ func TestOperatorEndpoints(t *testing.T) {
 			}
 		}
 	}
-	if healthcheck(h.httpAddr) != 0 {
+	if app.Healthcheck(h.httpAddr) != 0 {
 		t.Error("priobot healthcheck failed against a healthy bot")
 	}
 }

@@ -1,4 +1,8 @@
-package store
+// Package embedded is the playground's Redis: an in-process miniredis that
+// can be saved and loaded, and the mark that keeps the playground off a
+// real team's Redis. Only the playground and tests import it, so the
+// product binary carries neither miniredis nor its Lua interpreter.
+package embedded
 
 import (
 	"context"
@@ -12,25 +16,27 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/priobot/priobot/store"
 )
 
-// Embedded is an in-process Redis (miniredis, which runs every script of
-// this package unchanged: make test proves it) for the playground, so that
-// trying priobot needs nothing installed. Its TTLs follow the real clock,
-// so keys expire as on a server.
-type Embedded struct {
+// Redis is an in-process Redis (miniredis, which runs every script of the
+// store unchanged: make test proves it) for the playground, so that trying
+// priobot needs nothing installed. Its TTLs follow the real clock, so keys
+// expire as on a server.
+type Redis struct {
 	m *miniredis.Miniredis
 }
 
-// StartEmbedded starts an embedded Redis on a loopback port, loaded from
+// Start starts an embedded Redis on a loopback port, loaded from
 // the snapshot file when one exists (see Save).
-func StartEmbedded(snapshot string) (*Embedded, error) {
+func Start(snapshot string) (*Redis, error) {
 	m := miniredis.NewMiniRedis()
 	if err := m.StartAddr("127.0.0.1:0"); err != nil {
 		return nil, err
 	}
 	m.ClockTTL(true)
-	e := &Embedded{m: m}
+	e := &Redis{m: m}
 	if snapshot != "" {
 		if err := e.load(snapshot); err != nil {
 			m.Close()
@@ -41,10 +47,10 @@ func StartEmbedded(snapshot string) (*Embedded, error) {
 }
 
 // URL is the REDIS_URL of the embedded Redis.
-func (e *Embedded) URL() string { return "redis://" + e.m.Addr() + "/0" }
+func (e *Redis) URL() string { return "redis://" + e.m.Addr() + "/0" }
 
 // Close stops the embedded Redis; what it held is gone unless saved.
-func (e *Embedded) Close() { e.m.Close() }
+func (e *Redis) Close() { e.m.Close() }
 
 // savedKey is one key of a snapshot, with whichever value its type has.
 type savedKey struct {
@@ -59,7 +65,7 @@ type savedKey struct {
 
 // Save writes every key to file (atomically: a temporary file renamed).
 // Call it when nothing writes any more: keys are read one by one.
-func (e *Embedded) Save(file string) error {
+func (e *Redis) Save(file string) error {
 	keys := map[string]savedKey{}
 	for _, k := range e.m.Keys() {
 		sk := savedKey{Type: e.m.Type(k), TTLms: e.m.TTL(k).Milliseconds()}
@@ -99,7 +105,7 @@ func (e *Embedded) Save(file string) error {
 	return os.Rename(tmp, filepath.Clean(file))
 }
 
-func (e *Embedded) load(file string) error {
+func (e *Redis) load(file string) error {
 	data, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -140,15 +146,25 @@ func (e *Embedded) load(file string) error {
 	return nil
 }
 
-// ErrNotPlayground is returned by MarkPlayground for a Redis that holds
-// priobot data the playground did not write: production, most likely.
+// markKey (STRING, when it was marked) says the playground wrote this
+// Redis's data; it holds nothing a real team uses.
+const markKey = "priobot:playground"
+
+// ErrNotPlayground is returned by Mark for a Redis that holds priobot data
+// the playground did not write: production, most likely.
 var ErrNotPlayground = errors.New("this Redis holds priobot data that the playground did not write (production?)")
 
-// MarkPlayground marks the Redis as the playground's, refusing one that
-// already holds other priobot data unless force is set: the playground
-// must never act on a real team's backlog.
-func (s *Store) MarkPlayground(ctx context.Context, force bool) error {
-	n, err := s.rdb.Exists(ctx, playgroundKey).Result()
+// Mark marks the Redis at rawURL (a REDIS_URL) as the playground's,
+// refusing one that already holds other priobot data unless force is set:
+// the playground must never act on a real team's backlog.
+func Mark(ctx context.Context, rawURL string, force bool) error {
+	opts, err := store.ParseURL(rawURL)
+	if err != nil {
+		return err
+	}
+	rdb := redis.NewUniversalClient(opts)
+	defer rdb.Close()
+	n, err := rdb.Exists(ctx, markKey).Result()
 	if err != nil || n == 1 {
 		return err
 	}
@@ -158,7 +174,7 @@ func (s *Store) MarkPlayground(ctx context.Context, force bool) error {
 		found = found || it.Next(ctx)
 		return it.Err()
 	}
-	switch c := s.rdb.(type) {
+	switch c := rdb.(type) {
 	case *redis.ClusterClient:
 		var mu sync.Mutex
 		err = c.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
@@ -177,5 +193,5 @@ func (s *Store) MarkPlayground(ctx context.Context, force bool) error {
 	if found && !force {
 		return ErrNotPlayground
 	}
-	return s.rdb.Set(ctx, playgroundKey, time.Now().UTC().Format(time.RFC3339), 0).Err()
+	return rdb.Set(ctx, markKey, time.Now().UTC().Format(time.RFC3339), 0).Err()
 }

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"errors"
@@ -10,29 +10,16 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/priobot/priobot/internal/app"
 )
 
-// TestMain lets tests run the real main in a child process, to see its
-// output and exit code as an operator would. Webhook receivers in tests
-// serve HTTPS with httptest's certificate, which priobot trusts the way
-// an operator adds an internal CA: SSL_CERT_FILE (children inherit it).
-func TestMain(m *testing.M) {
-	if os.Getenv("PRIOBOT_TEST_MAIN") != "1" {
-		trustTestCertificate()
-	}
-	if os.Getenv("PRIOBOT_TEST_MAIN") == "1" {
-		os.Args = append([]string{"priobot"}, strings.Fields(os.Getenv("PRIOBOT_TEST_ARGS"))...)
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
-// priobot runs main with exactly the given environment and arguments.
+// priobot runs the product binary with exactly the given environment and
+// arguments, as an operator would, and returns its output and exit code.
 func priobot(t *testing.T, env map[string]string, args string) (string, int) {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
-	cmd.Env = []string{"PRIOBOT_TEST_MAIN=1", "PRIOBOT_TEST_ARGS=" + args, "PATH=" + os.Getenv("PATH")}
+	cmd := exec.CommandContext(t.Context(), binary(t), strings.Fields(args)...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -140,11 +127,11 @@ func TestLoadConfigDefaults(t *testing.T) {
 	t.Setenv("SLACK_BOT_TOKEN", secretBot)
 	t.Setenv("SLACK_APP_TOKEN", secretApp)
 	t.Setenv("SLACK_API_URL", "https://slack-gov.com/api") // a missing slash is added
-	cfg, problems := loadConfig()
+	cfg, problems := app.LoadConfig()
 	if len(problems) != 0 {
 		t.Fatal(problems)
 	}
-	want := Config{BotToken: secretBot, AppToken: secretApp, APIURL: "https://slack-gov.com/api/",
+	want := app.Config{BotToken: secretBot, AppToken: secretApp, APIURL: "https://slack-gov.com/api/",
 		RedisURL: "redis://localhost:6379/0", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text",
 		ShutdownTimeout: 10 * time.Second, SchedulerTick: 5 * time.Second, SummaryPace: 250 * time.Millisecond, Connections: 2, MaxHandlers: 64}
 	if diff := cmp.Diff(want, cfg); diff != "" {
@@ -153,7 +140,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 }
 
 func TestHealthcheckFailsWithoutABot(t *testing.T) {
-	if code := healthcheck(freeAddr(t)); code != 1 {
+	if code := app.Healthcheck(freeAddr(t)); code != 1 {
 		t.Errorf("healthcheck against nothing = %d, want 1", code)
 	}
 }

@@ -1,4 +1,7 @@
-package main
+// Package app wires priobot together: its configuration, the parts it
+// builds from it, and the HTTP endpoints an operator probes. main runs it;
+// the end-to-end tests and the playground run it in-process.
+package app
 
 import (
 	"fmt"
@@ -6,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -35,9 +37,9 @@ type Config struct {
 	WebhookAllowPrivate bool `envconfig:"WEBHOOK_ALLOW_PRIVATE" default:"false" desc:"Let webhooks go to loopback, private and link-local addresses (on-prem installs)"`
 }
 
-// loadConfig reads the environment and returns every problem with it, one
+// LoadConfig reads the environment and returns every problem with it, one
 // sentence each. No message contains a token's value.
-func loadConfig() (Config, []string) {
+func LoadConfig() (Config, []string) {
 	var c Config
 	if err := envconfig.Process("", &c); err != nil {
 		// Only non-string fields can fail here, and none of them is secret.
@@ -88,8 +90,8 @@ func loadConfig() (Config, []string) {
 
 var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
 
-// logger builds the process logger from the configuration.
-func (c Config) logger(w io.Writer) *slog.Logger {
+// Logger builds the process logger from the configuration.
+func (c Config) Logger(w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: logLevels[strings.ToLower(c.LogLevel)]}
 	if strings.ToLower(c.LogFormat) == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
@@ -97,14 +99,13 @@ func (c Config) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// usage prints what priobot is and every variable it reads.
-func usage(w io.Writer) {
+// Usage prints what priobot is and every variable it reads.
+func Usage(w io.Writer) {
 	fmt.Fprint(w, `priobot runs a product team's prioritisation rituals in Slack.
 
 Usage:
   priobot               run the bot (configured by the environment below)
   priobot healthcheck   exit 0 when the bot on HTTP_ADDR answers /healthz
-  priobot playground    try priobot in a browser, without Slack (-h for its flags)
   priobot -h            show this help
 
 Environment:
@@ -113,11 +114,4 @@ Environment:
 	fmt.Fprintln(tw, "  VARIABLE\tDEFAULT\tDESCRIPTION")
 	_ = envconfig.Usagef("", &Config{}, tw, "{{range .}}  {{usage_key .}}\t{{usage_default .}}\t{{usage_description .}}\n{{end}}")
 	_ = tw.Flush()
-}
-
-func getenv(key, fallback string) string {
-	if v, ok := os.LookupEnv(key); ok {
-		return v
-	}
-	return fallback
 }

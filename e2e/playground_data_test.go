@@ -1,6 +1,8 @@
-package main
+package e2e
 
 import (
+	"github.com/priobot/priobot/internal/playground"
+
 	"context"
 	"encoding/json"
 	"net/http"
@@ -99,7 +101,7 @@ func containing(list []string, part string) (string, bool) {
 // TestPlaygroundDemoIsALivingBacklog: -demo's first screen, as ava.
 func TestPlaygroundDemoIsALivingBacklog(t *testing.T) {
 	t.Setenv("REDIS_URL", "")
-	page, _ := startPlayground(t, playgroundOptions{Addr: "127.0.0.1:0", Demo: true})
+	page, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0", Demo: true})
 	v := visit(t, page)
 	product := v.read("ava", "product", "")
 	cards := 0
@@ -150,7 +152,7 @@ func TestPlaygroundKeepsItsDataWithDataDir(t *testing.T) {
 	done := make(chan error, 1)
 	ready := make(chan string, 1)
 	go func() {
-		done <- runPlayground(ctx, playgroundOptions{Addr: "127.0.0.1:0", Data: dir}, &strings.Builder{}, func(u string) { ready <- u })
+		done <- playground.Run(ctx, playground.Options{Addr: "127.0.0.1:0", Data: dir}, &strings.Builder{}, func(u string) { ready <- u })
 	}()
 	v := visit(t, <-ready)
 	v.typeIn("ben", "design", "/idea Bigger buttons | for touch screens")
@@ -162,7 +164,7 @@ func TestPlaygroundKeepsItsDataWithDataDir(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	url, _ := startPlayground(t, playgroundOptions{Addr: "127.0.0.1:0", Data: dir})
+	url, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0", Data: dir})
 	v = visit(t, url)
 	if _, ok := containing(v.read("cleo", "design", ""), "#1 Bigger buttons for touch screens"); !ok {
 		t.Errorf("after a restart #design reads %q", v.read("cleo", "design", ""))
@@ -187,11 +189,11 @@ func TestPlaygroundRefusesARedisWithOtherData(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("REDIS_URL", r.URL())
-	err = runPlayground(t.Context(), playgroundOptions{Addr: "127.0.0.1:0"}, &strings.Builder{}, func(string) { t.Error("the playground started") })
+	err = playground.Run(t.Context(), playground.Options{Addr: "127.0.0.1:0"}, &strings.Builder{}, func(string) { t.Error("the playground started") })
 	if err == nil || !strings.Contains(err.Error(), "holds priobot data that the playground did not write") || !strings.Contains(err.Error(), "-force") {
 		t.Fatalf("the playground on a team's Redis: %v", err)
 	}
-	url, _ := startPlayground(t, playgroundOptions{Addr: "127.0.0.1:0", Force: true})
+	url, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0", Force: true})
 	if v := visit(t, url); v.who["ava"] == "" {
 		t.Error("with -force the playground has no ava")
 	}
@@ -202,7 +204,7 @@ func TestPlaygroundRefusesARedisWithOtherData(t *testing.T) {
 func TestPlaygroundListensOnLoopbackUnlessTold(t *testing.T) {
 	t.Setenv("REDIS_URL", "")
 	for addr, want := range map[string]string{":0": "http://127.0.0.1:", "0.0.0.0:0": "http://0.0.0.0:"} {
-		if page, _ := startPlayground(t, playgroundOptions{Addr: addr}); !strings.HasPrefix(page, want) {
+		if page, _ := startPlayground(t, playground.Options{Addr: addr}); !strings.HasPrefix(page, want) {
 			t.Errorf("-addr %s serves on %s, want %s…", addr, page, want)
 		}
 	}

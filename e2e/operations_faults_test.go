@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"fmt"
@@ -115,13 +115,13 @@ func TestSocketDropsDuringAVoteBurst(t *testing.T) {
 	t.Logf("%d envelopes redelivered after a dropped socket", p.emu.Redelivered())
 }
 
-// process runs the same priobot as its own process, the test binary run
-// as main, and the in-process bot steps aside. It returns the process,
+// process runs the product binary as its own process, and the in-process
+// bot steps aside. It returns the process,
 // its output, and a channel that says how it exited.
 func (h *harness) process() (*exec.Cmd, *testlog.Buffer, <-chan error) {
 	h.t.Helper()
-	proc := exec.Command(os.Args[0], "-test.run=^$")
-	proc.Env = append(os.Environ(), "PRIOBOT_TEST_MAIN=1", "PRIOBOT_TEST_ARGS=")
+	proc := exec.Command(binary(h.t))
+	proc.Env = os.Environ()
 	proc.Env = append(proc.Env, configEnv(h.config(freeAddr(h.t)))...)
 	out := &testlog.Buffer{}
 	proc.Stdout, proc.Stderr = out, out

@@ -1,6 +1,8 @@
-package main
+package e2e
 
 import (
+	"github.com/priobot/priobot/internal/playground"
+
 	"strings"
 	"testing"
 
@@ -29,7 +31,7 @@ func field(label string) string {
 func TestPlaygroundFormsShortcutsHomeAndFiles(t *testing.T) {
 	t.Setenv("REDIS_URL", "")
 	b := newBrowser(t)
-	url, _ := startPlayground(t, playgroundOptions{Addr: "127.0.0.1:0"})
+	url, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0"})
 	b.run("open the page", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
 
 	// emi adds a customer's request from #support to #product's backlog.
@@ -119,7 +121,7 @@ func TestPlaygroundFormsShortcutsHomeAndFiles(t *testing.T) {
 func TestPlaygroundDemoLinksLeadToTheCards(t *testing.T) {
 	t.Setenv("REDIS_URL", "")
 	b := newBrowser(t)
-	url, _ := startPlayground(t, playgroundOptions{Addr: "127.0.0.1:0", Demo: true})
+	url, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0", Demo: true})
 	b.run("open the page", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
 	b.click(nav("Home"))
 	b.see(`//div[contains(@class,"home")][contains(., "Your pending votes")]`)

@@ -1,6 +1,8 @@
-package main
+package e2e
 
 import (
+	"github.com/priobot/priobot/internal/playground"
+
 	"context"
 	"errors"
 	"fmt"
@@ -16,12 +18,12 @@ import (
 
 // startPlayground runs `priobot playground` in the test's process and
 // returns the page's address and when it was printed.
-func startPlayground(t *testing.T, o playgroundOptions) (string, time.Time) {
+func startPlayground(t *testing.T, o playground.Options) (string, time.Time) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- runPlayground(ctx, o, &strings.Builder{}, func(url string) { ready <- url }) }()
+	go func() { done <- playground.Run(ctx, o, &strings.Builder{}, func(url string) { ready <- url }) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
@@ -197,7 +199,7 @@ func TestPlaygroundInABrowser(t *testing.T) {
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-not-for-the-playground")
 	t.Setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
 	b := newBrowser(t)
-	url, printed := startPlayground(t, playgroundOptions{Addr: "127.0.0.1:0"})
+	url, printed := startPlayground(t, playground.Options{Addr: "127.0.0.1:0"})
 	b.run("open the page", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
 	t.Logf("the page was usable %v after the address was printed", time.Since(printed).Round(time.Millisecond))
 

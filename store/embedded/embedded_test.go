@@ -1,4 +1,4 @@
-package store_test
+package embedded_test
 
 import (
 	"errors"
@@ -8,13 +8,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/priobot/priobot/internal/redistest"
 	"github.com/priobot/priobot/prio"
 	"github.com/priobot/priobot/store"
+	"github.com/priobot/priobot/store/embedded"
 )
 
-func openEmbedded(t *testing.T, snapshot string) (*store.Embedded, *store.Store) {
+func openEmbedded(t *testing.T, snapshot string) (*embedded.Redis, *store.Store) {
 	t.Helper()
-	e, err := store.StartEmbedded(snapshot)
+	e, err := embedded.Start(snapshot)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,27 +78,32 @@ func TestEmbeddedRedisKeepsABacklogAcrossASave(t *testing.T) {
 	}
 }
 
-// TestMarkPlaygroundRefusesATeamsData: the playground marks an empty
-// Redis as its own, and refuses one with other priobot data unless forced.
-func TestMarkPlaygroundRefusesATeamsData(t *testing.T) {
+// TestMarkRefusesATeamsData: the playground marks an empty Redis as its
+// own, and refuses one with other priobot data unless forced.
+func TestMarkRefusesATeamsData(t *testing.T) {
 	ctx := t.Context()
-	empty := open(t)
+	empty := redistest.Start(t).URL()
 	for range 2 {
-		if err := empty.MarkPlayground(ctx, false); err != nil {
+		if err := embedded.Mark(ctx, empty, false); err != nil {
 			t.Fatalf("an empty Redis: %v", err)
 		}
 	}
-	team := open(t)
-	if _, _, err := team.CreateIdea(ctx, prio.Idea{Team: "T1", Channel: "C1", Title: "Real", Author: "U1", AuthorName: "ann", Created: time.Now()}); err != nil {
+	team := redistest.Start(t).URL()
+	st, err := store.Open(ctx, team, store.Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := team.MarkPlayground(ctx, false); !errors.Is(err, store.ErrNotPlayground) {
+	defer st.Close()
+	if _, _, err := st.CreateIdea(ctx, prio.Idea{Team: "T1", Channel: "C1", Title: "Real", Author: "U1", AuthorName: "ann", Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := embedded.Mark(ctx, team, false); !errors.Is(err, embedded.ErrNotPlayground) {
 		t.Fatalf("a team's Redis: %v", err)
 	}
-	if err := team.MarkPlayground(ctx, true); err != nil {
+	if err := embedded.Mark(ctx, team, true); err != nil {
 		t.Fatalf("forced: %v", err)
 	}
-	if err := team.MarkPlayground(ctx, false); err != nil {
+	if err := embedded.Mark(ctx, team, false); err != nil {
 		t.Errorf("once forced, the Redis is the playground's: %v", err)
 	}
 }

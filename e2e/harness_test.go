@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/priobot/priobot/internal/app"
+	"github.com/priobot/priobot/internal/manifest"
 	"github.com/priobot/priobot/internal/redistest"
 	"github.com/priobot/priobot/internal/testlog"
 	"github.com/priobot/priobot/slackemu"
@@ -50,7 +52,7 @@ func newHarnessWith(t testing.TB, o slackemu.Options, redis ...redistest.Option)
 	t.Helper()
 	h := &harness{t: t, redis: redistest.Start(t, redis...), logs: &testlog.Buffer{}, clock: &fakeClock{}}
 	if o.Manifest == "" {
-		o.Manifest = appManifest // people type its commands and pick its shortcuts by name
+		o.Manifest = manifest.YAML // people type its commands and pick its shortcuts by name
 	}
 	emu, err := slackemu.Start(o)
 	if err != nil {
@@ -80,7 +82,7 @@ func (h *harness) start() {
 	cfg := h.config(h.httpAddr)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop, h.done = cancel, make(chan error, 1)
-	go func() { h.done <- run(ctx, cfg, h.logs, h.clock.Now) }()
+	go func() { h.done <- app.Run(ctx, cfg, h.logs, h.clock.Now) }()
 	h.t.Cleanup(h.shutdown)
 	if err := h.emu.WaitConnections(h.t.Context(), sockets); err != nil {
 		h.t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, h.logs)
@@ -91,8 +93,8 @@ func (h *harness) start() {
 const sockets = 2
 
 // config is a bot's configuration against the harness's Slack and Redis.
-func (h *harness) config(httpAddr string) Config {
-	return Config{
+func (h *harness) config(httpAddr string) app.Config {
+	return app.Config{
 		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: h.emu.APIURL(),
 		RedisURL: h.redis.URL(), HTTPAddr: httpAddr, LogLevel: "debug", LogFormat: "text",
 		ShutdownTimeout: 5 * time.Second, SchedulerTick: 50 * time.Millisecond, SummaryPace: h.pace,
@@ -101,7 +103,7 @@ func (h *harness) config(httpAddr string) Config {
 }
 
 // configEnv is c as the environment a priobot process reads.
-func configEnv(c Config) []string {
+func configEnv(c app.Config) []string {
 	return []string{
 		"SLACK_BOT_TOKEN=" + c.BotToken, "SLACK_APP_TOKEN=" + c.AppToken, "SLACK_API_URL=" + c.APIURL,
 		"REDIS_URL=" + c.RedisURL, "HTTP_ADDR=" + c.HTTPAddr, "LOG_LEVEL=" + c.LogLevel, "LOG_FORMAT=" + c.LogFormat,
@@ -118,7 +120,7 @@ func (h *harness) startReplica() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	before := h.emu.Connections()
-	go func() { done <- run(ctx, cfg, h.logs, h.clock.Now) }()
+	go func() { done <- app.Run(ctx, cfg, h.logs, h.clock.Now) }()
 	h.replicas.Add(1)
 	h.t.Cleanup(func() { cancel(); <-done; h.replicas.Add(-1) })
 	if err := h.emu.WaitConnections(h.t.Context(), before+sockets); err != nil {
