@@ -15,6 +15,14 @@ import (
 	"github.com/priobot/priobot/prio"
 )
 
+// HomeStore remembers who opened priobot's Home, so changes redraw it. store.Store implements it.
+type HomeStore interface {
+	NoteHome(ctx context.Context, team, user string, channels []string, opened bool, now time.Time) error
+	HomeViewers(ctx context.Context, team, channel string, now time.Time) ([]string, error)
+	HomeViewer(ctx context.Context, team, user string, now time.Time) (bool, error)
+	ClaimHomeRedraw(ctx context.Context, team, user string, period time.Duration) (bool, error)
+}
+
 // How much the App Home shows: the newest ideas of the person, the top of
 // how many backlogs, and how many pending votes. Every cut says what is left.
 const (
@@ -44,7 +52,7 @@ func (a *App) publishHome(ctx context.Context, team, user string, opened bool) (
 	if err := a.slack.PublishHome(ctx, user, blocks); err != nil {
 		return 0, err
 	}
-	if err := a.store.NoteHome(ctx, team, user, channels, opened, a.now()); err != nil {
+	if err := a.homes.NoteHome(ctx, team, user, channels, opened, a.now()); err != nil {
 		a.log.WarnContext(ctx, "home viewer not noted", "err", err)
 	}
 	return digest(blocks), nil
@@ -62,7 +70,7 @@ func digest(blocks []slack.Block) uint64 {
 // one views.publish per homeEvery, ending on what it shows last.
 func (a *App) refreshHome(team, user string) {
 	a.coalesce("home "+team+":"+user, homeEvery,
-		func(ctx context.Context) (bool, error) { return a.store.ClaimHomeRedraw(ctx, team, user, homeEvery) },
+		func(ctx context.Context) (bool, error) { return a.homes.ClaimHomeRedraw(ctx, team, user, homeEvery) },
 		func(ctx context.Context) (int64, error) {
 			d, err := a.publishHome(ctx, team, user, false)
 			return int64(d), err
@@ -79,7 +87,7 @@ func (a *App) homesChanged(team, channel string) {
 	a.background("homes of "+channel, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), itemTimeout)
 		defer cancel()
-		users, err := a.store.HomeViewers(ctx, team, channel, a.now())
+		users, err := a.homes.HomeViewers(ctx, team, channel, a.now())
 		if err != nil {
 			a.log.WarnContext(ctx, "home viewers unknown", "channel", channel, "err", err)
 			return
@@ -98,7 +106,7 @@ func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block,
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "Your ideas", false, false)),
 		slack.NewActionBlock("home", button(actHomeNewIdea, "new", "New idea")),
 	}
-	refs, total, err := a.store.UserIdeas(ctx, team, user, 0, homeIdeas)
+	refs, total, err := a.ideas.UserIdeas(ctx, team, user, 0, homeIdeas)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,7 +126,7 @@ func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block,
 		blocks = append(blocks, note("…and %d older: `/backlog mine` lists them all, %d at a time.", more, minePage))
 	}
 	for _, channel := range channels[:min(len(channels), homeBacklogs)] {
-		top, total, err := a.store.Ranked(ctx, team, channel, 0, 5)
+		top, total, err := a.ideas.Ranked(ctx, team, channel, 0, 5)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -165,24 +173,24 @@ func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block,
 // Past homePending it counts the rest. sessions are the channels of the
 // sessions user may vote in.
 func (a *App) pendingVotes(ctx context.Context, team, user string, channels []string) (out []string, more int, sessions []string) {
-	refs, err := a.store.OpenSessions(ctx, team, 20)
+	refs, err := a.poker.OpenSessions(ctx, team, 20)
 	if err != nil {
 		return nil, 0, nil
 	}
 	for _, ref := range refs {
-		ps, err := a.store.Session(ctx, ref.Team, ref.Channel, ref.ID)
+		ps, err := a.poker.Session(ctx, ref.Team, ref.Channel, ref.ID)
 		if err != nil || !ps.CanVote(user) || (len(ps.Voters) == 0 && !slices.Contains(channels, ps.Channel)) {
 			continue
 		}
 		if !slices.Contains(sessions, ps.Channel) {
 			sessions = append(sessions, ps.Channel)
 		}
-		ideas, err := a.store.Ideas(ctx, ps.Team, ps.Channel, ps.Ideas)
+		ideas, err := a.ideas.Ideas(ctx, ps.Team, ps.Channel, ps.Ideas)
 		if err != nil {
 			continue
 		}
 		for _, idea := range ideas {
-			card, err := a.store.Card(ctx, ps, idea.Number)
+			card, err := a.poker.Card(ctx, ps, idea.Number)
 			if err != nil || card.State != poker.CardVoting || slices.Contains(card.Voted, user) {
 				continue
 			}

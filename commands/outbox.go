@@ -12,7 +12,19 @@ import (
 
 	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/webhook"
 )
+
+// OutboxStore is each backlog's outbox: what priobot still has to tell. store.Store implements it.
+type OutboxStore interface {
+	ClaimOutbox(ctx context.Context, b outbox.Backlog, now time.Time, n int) ([]outbox.Item, time.Time, error)
+	SettleOutbox(ctx context.Context, b outbox.Backlog, item outbox.Item, again time.Time, dead bool, now time.Time) (time.Time, error)
+	NoteOutbox(ctx context.Context, b outbox.Backlog, at time.Time) error
+	RecheckOutbox(ctx context.Context, b outbox.Backlog, at time.Time) error
+	DueOutboxes(ctx context.Context, now time.Time) ([]outbox.Backlog, error)
+	OutboxState(ctx context.Context, b outbox.Backlog) (int64, []outbox.Item, error)
+	SettleHook(ctx context.Context, b outbox.Backlog, item outbox.Item, again time.Time, dead bool, attempt webhook.Attempt, now time.Time) (time.Time, string, error)
+}
 
 // outboxBatch is how many items one claim takes; the batch in hand is
 // finished even when shutdown begins.
@@ -27,7 +39,7 @@ const outboxSweep = time.Minute
 // made by this process is delivered at once besides (kickOutbox).
 func (a *App) RunOutbox(ctx context.Context, tick time.Duration) {
 	a.every(ctx, tick, "outbox", func() {
-		due, err := a.store.DueOutboxes(ctx, a.now())
+		due, err := a.outbox.DueOutboxes(ctx, a.now())
 		if err != nil {
 			a.log.WarnContext(ctx, "outbox: due backlogs", "err", err)
 			return
@@ -45,7 +57,7 @@ func (a *App) RunOutbox(ctx context.Context, tick time.Duration) {
 // change here wrote to it; other replicas learn of it from the hint.
 func (a *App) kickOutbox(ctx context.Context, team, channel string) {
 	b := outbox.Backlog{Team: team, Channel: channel}
-	if err := a.store.NoteOutbox(ctx, b, a.now()); err != nil {
+	if err := a.outbox.NoteOutbox(ctx, b, a.now()); err != nil {
 		a.log.WarnContext(ctx, "outbox not noted", "channel", channel, "err", err)
 	}
 	a.background("outbox "+channel, func() { a.drain(context.Background(), b) })
@@ -66,7 +78,7 @@ func (a *App) drain(ctx context.Context, b outbox.Backlog) {
 	}
 	defer a.drains.Delete(key)
 	for ctx.Err() == nil && !a.stopping() {
-		items, next, err := a.store.ClaimOutbox(ctx, b, a.now(), outboxBatch)
+		items, next, err := a.outbox.ClaimOutbox(ctx, b, a.now(), outboxBatch)
 		if err != nil {
 			a.log.WarnContext(ctx, "outbox: claim", "channel", b.Channel, "err", err)
 			return
@@ -78,7 +90,7 @@ func (a *App) drain(ctx context.Context, b outbox.Backlog) {
 			if next.IsZero() {
 				next = a.now().Add(outboxSweep)
 			}
-			_ = a.store.RecheckOutbox(ctx, b, next)
+			_ = a.outbox.RecheckOutbox(ctx, b, next)
 			return
 		}
 		// Each item claimed is the first of its recipient's, so they may
@@ -127,7 +139,7 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 		outcome = map[bool]string{false: "retry", true: "dead"}[dead]
 		a.log.WarnContext(ctx, "outbox: not delivered", "channel", b.Channel, "item", item.ID, "attempts", item.Attempts, "dead", dead, "err", err)
 	}
-	if _, err := a.store.SettleOutbox(ctx, b, item, again, dead, a.now()); err != nil {
+	if _, err := a.outbox.SettleOutbox(ctx, b, item, again, dead, a.now()); err != nil {
 		a.log.WarnContext(ctx, "outbox: not settled", "channel", b.Channel, "item", item.ID, "err", err)
 	}
 	a.delivered(item.Kind, outcome)
@@ -150,7 +162,7 @@ func (a *App) outboxMessage(ctx context.Context, b outbox.Backlog, item outbox.I
 		return a.facilitatorMessage(ctx, b, item)
 	}
 	if item.Kind == outbox.Invite {
-		ps, err := a.store.Session(ctx, b.Team, b.Channel, item.Session)
+		ps, err := a.poker.Session(ctx, b.Team, b.Channel, item.Session)
 		if err != nil {
 			return Message{}, err
 		}
@@ -194,7 +206,7 @@ func (a *App) outboxCmd(ctx context.Context, r Request) (*Reply, error) {
 		return nil, err
 	}
 	b := outbox.Backlog{Team: r.Team, Channel: r.Channel}
-	waiting, dead, err := a.store.OutboxState(ctx, b)
+	waiting, dead, err := a.outbox.OutboxState(ctx, b)
 	if err != nil {
 		return nil, err
 	}

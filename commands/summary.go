@@ -10,95 +10,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/priobot/priobot/matrix"
-	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
-	"github.com/priobot/priobot/weekly"
 )
-
-const actSummaryPoker = "summary_poker" // value: "3,5,8"
-
-// schedule serves `/backlog schedule [<weekday> <HH:MM> [Area/City] | off]`.
-func (a *App) schedule(ctx context.Context, r Request) (*Reply, error) {
-	switch strings.ToLower(strings.TrimSpace(r.Text)) {
-	case "":
-		stored, next, err := a.store.Schedule(ctx, r.Team, r.Channel)
-		if err != nil {
-			return nil, err
-		}
-		if stored == "" {
-			return ephemeral("This channel has no weekly summary. Schedule one like `/backlog schedule monday 09:00 Europe/Berlin`."), nil
-		}
-		s, err := weekly.FromString(stored)
-		if err != nil {
-			return nil, err
-		}
-		return ephemeral(fmt.Sprintf("This channel's weekly summary comes %s. Next: %s.", describeSchedule(s), when(next, s))), nil
-	case "off":
-		err := a.asOwner(ctx, r, "turn off its weekly summary", func(actor prio.Actor) error {
-			return a.store.SetSchedule(ctx, r.Team, r.Channel, actor, "", time.Time{})
-		})
-		if err != nil {
-			return nil, err
-		}
-		return &Reply{Message: Message{Text: esc(r.UserName) + " turned off this channel's weekly backlog summary."}, InChannel: true}, nil
-	}
-	zone := ""
-	if len(strings.Fields(r.Text)) == 2 { // no zone typed: the scheduling person's own
-		u, err := a.slack.User(ctx, r.User)
-		if err != nil {
-			return nil, err
-		}
-		zone = u.TZ
-	}
-	s, err := weekly.Parse(r.Text, zone)
-	if err != nil {
-		return nil, err
-	}
-	next := s.Next(a.now())
-	err = a.asOwner(ctx, r, "schedule its weekly summary", func(actor prio.Actor) error {
-		return a.store.SetSchedule(ctx, r.Team, r.Channel, actor, s.String(), next)
-	})
-	if err != nil {
-		return nil, err
-	}
-	text := fmt.Sprintf("%s scheduled this channel's weekly backlog summary %s. First one: %s.", esc(r.UserName), describeSchedule(s), when(next, s))
-	return &Reply{Message: Message{Text: text}, InChannel: true}, nil
-}
-
-// describeSchedule writes "every Monday at 09:00 (Europe/Berlin)".
-func describeSchedule(s weekly.Schedule) string {
-	return fmt.Sprintf("every %s at %02d:%02d (%s)", s.Weekday, s.Hour, s.Minute, s.Zone)
-}
-
-// when shows a run in each reader's zone, with the schedule's zone as fallback.
-func when(t time.Time, s weekly.Schedule) string {
-	loc, err := s.Location()
-	if err != nil {
-		loc = time.UTC
-	}
-	return fmt.Sprintf("<!date^%d^{date_long} at {time}|%s>", t.Unix(), t.In(loc).Format("Monday 2 January 15:04 MST"))
-}
-
-// summaryNow serves `/backlog summary`: this week's summary, now.
-func (a *App) summaryNow(ctx context.Context, r Request) (*Reply, error) {
-	facts, err := a.postSummary(ctx, r.Team, r.Channel, "", false)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.store.SummaryPosted(ctx, r.Team, r.Channel, "", true, facts, a.now()); err != nil {
-		return nil, err
-	}
-	a.announced(ctx, r.Team, r.Channel)
-	return nil, nil
-}
-
-// matrixNow serves `/backlog matrix`: the priority matrix, posted in the channel.
-func (a *App) matrixNow(ctx context.Context, r Request) (*Reply, error) {
-	if err := a.postMatrix(ctx, r.Team, r.Channel, ""); err != nil {
-		return nil, err
-	}
-	return nil, nil
-}
 
 // postSummary posts a backlog's summary and, in its thread, the matrix;
 // it returns what summary.posted tells webhooks of it. week names the
@@ -122,11 +35,11 @@ func (a *App) postSummary(ctx context.Context, team, channel, week string, late 
 
 // postMatrix uploads the priority matrix of a backlog's ranked ideas.
 func (a *App) postMatrix(ctx context.Context, team, channel, threadTS string) error {
-	fw, err := a.store.Framework(ctx, team, channel)
+	fw, err := a.settings.Framework(ctx, team, channel)
 	if err != nil {
 		return err
 	}
-	ranked, _, err := a.store.Ranked(ctx, team, channel, 0, 200)
+	ranked, _, err := a.ideas.Ranked(ctx, team, channel, 0, 200)
 	if err != nil {
 		return err
 	}
@@ -158,11 +71,11 @@ const summaryLines = 8
 // people without pinging them, and fits Slack's limits on any backlog.
 func (a *App) summary(ctx context.Context, team, channel, week string, late bool) (Message, error) {
 	now := a.now()
-	counts, err := a.store.Counts(ctx, team, channel)
+	counts, err := a.ideas.Counts(ctx, team, channel)
 	if err != nil {
 		return Message{}, err
 	}
-	ranked, total, err := a.store.Ranked(ctx, team, channel, 0, 50)
+	ranked, total, err := a.ideas.Ranked(ctx, team, channel, 0, 50)
 	if err != nil {
 		return Message{}, err
 	}
@@ -172,7 +85,7 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 		for i, idea := range ranked {
 			ranking[i] = idea.Number
 		}
-		if before, err = a.store.Snapshot(ctx, team, channel, week, ranking); err != nil {
+		if before, err = a.summaries.Snapshot(ctx, team, channel, week, ranking); err != nil {
 			return Message{}, err
 		}
 	}
@@ -186,7 +99,7 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 	blocks := []slack.Block{slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, title, false, false)),
 		section("%s · %s", channelRef(channel), countLine(counts))}
 	if week != "" {
-		if skipped, err := a.store.TakeSkipped(ctx, team, channel); err == nil && skipped != "" {
+		if skipped, err := a.summaries.TakeSkipped(ctx, team, channel); err == nil && skipped != "" {
 			blocks = append(blocks, note("The summary of %s was skipped: priobot was not running on its day.", skipped))
 		}
 	}
@@ -204,7 +117,7 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 	}
 	blocks = append(blocks, list("Top of the backlog", top, total-int64(len(top))))
 
-	submitted, scored, moved, err := a.store.Activity(ctx, team, channel, now.Add(-7*24*time.Hour))
+	submitted, scored, moved, err := a.summaries.Activity(ctx, team, channel, now.Add(-7*24*time.Hour))
 	if err != nil {
 		return Message{}, err
 	}
@@ -241,7 +154,7 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 		if len(p.numbers) == 0 {
 			continue
 		}
-		ideas, err := a.store.Ideas(ctx, team, channel, p.numbers[:min(summaryLines, len(p.numbers))])
+		ideas, err := a.ideas.Ideas(ctx, team, channel, p.numbers[:min(summaryLines, len(p.numbers))])
 		if err != nil {
 			return Message{}, err
 		}
@@ -252,7 +165,7 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 		blocks = append(blocks, list(p.title, lines, int64(len(p.numbers)-len(ideas))))
 	}
 
-	waiting, queued, err := a.store.Awaiting(ctx, team, channel, 0, 5)
+	waiting, queued, err := a.ideas.Awaiting(ctx, team, channel, 0, 5)
 	if err != nil {
 		return Message{}, err
 	}
@@ -301,18 +214,4 @@ func list(title string, lines []string, more int64) slack.Block {
 		text += fmt.Sprintf("\n…and %d more", more)
 	}
 	return section("%s", text)
-}
-
-// summaryPoker serves **Start poker on these**: a session on the ideas the
-// summary listed, run by whoever clicked.
-func (a *App) summaryPoker(ctx context.Context, r Request) (*Reply, error) {
-	var start poker.Start
-	for _, v := range strings.Split(r.Value, ",") {
-		n, err := prio.ParseRef(v)
-		if err != nil || len(start.Ideas) == poker.MaxIdeas {
-			return nil, prio.Errorf(prio.Invalid, "That button is broken; start a session with `/poker next 5`.")
-		}
-		start.Ideas = append(start.Ideas, n)
-	}
-	return a.runSession(ctx, r, start)
 }

@@ -10,6 +10,16 @@ import (
 	"github.com/priobot/priobot/webhook"
 )
 
+// WebhookStore keeps a backlog's webhook endpoints and their deliveries. store.Store implements it.
+type WebhookStore interface {
+	AddWebhook(ctx context.Context, team, channel string, actor prio.Actor, url, secret string, now time.Time) (webhook.Endpoint, string, error)
+	Webhook(ctx context.Context, team, channel, id string) (webhook.Endpoint, error)
+	Webhooks(ctx context.Context, team, channel string) ([]webhook.Endpoint, [][]webhook.Attempt, error)
+	RemoveWebhook(ctx context.Context, team, channel string, actor prio.Actor, ep webhook.Endpoint) error
+	PingWebhook(ctx context.Context, team, channel string, actor prio.Actor, id, reply string, now time.Time) error
+	HasWebhooks(ctx context.Context, team, channel string) (bool, error)
+}
+
 // Hooks sends webhook events; webhook.Sender, with the address rule, is one.
 type Hooks interface {
 	// Check refuses a URL whose host is not public (unless allowed).
@@ -58,7 +68,7 @@ func (a *App) addWebhook(ctx context.Context, r Request, raw string) (*Reply, er
 		outcome string
 	)
 	err = a.asOwner(ctx, r, "add a webhook", func(actor prio.Actor) (err error) {
-		ep, outcome, err = a.store.AddWebhook(ctx, r.Team, r.Channel, actor, url, webhook.NewSecret(), a.now())
+		ep, outcome, err = a.webhooks.AddWebhook(ctx, r.Team, r.Channel, actor, url, webhook.NewSecret(), a.now())
 		return err
 	})
 	if err != nil {
@@ -91,7 +101,7 @@ func (a *App) endpoint(ctx context.Context, r Request, raw string) (webhook.Endp
 	if err != nil {
 		return webhook.Endpoint{}, err
 	}
-	eps, _, err := a.store.Webhooks(ctx, r.Team, r.Channel)
+	eps, _, err := a.webhooks.Webhooks(ctx, r.Team, r.Channel)
 	if err != nil {
 		return webhook.Endpoint{}, err
 	}
@@ -105,7 +115,7 @@ func (a *App) endpoint(ctx context.Context, r Request, raw string) (webhook.Endp
 
 func (a *App) removeWebhook(ctx context.Context, r Request, ep webhook.Endpoint) (*Reply, error) {
 	err := a.asOwner(ctx, r, "remove a webhook", func(actor prio.Actor) error {
-		return a.store.RemoveWebhook(ctx, r.Team, r.Channel, actor, ep)
+		return a.webhooks.RemoveWebhook(ctx, r.Team, r.Channel, actor, ep)
 	})
 	if err != nil {
 		return nil, err
@@ -116,7 +126,7 @@ func (a *App) removeWebhook(ctx context.Context, r Request, ep webhook.Endpoint)
 
 func (a *App) pingWebhook(ctx context.Context, r Request, ep webhook.Endpoint) (*Reply, error) {
 	err := a.asOwner(ctx, r, "test a webhook", func(actor prio.Actor) error {
-		return a.store.PingWebhook(ctx, r.Team, r.Channel, actor, ep.ID, r.ResponseURL, a.now())
+		return a.webhooks.PingWebhook(ctx, r.Team, r.Channel, actor, ep.ID, r.ResponseURL, a.now())
 	})
 	if err != nil {
 		return nil, err
@@ -128,7 +138,7 @@ func (a *App) pingWebhook(ctx context.Context, r Request, ep webhook.Endpoint) (
 // listWebhooks answers `/backlog webhook`: each endpoint, on or off, with
 // its last deliveries.
 func (a *App) listWebhooks(ctx context.Context, r Request) (*Reply, error) {
-	eps, attempts, err := a.store.Webhooks(ctx, r.Team, r.Channel)
+	eps, attempts, err := a.webhooks.Webhooks(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,9 @@ func Run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		ShutdownTimeout: cfg.ShutdownTimeout, Connections: cfg.Connections, MaxHandlers: cfg.MaxHandlers,
 	}, log, metrics, st)
-	app := commands.New(st, b.Slack(), webhook.NewSender(cfg.WebhookAllowPrivate), log, now)
+	app := commands.New(commands.Stores{
+		Ideas: st, Capture: st, Poker: st, Chase: st, Homes: st, Outbox: st, Webhooks: st, Summaries: st, Settings: st,
+	}, b.Slack(), webhook.NewSender(cfg.WebhookAllowPrivate), log, now)
 	app.ObserveOutbox(metrics.OutboxDelivered)
 	metrics.WatchOutbox(st.OutboxTotals)
 	b.Serve(app.Routes())

@@ -4,8 +4,24 @@ import (
 	"context"
 	"time"
 
+	"github.com/priobot/priobot/prio"
 	"github.com/priobot/priobot/weekly"
 )
+
+// SummaryStore schedules the weekly summaries and remembers what they said. store.Store implements it.
+type SummaryStore interface {
+	SetSchedule(ctx context.Context, team, channel string, actor prio.Actor, schedule string, next time.Time) error
+	Schedule(ctx context.Context, team, channel string) (string, time.Time, error)
+	DueSummaries(ctx context.Context, now time.Time, limit int64) ([]weekly.Due, error)
+	Reschedule(ctx context.Context, d weekly.Due, next time.Time) error
+	ClaimSummary(ctx context.Context, team, channel, week string, now time.Time) (weekly.Claim, error)
+	SummaryPosted(ctx context.Context, team, channel, week string, posted bool, summary map[string]any, now time.Time) error
+	ReleaseSummary(ctx context.Context, team, channel, week string, now time.Time) error
+	NoteSkipped(ctx context.Context, team, channel, week string) error
+	TakeSkipped(ctx context.Context, team, channel string) (string, error)
+	Snapshot(ctx context.Context, team, channel, week string, ranking []int64) (map[int64]int64, error)
+	Activity(ctx context.Context, team, channel string, since time.Time) (submitted, scored, moved []int64, err error)
+}
 
 // Summaries post scheduled weekly summaries until ctx ends: every tick,
 // the due ones, one every pace (Slack allows a few hundred posts a
@@ -20,7 +36,7 @@ func (a *App) Summaries(ctx context.Context, tick, pace time.Duration) {
 const lateGrace = 10 * time.Minute
 
 func (a *App) postDue(ctx context.Context, pace time.Duration) {
-	due, err := a.store.DueSummaries(ctx, a.now(), 500)
+	due, err := a.summaries.DueSummaries(ctx, a.now(), 500)
 	if err != nil {
 		a.log.WarnContext(ctx, "weekly summaries: due", "err", err)
 		return
@@ -48,7 +64,7 @@ const itemTimeout = 30 * time.Second
 // it, marks it done and reschedules. It reports whether it posted. Once
 // claimed, it is seen through even if ctx ends meanwhile.
 func (a *App) summarize(ctx context.Context, d weekly.Due) bool {
-	stored, _, err := a.store.Schedule(ctx, d.Team, d.Channel)
+	stored, _, err := a.summaries.Schedule(ctx, d.Team, d.Channel)
 	if err != nil || stored == "" {
 		return false
 	}
@@ -58,7 +74,7 @@ func (a *App) summarize(ctx context.Context, d weekly.Due) bool {
 	}
 	now := a.now()
 	week := s.Week(d.At)
-	claim, err := a.store.ClaimSummary(ctx, d.Team, d.Channel, week, now)
+	claim, err := a.summaries.ClaimSummary(ctx, d.Team, d.Channel, week, now)
 	if err != nil || claim == weekly.ClaimHeld {
 		return false // another replica is on it; it reschedules when done
 	}
@@ -67,7 +83,7 @@ func (a *App) summarize(ctx context.Context, d weekly.Due) bool {
 	if claim == weekly.ClaimDone {
 		// Its poster stopped before rescheduling: on to the week after
 		// this one, which the next tick posts late or skips with a note.
-		_ = a.store.Reschedule(ctx, d, s.Next(d.At))
+		_ = a.summaries.Reschedule(ctx, d, s.Next(d.At))
 		return false
 	}
 	next := s.Next(now)
@@ -77,19 +93,19 @@ func (a *App) summarize(ctx context.Context, d weekly.Due) bool {
 		if facts, err = a.postSummary(ctx, d.Team, d.Channel, week, late); err != nil {
 			// Give the claim back: the next tick tries again (late, or skips the week).
 			a.log.ErrorContext(ctx, "weekly summary not posted", "team", d.Team, "channel", d.Channel, "week", week, "err", err)
-			_ = a.store.ReleaseSummary(ctx, d.Team, d.Channel, week, now)
+			_ = a.summaries.ReleaseSummary(ctx, d.Team, d.Channel, week, now)
 			return false
 		}
 	} else {
-		_ = a.store.NoteSkipped(ctx, d.Team, d.Channel, week)
+		_ = a.summaries.NoteSkipped(ctx, d.Team, d.Channel, week)
 	}
 	// Done only now: a replica that dies before this leaves the claim to
 	// go stale, and another posts the summary instead.
-	if err := a.store.SummaryPosted(ctx, d.Team, d.Channel, week, post, facts, a.now()); err != nil {
+	if err := a.summaries.SummaryPosted(ctx, d.Team, d.Channel, week, post, facts, a.now()); err != nil {
 		return false
 	}
 	a.announced(ctx, d.Team, d.Channel)
-	if err := a.store.Reschedule(ctx, d, next); err != nil {
+	if err := a.summaries.Reschedule(ctx, d, next); err != nil {
 		a.log.WarnContext(ctx, "weekly summary not rescheduled", "channel", d.Channel, "err", err)
 	}
 	return post

@@ -38,7 +38,7 @@ func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 	for i, c := range fw.Criteria {
 		keys[i] = c.Key
 	}
-	voted, err := a.store.Vote(ctx, ps, n, round, r.actor(), crit, label, r.ActionTS, r.ResponseURL, keys, a.now())
+	voted, err := a.poker.Vote(ctx, ps, n, round, r.actor(), crit, label, r.ActionTS, r.ResponseURL, keys, a.now())
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (a *App) sendReceipts(ctx context.Context, ps poker.Session, fw prio.Framew
 			a.log.WarnContext(ctx, "vote receipt not sent", "err", err)
 		}
 		cancel()
-		next, more, err := a.store.ReceiptSent(ctx, ps, n, r.User, number, keys, a.now())
+		next, more, err := a.poker.ReceiptSent(ctx, ps, n, r.User, number, keys, a.now())
 		if err != nil || !more {
 			return
 		}
@@ -111,11 +111,11 @@ func (a *App) sendReceipts(ctx context.Context, ps poker.Session, fw prio.Framew
 func (a *App) redraw(ps poker.Session, n int64) {
 	a.coalesce(fmt.Sprintf("poker card %s:%s:%d:%d", ps.Team, ps.Channel, ps.ID, n), redrawEvery,
 		func(ctx context.Context) (bool, error) {
-			return a.store.ClaimRender(ctx, ps.Team, ps.Channel, ps.ID, n)
+			return a.poker.ClaimRender(ctx, ps.Team, ps.Channel, ps.ID, n)
 		},
 		func(ctx context.Context) (int64, error) { return a.drawCard(ctx, ps, n) },
 		func(ctx context.Context) (int64, error) {
-			card, err := a.store.Card(ctx, ps, n)
+			card, err := a.poker.Card(ctx, ps, n)
 			return card.Version, err
 		})
 }
@@ -125,21 +125,21 @@ func (a *App) redraw(ps poker.Session, n int64) {
 // that left play (declined, merged, shipped) leaves the card too, and the
 // session ends if that was its last undecided card.
 func (a *App) ideaChanged(ctx context.Context, r Request, n int64) {
-	inPlay, err := a.store.InPlay(ctx, r.Team, r.Channel)
+	inPlay, err := a.poker.InPlay(ctx, r.Team, r.Channel)
 	sid, ok := inPlay[n]
 	if err != nil || !ok {
 		return
 	}
-	ideas, err := a.store.Ideas(ctx, r.Team, r.Channel, []int64{n})
+	ideas, err := a.ideas.Ideas(ctx, r.Team, r.Channel, []int64{n})
 	if err != nil || len(ideas) == 0 || ideas[0].Status.Open() {
 		a.redraw(poker.Session{Team: r.Team, Channel: r.Channel, ID: sid}, n)
 		return
 	}
-	ps, err := a.store.Session(ctx, r.Team, r.Channel, sid)
+	ps, err := a.poker.Session(ctx, r.Team, r.Channel, sid)
 	if err != nil {
 		return
 	}
-	if left, err := a.store.LeaveCard(ctx, r.Team, r.Channel, sid, n); err != nil || !left {
+	if left, err := a.poker.LeaveCard(ctx, r.Team, r.Channel, sid, n); err != nil || !left {
 		return
 	}
 	if _, err := a.drawCard(ctx, ps, n); err != nil {
@@ -156,7 +156,7 @@ func (a *App) drawCard(ctx context.Context, ps poker.Session, n int64) (int64, e
 	if err != nil {
 		return 0, err
 	}
-	names, err := a.store.VoterNames(ctx, ps.Team, ps.Channel, ps.ID)
+	names, err := a.poker.VoterNames(ctx, ps.Team, ps.Channel, ps.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -168,7 +168,7 @@ func (a *App) drawCard(ctx context.Context, ps poker.Session, n int64) (int64, e
 // agreement is low, asks the highest and lowest voters why. Nobody owes a
 // vote on it any more: Homes change.
 func (a *App) afterReveal(ctx context.Context, ps poker.Session, n int64) {
-	if told, err := a.store.TellReady(ctx, ps, a.now()); err != nil {
+	if told, err := a.chase.TellReady(ctx, ps, a.now()); err != nil {
 		a.log.WarnContext(ctx, "facilitator not told", "session", ps.ID, "err", err)
 	} else if told {
 		a.kickOutbox(ctx, ps.Team, ps.Channel)
@@ -204,184 +204,9 @@ func (a *App) afterReveal(ctx context.Context, ps poker.Session, n int64) {
 	}
 }
 
-// facilitate runs a decision on a session as r.User, who must run it or
-// own the backlog; a refusal names the decision and who may take it.
-func (a *App) facilitate(ctx context.Context, r Request, ps poker.Session, what string, change func(prio.Actor) error) error {
-	err := a.manage(ctx, r, change)
-	if prio.ErrorCode(err) != prio.Forbidden {
-		return err
-	}
-	who := "a workspace admin"
-	if owners, oerr := a.store.Owners(ctx, r.Team, r.Channel); oerr == nil && len(owners) > 0 {
-		who = "this backlog's owners"
-	}
-	return prio.Errorf(prio.Forbidden, "Only %s (who runs this session) or %s can %s.", ps.FacName, who, what)
-}
-
-// reveal serves **Reveal** (facilitator or owner).
-func (a *App) reveal(ctx context.Context, r Request) (*Reply, error) {
-	sid, n, _, err := pokerRef(r.Value)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := a.store.Session(ctx, r.Team, r.Channel, sid)
-	if err != nil {
-		return nil, err
-	}
-	err = a.facilitate(ctx, r, ps, fmt.Sprintf("reveal #%d", n), func(actor prio.Actor) error {
-		return a.store.Reveal(ctx, r.Team, r.Channel, sid, n, actor, a.now())
-	})
-	if err != nil {
-		return nil, err
-	}
-	a.afterReveal(ctx, ps, n)
-	return nil, nil
-}
-
 // decisions name what Accept, Re-vote and Skip do, for the store and for people.
 var decisions = map[string]struct{ action, verb string }{
 	actAccept: {"accept", "accept"}, actRevote: {"revote", "re-vote"}, actSkip: {"skip", "skip"},
-}
-
-// decide serves **Accept**, **Re-vote** and **Skip** (facilitator or owner).
-func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
-	sid, n, round, err := pokerRef(r.Value)
-	if err != nil {
-		return nil, err
-	}
-	d := decisions[r.ActionID]
-	ps, card, idea, fw, err := a.loadCard(ctx, r.Team, r.Channel, sid, n)
-	if err != nil {
-		return nil, err
-	}
-	if d.action == "accept" && !idea.Status.Open() {
-		return nil, prio.Errorf(prio.Conflict, "#%d is %s now, so it takes no score.", n, idea.Status.Label())
-	}
-	results := tallies(fw, card)
-	values, complete := medians(fw, results)
-	if d.action == "accept" && card.State != poker.CardRevealed {
-		return nil, prio.Errorf(prio.Conflict, "Voting on #%d is closed.", n)
-	}
-	if d.action == "accept" && !complete {
-		return nil, prio.Errorf(prio.Conflict, "A criterion of #%d has no numbers yet; re-vote or skip it.", n)
-	}
-	err = a.facilitate(ctx, r, ps, fmt.Sprintf("%s #%d", d.verb, n), func(actor prio.Actor) error {
-		_, err := a.store.Decide(ctx, r.Team, r.Channel, sid, n, round, actor, d.action)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if d.action == "accept" {
-		facilitator := prio.Actor{ID: ps.Facilitator, Name: ps.FacName}
-		if _, _, err := a.store.SetScore(ctx, r.Team, r.Channel, n, facilitator, values, ps.ID, a.now()); err != nil {
-			return nil, err
-		}
-		_ = a.store.NoteAgreement(ctx, r.Team, r.Channel, n, string(poker.Worst(results)))
-		a.kickOutbox(ctx, r.Team, r.Channel) // the source thread's line, webhook events
-		a.refreshCard(r.Team, r.Channel, n)
-	}
-	if _, err := a.drawCard(ctx, ps, n); err != nil {
-		a.log.WarnContext(ctx, "card not redrawn", "err", err)
-	}
-	a.homesChanged(r.Team, r.Channel) // places, or owed votes after a re-vote
-	if d.action != "revote" {
-		if err := a.endIfDone(ctx, ps, r.actor(), false); err != nil {
-			return nil, err
-		}
-	}
-	return nil, nil
-}
-
-// endSession serves **End session** (facilitator or owner).
-func (a *App) endSession(ctx context.Context, r Request) (*Reply, error) {
-	ps, err := a.clickedSession(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return nil, a.facilitate(ctx, r, ps, "end this session", func(actor prio.Actor) error { return a.endIfDone(ctx, ps, actor, true) })
-}
-
-// endIfDone ends a session (force, or once every card is decided) and
-// turns its message into the summary: each idea's result and place, and
-// who took part. Every card is drawn once more, without live buttons.
-func (a *App) endIfDone(ctx context.Context, ps poker.Session, actor prio.Actor, force bool) error {
-	ended, err := a.store.EndSession(ctx, ps, actor, force, a.now())
-	if err != nil || !ended {
-		return err
-	}
-	if !force {
-		a.kickOutbox(ctx, ps.Team, ps.Channel) // the facilitator hears it ended
-	}
-	ps.State = poker.SessionEnded
-	a.homesChanged(ps.Team, ps.Channel)
-	ideas, err := a.store.Ideas(ctx, ps.Team, ps.Channel, ps.Ideas)
-	if err != nil {
-		return err
-	}
-	var results []string
-	took := map[string]bool{}
-	for _, idea := range ideas {
-		card, err := a.store.Card(ctx, ps, idea.Number)
-		if err != nil {
-			return err
-		}
-		for _, votes := range card.Votes {
-			for voter := range votes {
-				took[voter] = true
-			}
-		}
-		for _, voter := range slices.Concat(card.Voted, card.Partial) {
-			took[voter] = true
-		}
-		results = append(results, fmt.Sprintf("#%d %s — %s", idea.Number, esc(prio.Shorten(idea.Title, 80)), a.sessionOutcome(ctx, ps, card, idea)))
-	}
-	participation := fmt.Sprintf("Participation: %s voted", plural(int64(len(took)), "person"))
-	if len(ps.Voters) > 0 {
-		n := 0
-		for _, v := range ps.Voters {
-			if took[v] {
-				n++
-			}
-		}
-		participation = fmt.Sprintf("Participation: %d of %d named voters", n, len(ps.Voters))
-	}
-	results = append(results, participation+".")
-	for _, n := range ps.Ideas {
-		if _, err := a.drawCard(ctx, ps, n); err != nil {
-			a.log.WarnContext(ctx, "ended card not redrawn", "session", ps.ID, "idea", n, "err", err)
-		}
-	}
-	return a.slack.Update(ctx, ps.Channel, ps.TS, sessionMessage(ps, ideas, results))
-}
-
-// sessionOutcome is a card's result in the ended session's summary:
-// "accepted, score 2.67, now 1st of 4", "skipped, left unscored", …
-func (a *App) sessionOutcome(ctx context.Context, ps poker.Session, card poker.Card, idea prio.Idea) string {
-	left := "left unscored"
-	if idea.Scored {
-		left = "keeps its score " + prio.FormatScore(idea.Score)
-	}
-	switch card.State {
-	case poker.CardAccepted:
-		out := "accepted, score " + prio.FormatScore(idea.Score)
-		if _, pos, err := a.store.Where(ctx, ps.Team, ps.Channel, idea.Number); err == nil && !pos.Queue && pos.Place > 0 {
-			out += fmt.Sprintf(", now %s of %d", ordinal(pos.Place), pos.Of)
-		}
-		return out
-	case poker.CardSkipped:
-		return "skipped, " + left
-	case poker.CardUnscored:
-		return left + ": revealed, but not decided before the end"
-	case poker.CardLeft:
-		return "left the session: " + idea.Status.Label()
-	case poker.CardClosed:
-		if voted := len(card.Voted) + len(card.Partial); voted > 0 {
-			return fmt.Sprintf("closed without reveal — %d voted; %s", voted, left)
-		}
-		return "closed without reveal — nobody voted; " + left
-	}
-	return card.State
 }
 
 // clickedSession is the session a session message's button names (its
@@ -391,5 +216,5 @@ func (a *App) clickedSession(ctx context.Context, r Request) (poker.Session, err
 	if err != nil {
 		return poker.Session{}, prio.Errorf(prio.Invalid, "That button doesn't belong to a poker session.")
 	}
-	return a.store.Session(ctx, r.Team, r.Channel, sid)
+	return a.poker.Session(ctx, r.Team, r.Channel, sid)
 }

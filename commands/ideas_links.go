@@ -25,7 +25,7 @@ func (a *App) changeLink(ctx context.Context, r Request, op string) (*Reply, err
 		return nil, err
 	}
 	err = a.manage(ctx, r, func(actor prio.Actor) error {
-		return a.store.ChangeLinks(ctx, r.Team, r.Channel, n, actor, op, link, a.now())
+		return a.ideas.ChangeLinks(ctx, r.Team, r.Channel, n, actor, op, link, a.now())
 	})
 	if prio.ErrorCode(err) == prio.Forbidden {
 		return nil, prio.Errorf(prio.Forbidden, "Only #%d's author or this backlog's owners (and workspace admins) can change its links.", n)

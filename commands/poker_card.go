@@ -158,7 +158,7 @@ func (a *App) accepted(ctx context.Context, ps poker.Session, idea prio.Idea, fw
 	values, _ := medians(fw, results)
 	score, _ := fw.Score(values)
 	text := fmt.Sprintf("Accepted: score %s (%s).", prio.FormatScore(score), fw.Explain(values))
-	_, pos, err := a.store.Where(ctx, ps.Team, ps.Channel, idea.Number)
+	_, pos, err := a.ideas.Where(ctx, ps.Team, ps.Channel, idea.Number)
 	if err == nil && idea.Scored && idea.Score == score && !pos.Queue && pos.Place > 0 {
 		text += fmt.Sprintf(" #%d now sits %s of %d.", idea.Number, ordinal(pos.Place), pos.Of)
 	}
@@ -191,7 +191,7 @@ func (a *App) prospect(ctx context.Context, ps poker.Session, idea prio.Idea, fw
 	}
 	agreement := fmt.Sprintf("Agreement: %s.", poker.Worst(results))
 	score, _ := fw.Score(values)
-	place, of, err := a.store.WouldRank(ctx, ps.Team, ps.Channel, idea.Number, score)
+	place, of, err := a.ideas.WouldRank(ctx, ps.Team, ps.Channel, idea.Number, score)
 	if err != nil {
 		return fmt.Sprintf("%s Would score %s (%s).", agreement, prio.FormatScore(score), fw.Explain(values))
 	}

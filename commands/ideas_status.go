@@ -77,7 +77,7 @@ func (a *App) changeStatus(ctx context.Context, r Request, n int64, to prio.Stat
 		verb = fmt.Sprintf("reopen #%d", n)
 	}
 	err := a.asOwner(ctx, r, verb, func(actor prio.Actor) (err error) {
-		was, now, told, err = a.store.SetStatus(ctx, r.Team, r.Channel, n, actor, to, reason, from, a.now())
+		was, now, told, err = a.ideas.SetStatus(ctx, r.Team, r.Channel, n, actor, to, reason, from, a.now())
 		return err
 	})
 	if err != nil {
@@ -120,7 +120,7 @@ func (a *App) merge(ctx context.Context, r Request) (*Reply, error) {
 func (a *App) doMerge(ctx context.Context, r Request, from, into int64) (*Reply, error) {
 	var told int
 	err := a.asOwner(ctx, r, fmt.Sprintf("merge #%d (its author may too)", from), func(actor prio.Actor) (err error) {
-		told, err = a.store.Merge(ctx, r.Team, r.Channel, from, into, actor, a.now())
+		told, err = a.ideas.Merge(ctx, r.Team, r.Channel, from, into, actor, a.now())
 		return err
 	})
 	if err != nil {
@@ -136,7 +136,7 @@ func (a *App) doMerge(ctx context.Context, r Request, from, into int64) (*Reply,
 // mayManage refuses, saying what, a person who may not manage the
 // backlog: with owners named, only they and workspace admins may.
 func (a *App) mayManage(ctx context.Context, r Request, what string) error {
-	owners, err := a.store.Owners(ctx, r.Team, r.Channel)
+	owners, err := a.settings.Owners(ctx, r.Team, r.Channel)
 	if err != nil || len(owners) == 0 || slices.Contains(owners, r.User) {
 		return err
 	}

@@ -14,20 +14,28 @@ import (
 	"github.com/priobot/priobot/prio"
 )
 
-// Poker's action ids. A vote button's action id names its criterion and
-// value (unique in its row); every poker button's value is "sid:idea:round".
-const (
-	actVote    = "poker_vote:" // + criterion + ":" + label
-	actReveal  = "poker_reveal"
-	actAccept  = "poker_accept"
-	actRevote  = "poker_revote"
-	actSkip    = "poker_skip"
-	actEnd     = "poker_end"    // value: sid
-	actNudge   = "poker_nudge"  // value: sid
-	actReason  = "poker_reason" // value: "sid:idea:criterion"
-	viewPoker  = "poker_new"    // private_metadata: channel id
-	viewReason = "poker_reason" // private_metadata: "channel:sid:idea:criterion"
-)
+// PokerStore keeps priority poker: sessions, cards, hidden votes and decisions. store.Store implements it.
+type PokerStore interface {
+	StartSession(ctx context.Context, ps poker.Session) (sid int64, started []int64, taken map[int64]int64, err error)
+	InPlay(ctx context.Context, team, channel string) (map[int64]int64, error)
+	LeaveCard(ctx context.Context, team, channel string, sid, n int64) (bool, error)
+	SetSessionTS(ctx context.Context, team, channel string, sid int64, ts string) error
+	SetPokerCardTS(ctx context.Context, team, channel string, sid, n int64, ts string) error
+	Session(ctx context.Context, team, channel string, sid int64) (poker.Session, error)
+	Card(ctx context.Context, ps poker.Session, n int64) (poker.Card, error)
+	Vote(ctx context.Context, ps poker.Session, n int64, round int, voter prio.Actor, criterion, vote, actionTS, responseURL string, criteria []string, now time.Time) (poker.Voted, error)
+	ReceiptSent(ctx context.Context, ps poker.Session, n int64, voter string, sent int64, criteria []string, now time.Time) (poker.Receipt, bool, error)
+	VoterNames(ctx context.Context, team, channel string, sid int64) (map[string]string, error)
+	Reveal(ctx context.Context, team, channel string, sid, n int64, actor prio.Actor, now time.Time) error
+	Decide(ctx context.Context, team, channel string, sid, n int64, round int, actor prio.Actor, action string) (int, error)
+	EndSession(ctx context.Context, ps poker.Session, actor prio.Actor, force bool, now time.Time) (bool, error)
+	DueSessions(ctx context.Context, now time.Time) ([]poker.Ref, error)
+	RevealDue(ctx context.Context, ps poker.Session, now time.Time) ([]int64, error)
+	OpenSessions(ctx context.Context, team string, limit int64) ([]poker.Ref, error)
+	ClaimRender(ctx context.Context, team, channel string, sid, n int64) (bool, error)
+	NoteAgreement(ctx context.Context, team, channel string, n int64, agreement string) error
+	Rounds(ctx context.Context, ps poker.Session, n int64) ([]map[string]map[string]string, error)
+}
 
 // startPoker serves `/poker #3 #5 [with @a @b] [for 24h] [quorum 3]`.
 func (a *App) startPoker(ctx context.Context, r Request) (*Reply, error) {
@@ -49,7 +57,7 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 	if err != nil {
 		return nil, err
 	}
-	ideas, err := a.store.Ideas(ctx, r.Team, r.Channel, numbers)
+	ideas, err := a.ideas.Ideas(ctx, r.Team, r.Channel, numbers)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +70,7 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 			return nil, prio.Errorf(prio.Conflict, "#%d is %s; only ideas in play can be scored.", n, ideas[i].Status.Label())
 		}
 	}
-	fw, err := a.store.Framework(ctx, r.Team, r.Channel)
+	fw, err := a.settings.Framework(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +88,7 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 	if start.Deadline > 0 {
 		ps.Deadline = now.Add(start.Deadline)
 	}
-	sid, started, taken, err := a.store.StartSession(ctx, ps)
+	sid, started, taken, err := a.poker.StartSession(ctx, ps)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +102,7 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 	if ps.TS, err = a.slack.Post(ctx, r.Channel, sessionMessage(ps, ideas, nil)); err != nil {
 		return nil, err
 	}
-	if err := a.store.SetSessionTS(ctx, r.Team, r.Channel, ps.ID, ps.TS); err != nil {
+	if err := a.poker.SetSessionTS(ctx, r.Team, r.Channel, ps.ID, ps.TS); err != nil {
 		return nil, err
 	}
 	for _, idea := range ideas {
@@ -105,7 +113,7 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 		if err != nil {
 			return nil, err
 		}
-		if err := a.store.SetPokerCardTS(ctx, r.Team, r.Channel, ps.ID, idea.Number, ts); err != nil {
+		if err := a.poker.SetPokerCardTS(ctx, r.Team, r.Channel, ps.ID, idea.Number, ts); err != nil {
 			return nil, err
 		}
 	}
@@ -133,7 +141,7 @@ func (a *App) votersOwe(team, channel string, voters []string) {
 		ctx, cancel := context.WithTimeout(context.Background(), itemTimeout)
 		defer cancel()
 		for _, u := range voters {
-			if looks, err := a.store.HomeViewer(ctx, team, u, a.now()); err == nil && looks {
+			if looks, err := a.homes.HomeViewer(ctx, team, u, a.now()); err == nil && looks {
 				a.refreshHome(team, u)
 			}
 		}
@@ -146,11 +154,11 @@ func (a *App) sessionIdeas(ctx context.Context, r Request, start poker.Start) ([
 	if start.Next == 0 {
 		return start.Ideas, nil
 	}
-	inPlay, err := a.store.InPlay(ctx, r.Team, r.Channel)
+	inPlay, err := a.poker.InPlay(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, err
 	}
-	waiting, _, err := a.store.Awaiting(ctx, r.Team, r.Channel, 0, int64(start.Next+len(inPlay)))
+	waiting, _, err := a.ideas.Awaiting(ctx, r.Team, r.Channel, 0, int64(start.Next+len(inPlay)))
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +184,7 @@ func (a *App) openCards(ctx context.Context, ps poker.Session, taken map[int64]i
 		ref := "#" + strconv.FormatInt(n, 10)
 		holder := ps
 		holder.ID = taken[n]
-		if card, err := a.store.Card(ctx, holder, n); err == nil && card.TS != "" {
+		if card, err := a.poker.Card(ctx, holder, n); err == nil && card.TS != "" {
 			if link := a.slack.Permalink(ctx, ps.Channel, card.TS); link != "" {
 				ref = "<" + link + "|" + ref + "'s card>"
 			}
@@ -283,7 +291,7 @@ func pokerRef(value string) (sid, n int64, round int, err error) {
 
 // loadCard reads the session, card, idea and framework a click is about.
 func (a *App) loadCard(ctx context.Context, team, channel string, sid, n int64) (poker.Session, poker.Card, prio.Idea, prio.Framework, error) {
-	ps, err := a.store.Session(ctx, team, channel, sid)
+	ps, err := a.poker.Session(ctx, team, channel, sid)
 	if err != nil {
 		return ps, poker.Card{}, prio.Idea{}, prio.Framework{}, err
 	}
@@ -294,11 +302,11 @@ func (a *App) loadCard(ctx context.Context, team, channel string, sid, n int64) 
 	if err != nil {
 		return ps, poker.Card{}, prio.Idea{}, fw, err
 	}
-	card, err := a.store.Card(ctx, ps, n)
+	card, err := a.poker.Card(ctx, ps, n)
 	if err != nil {
 		return ps, card, prio.Idea{}, fw, err
 	}
-	ideas, err := a.store.Ideas(ctx, team, channel, []int64{n})
+	ideas, err := a.ideas.Ideas(ctx, team, channel, []int64{n})
 	if err != nil || len(ideas) == 0 {
 		return ps, card, prio.Idea{}, fw, notFound(n)
 	}
@@ -313,7 +321,7 @@ func (a *App) session(ctx context.Context, team, channel string, sid int64) (pok
 	if ps, ok := a.sessions.Load(key); ok {
 		return ps.(poker.Session), nil
 	}
-	ps, err := a.store.Session(ctx, team, channel, sid)
+	ps, err := a.poker.Session(ctx, team, channel, sid)
 	if err == nil {
 		a.sessions.Store(key, ps)
 	}

@@ -11,6 +11,16 @@ import (
 	"github.com/priobot/priobot/prio"
 )
 
+// ChaseStore says who owes votes and when to remind or nudge them. store.Store implements it.
+type ChaseStore interface {
+	TellReady(ctx context.Context, ps poker.Session, now time.Time) (bool, error)
+	DueReminders(ctx context.Context, now time.Time) ([]poker.Ref, error)
+	RemindersPlanned(ctx context.Context, ps poker.Session) (bool, error)
+	PlanReminders(ctx context.Context, ps poker.Session, at map[string]time.Time) error
+	RemindDue(ctx context.Context, ps poker.Session, criteria int, now time.Time) ([]string, error)
+	Nudge(ctx context.Context, ps poker.Session, actor prio.Actor, criteria int, now time.Time) ([]string, time.Time, error)
+}
+
 // nudge serves **Nudge** on a session message (facilitator or owners):
 // a DM to each named voter who still owes votes, at most once an hour.
 func (a *App) nudge(ctx context.Context, r Request) (*Reply, error) {
@@ -23,7 +33,7 @@ func (a *App) nudge(ctx context.Context, r Request) (*Reply, error) {
 
 // nudgeCmd serves `/poker nudge`: Nudge on this channel's newest open session.
 func (a *App) nudgeCmd(ctx context.Context, r Request) (*Reply, error) {
-	refs, err := a.store.OpenSessions(ctx, r.Team, 200)
+	refs, err := a.poker.OpenSessions(ctx, r.Team, 200)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +46,7 @@ func (a *App) nudgeCmd(ctx context.Context, r Request) (*Reply, error) {
 	if newest == 0 {
 		return nil, prio.Errorf(prio.NotFound, "No priority poker session is open in this channel.")
 	}
-	ps, err := a.store.Session(ctx, r.Team, r.Channel, newest)
+	ps, err := a.poker.Session(ctx, r.Team, r.Channel, newest)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +64,7 @@ func (a *App) nudgeSession(ctx context.Context, r Request, ps poker.Session) (*R
 		next   time.Time
 	)
 	err = a.facilitate(ctx, r, ps, "nudge its voters", func(actor prio.Actor) (err error) {
-		nudged, next, err = a.store.Nudge(ctx, ps, actor, len(fw.Criteria), a.now())
+		nudged, next, err = a.chase.Nudge(ctx, ps, actor, len(fw.Criteria), a.now())
 		return err
 	})
 	switch {
@@ -75,18 +85,18 @@ func (a *App) nudgeSession(ctx context.Context, r Request, ps poker.Session) (*R
 
 // nudgeMessage is a nudge's DM: the cards the voter owes votes on, linked.
 func (a *App) nudgeMessage(ctx context.Context, b outbox.Backlog, item outbox.Item) (Message, error) {
-	ps, err := a.store.Session(ctx, b.Team, b.Channel, item.Session)
+	ps, err := a.poker.Session(ctx, b.Team, b.Channel, item.Session)
 	if err != nil {
 		return Message{}, err
 	}
-	ideas, err := a.store.Ideas(ctx, b.Team, b.Channel, item.Ideas)
+	ideas, err := a.ideas.Ideas(ctx, b.Team, b.Channel, item.Ideas)
 	if err != nil {
 		return Message{}, err
 	}
 	cards := make([]string, 0, len(ideas))
 	for _, idea := range ideas {
 		label := fmt.Sprintf("#%d %s", idea.Number, esc(prio.Shorten(idea.Title, 60)))
-		if card, err := a.store.Card(ctx, ps, idea.Number); err == nil && card.TS != "" {
+		if card, err := a.poker.Card(ctx, ps, idea.Number); err == nil && card.TS != "" {
 			if link := a.slack.Permalink(ctx, b.Channel, card.TS); link != "" {
 				label = "<" + link + "|" + label + ">"
 			}
@@ -116,7 +126,7 @@ func join(words []string) string {
 // revealed (the ones waiting for a decision), or that the session ended
 // on its own; with a link to the session.
 func (a *App) facilitatorMessage(ctx context.Context, b outbox.Backlog, item outbox.Item) (Message, error) {
-	ps, err := a.store.Session(ctx, b.Team, b.Channel, item.Session)
+	ps, err := a.poker.Session(ctx, b.Team, b.Channel, item.Session)
 	if err != nil {
 		return Message{}, err
 	}
@@ -147,12 +157,12 @@ func (a *App) facilitatorMessage(ctx context.Context, b outbox.Backlog, item out
 // made the first time it is due (three quarters into its voting time):
 // each named voter's moment, inside their working hours, from their zone.
 func (a *App) remindDue(ctx context.Context) {
-	a.eachDue(ctx, "reminders", a.store.DueReminders, func(ps poker.Session) {
+	a.eachDue(ctx, "reminders", a.chase.DueReminders, func(ps poker.Session) {
 		fw, err := prio.LookupFramework(ps.Framework)
 		if err != nil {
 			return
 		}
-		if planned, err := a.store.RemindersPlanned(ctx, ps); err == nil && !planned {
+		if planned, err := a.chase.RemindersPlanned(ctx, ps); err == nil && !planned {
 			at := map[string]time.Time{}
 			for _, v := range ps.Voters {
 				loc := time.UTC
@@ -163,11 +173,11 @@ func (a *App) remindDue(ctx context.Context) {
 				}
 				at[v] = poker.RemindAt(ps.Created, ps.Deadline, loc)
 			}
-			if err := a.store.PlanReminders(ctx, ps, at); err != nil {
+			if err := a.chase.PlanReminders(ctx, ps, at); err != nil {
 				return
 			}
 		}
-		sent, err := a.store.RemindDue(ctx, ps, len(fw.Criteria), a.now())
+		sent, err := a.chase.RemindDue(ctx, ps, len(fw.Criteria), a.now())
 		if err != nil {
 			a.log.WarnContext(ctx, "scheduler: reminders", "session", ps.ID, "err", err)
 			return

@@ -12,7 +12,7 @@ import (
 // Slack message it came from: "#12 Dark mode is now planned — alice". It
 // names people without pinging them.
 func (a *App) threadLine(ctx context.Context, b outbox.Backlog, item outbox.Item) (Message, error) {
-	idea, pos, err := a.store.Where(ctx, b.Team, b.Channel, item.Idea)
+	idea, pos, err := a.ideas.Where(ctx, b.Team, b.Channel, item.Idea)
 	if err != nil {
 		return Message{}, err
 	}
@@ -20,7 +20,7 @@ func (a *App) threadLine(ctx context.Context, b outbox.Backlog, item outbox.Item
 	var what string
 	switch {
 	case item.Into != 0:
-		into, _, err := a.store.Where(ctx, b.Team, b.Channel, item.Into)
+		into, _, err := a.ideas.Where(ctx, b.Team, b.Channel, item.Into)
 		if err != nil {
 			return Message{}, err
 		}

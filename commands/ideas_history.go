@@ -28,11 +28,11 @@ func (a *App) history(ctx context.Context, r Request) (*Reply, error) {
 			return nil, prio.Errorf(prio.Invalid, "Pages are numbered from 1, like `/backlog history #%d 2`.", n)
 		}
 	}
-	idea, _, err := a.store.Where(ctx, r.Team, r.Channel, n)
+	idea, _, err := a.ideas.Where(ctx, r.Team, r.Channel, n)
 	if err != nil {
 		return nil, err
 	}
-	events, total, earlier, err := a.store.History(ctx, r.Team, r.Channel, n, (page-1)*historyPage, historyPage)
+	events, total, earlier, err := a.ideas.History(ctx, r.Team, r.Channel, n, (page-1)*historyPage, historyPage)
 	if err != nil {
 		return nil, err
 	}
@@ -156,16 +156,16 @@ func (a *App) scored(ctx context.Context, idea prio.Idea, e prio.Event) string {
 		return fmt.Sprintf("%s re-scored it from %s to %s", esc(e.Name), score(e.From), score(e.To))
 	}
 	out := fmt.Sprintf("scored %s in priority poker run by %s", score(e.To), esc(e.Name))
-	ps, err := a.store.Session(ctx, idea.Team, idea.Channel, e.Session)
+	ps, err := a.poker.Session(ctx, idea.Team, idea.Channel, e.Session)
 	if err != nil {
 		return out
 	}
-	rounds, err := a.store.Rounds(ctx, ps, idea.Number)
+	rounds, err := a.poker.Rounds(ctx, ps, idea.Number)
 	fw, ferr := prio.LookupFramework(ps.Framework)
 	if err != nil || ferr != nil {
 		return out
 	}
-	names, _ := a.store.VoterNames(ctx, ps.Team, ps.Channel, ps.ID)
+	names, _ := a.poker.VoterNames(ctx, ps.Team, ps.Channel, ps.ID)
 	for i, round := range rounds {
 		var parts []string
 		for _, c := range fw.Criteria {

@@ -5,11 +5,39 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/priobot/priobot/prio"
 )
+
+// IdeaStore keeps the backlog: ideas, their statuses, scores, supporters and
+// links, and where each ranks. store.Store implements it.
+type IdeaStore interface {
+	CreateIdea(ctx context.Context, idea prio.Idea) (prio.Idea, int64, error)
+	SetCardTS(ctx context.Context, team, channel string, number int64, ts string) error
+	Locate(ctx context.Context, team string, n int64) (string, error)
+	Where(ctx context.Context, team, channel string, n int64) (prio.Idea, prio.Position, error)
+	Ranked(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error)
+	Awaiting(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error)
+	Unscored(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error)
+	Ideas(ctx context.Context, team, channel string, numbers []int64) ([]prio.Idea, error)
+	Titles(ctx context.Context, team, channel string) (map[int64]string, error)
+	Counts(ctx context.Context, team, channel string) (map[prio.Status]int64, error)
+	UserIdeas(ctx context.Context, team, user string, offset, limit int64) ([]prio.Idea, int64, error)
+	SetStatus(ctx context.Context, team, channel string, n int64, actor prio.Actor, to prio.Status, reason string, from []prio.Status, now time.Time) (was, is prio.Status, told int, err error)
+	Merge(ctx context.Context, team, channel string, from, into int64, actor prio.Actor, now time.Time) (told int, err error)
+	History(ctx context.Context, team, channel string, n int64, offset, limit int64) ([]prio.Event, int64, int64, error)
+	ChangeLinks(ctx context.Context, team, channel string, n int64, actor prio.Actor, op, link string, now time.Time) error
+	ToggleSupport(ctx context.Context, team, channel string, n int64, user prio.Actor, now time.Time) (bool, int64, error)
+	Supporters(ctx context.Context, team, channel string, n int64) ([]string, error)
+	SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, session int64, now time.Time) (prio.Idea, int, error)
+	ClaimIdeaRedraw(ctx context.Context, team, channel string, n int64) (bool, error)
+	ChannelPrivacy(ctx context.Context, team, channel string) (private, known bool, err error)
+	SetChannelPrivacy(ctx context.Context, team, channel string, private bool) error
+	WouldRank(ctx context.Context, team, channel string, n int64, score float64) (int64, int64, error)
+}
 
 // submitIdea serves `/idea <title> | <description>`; `/idea` alone opens the form.
 func (a *App) submitIdea(ctx context.Context, r Request) (*Reply, error) {
@@ -76,7 +104,7 @@ func (a *App) createIdea(ctx context.Context, r Request, title, description stri
 		idea.Via = "form"
 	}
 	a.notePrivacy(ctx, r.Team, r.Channel)
-	idea, place, err := a.store.CreateIdea(ctx, idea)
+	idea, place, err := a.ideas.CreateIdea(ctx, idea)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +121,7 @@ func (a *App) postIdea(ctx context.Context, r Request, idea prio.Idea, place int
 		a.log.WarnContext(ctx, "idea card not posted", "team", r.Team, "channel", r.Channel, "idea", idea.Number, "err", err)
 		return ephemeral(fmt.Sprintf("Saved as #%d in this channel's backlog, but I couldn't post its card here. Invite me with `/invite @priobot` so everyone sees new ideas.", idea.Number)), nil
 	}
-	if err := a.store.SetCardTS(ctx, r.Team, r.Channel, idea.Number, ts); err != nil {
+	if err := a.ideas.SetCardTS(ctx, r.Team, r.Channel, idea.Number, ts); err != nil {
 		return nil, err
 	}
 	a.homesChanged(r.Team, r.Channel)
@@ -113,7 +141,7 @@ func (a *App) postIdea(ctx context.Context, r Request, idea prio.Idea, place int
 // lookalike finds the open idea of the same backlog whose title is most
 // like idea's, if any is alike enough.
 func (a *App) lookalike(ctx context.Context, idea prio.Idea) (prio.Idea, bool) {
-	titles, err := a.store.Titles(ctx, idea.Team, idea.Channel)
+	titles, err := a.ideas.Titles(ctx, idea.Team, idea.Channel)
 	if err != nil {
 		return prio.Idea{}, false // a hint is not worth failing the submission for
 	}
@@ -123,7 +151,7 @@ func (a *App) lookalike(ctx context.Context, idea prio.Idea) (prio.Idea, bool) {
 			candidates = append(candidates, n)
 		}
 	}
-	ideas, err := a.store.Ideas(ctx, idea.Team, idea.Channel, candidates)
+	ideas, err := a.ideas.Ideas(ctx, idea.Team, idea.Channel, candidates)
 	if err != nil {
 		return prio.Idea{}, false
 	}
@@ -142,7 +170,7 @@ func (a *App) lookalike(ctx context.Context, idea prio.Idea) (prio.Idea, bool) {
 // its ideas are never shown elsewhere. Without the answer the channel is
 // taken as private.
 func (a *App) notePrivacy(ctx context.Context, team, channel string) {
-	if _, known, err := a.store.ChannelPrivacy(ctx, team, channel); err != nil || known {
+	if _, known, err := a.ideas.ChannelPrivacy(ctx, team, channel); err != nil || known {
 		return
 	}
 	private, err := a.slack.ChannelPrivate(ctx, channel)
@@ -150,115 +178,5 @@ func (a *App) notePrivacy(ctx context.Context, team, channel string) {
 		a.log.WarnContext(ctx, "channel privacy unknown; treating as private", "channel", channel, "err", err)
 		private = true
 	}
-	_ = a.store.SetChannelPrivacy(ctx, team, channel, private)
-}
-
-// ideaCard is the message that announces an idea in its channel and keeps
-// its status and support up to date.
-func ideaCard(idea prio.Idea) Message {
-	blocks := []slack.Block{section("*#%d %s*", idea.Number, esc(idea.Title))}
-	if idea.Description != "" {
-		blocks = append(blocks, section("%s", esc(idea.Description)))
-	}
-	status := idea.Status.Label()
-	if idea.Scored && idea.Status.Open() {
-		status += " · score " + prio.FormatScore(idea.Score)
-	}
-	if idea.Status == prio.StatusMerged {
-		status += fmt.Sprintf(" into #%d", idea.MergedInto)
-	}
-	line := fmt.Sprintf("Submitted by %s · %s", esc(idea.AuthorName), status)
-	if idea.Source != nil {
-		line = fmt.Sprintf("Submitted by %s %s · %s", esc(idea.AuthorName), from(idea.Source), status)
-	}
-	if idea.Supporters > 0 {
-		line += " · " + plural(idea.Supporters, "supporter")
-	}
-	blocks = append(blocks, note("%s", line))
-	if l := links(idea); l != "" {
-		blocks = append(blocks, note("%s", l))
-	}
-	num := strconv.FormatInt(idea.Number, 10)
-	if idea.Status.Open() {
-		blocks = append(blocks, slack.NewActionBlock("idea", button(actSupport, num, "Me too"), button(actWhere, num, "Where does it sit?")))
-	} else {
-		blocks = append(blocks, slack.NewActionBlock("idea", button(actWhere, num, "Where does it sit?")))
-	}
-	return Message{Text: fmt.Sprintf("Idea #%d: %s (%s)", idea.Number, esc(idea.Title), idea.Status.Label()), Blocks: blocks}
-}
-
-// refreshCard redraws an idea's card after a change, coalesced to about
-// once a second; a failure is logged, not shown: the change was saved.
-func (a *App) refreshCard(team, channel string, n int64) {
-	a.coalesce(fmt.Sprintf("idea card %s:%s:%d", team, channel, n), redrawEvery,
-		func(ctx context.Context) (bool, error) { return a.store.ClaimIdeaRedraw(ctx, team, channel, n) },
-		func(ctx context.Context) (int64, error) {
-			idea, _, err := a.store.Where(ctx, team, channel, n)
-			if err != nil || idea.CardTS == "" {
-				return idea.Rev, err
-			}
-			return idea.Rev, a.slack.Update(ctx, channel, idea.CardTS, ideaCard(idea))
-		},
-		func(ctx context.Context) (int64, error) {
-			idea, _, err := a.store.Where(ctx, team, channel, n)
-			return idea.Rev, err
-		})
-}
-
-// clickedIdea reads the idea number a button carries. Clicks come from
-// cards in the idea's own channel, so the number is looked up there.
-func clickedIdea(r Request) (int64, error) {
-	return prio.ParseRef(r.Value)
-}
-
-// support serves **Me too**: the first click supports, the next withdraws.
-func (a *App) support(ctx context.Context, r Request) (*Reply, error) {
-	n, err := clickedIdea(r)
-	if err != nil {
-		return nil, err
-	}
-	on, count, err := a.store.ToggleSupport(ctx, r.Team, r.Channel, n, r.actor(), a.now())
-	if err != nil {
-		return nil, err
-	}
-	a.announced(ctx, r.Team, r.Channel)
-	a.refreshCard(r.Team, r.Channel, n)
-	if on {
-		return ephemeral(fmt.Sprintf("You support #%d now (%s). You'll hear when its status changes; click again to withdraw.", n, plural(count, "supporter"))), nil
-	}
-	return ephemeral(fmt.Sprintf("You no longer support #%d.", n)), nil
-}
-
-// mergeClicked serves **Merge into #7** on the look-alike prompt.
-func (a *App) mergeClicked(ctx context.Context, r Request) (*Reply, error) {
-	from, into, err := mergeValue(r.Value)
-	if err != nil {
-		return nil, err
-	}
-	reply, err := a.doMerge(ctx, r, from, into)
-	if err != nil {
-		return nil, err
-	}
-	reply.Replace = true
-	return reply, nil
-}
-
-// mergeValue reads the value of a **Merge into** button: "<from>><into>".
-func mergeValue(v string) (from, into int64, err error) {
-	fromText, intoText, ok := strings.Cut(v, ">")
-	from, err1 := prio.ParseRef(fromText)
-	into, err2 := prio.ParseRef(intoText)
-	if !ok || err1 != nil || err2 != nil || from == into {
-		return 0, 0, prio.Errorf(prio.Invalid, "That button is broken; use `/backlog merge #12 into #7`.")
-	}
-	return from, into, nil
-}
-
-// keepClicked serves **Keep mine**: nothing changes; the prompt goes.
-func (a *App) keepClicked(_ context.Context, r Request) (*Reply, error) {
-	n, err := clickedIdea(r)
-	if err != nil {
-		return nil, err
-	}
-	return &Reply{Message: Message{Text: fmt.Sprintf("Kept #%d as its own idea.", n)}, Replace: true}, nil
+	_ = a.ideas.SetChannelPrivacy(ctx, team, channel, private)
 }

@@ -6,22 +6,18 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/priobot/priobot/prio"
 )
 
-// Shortcuts and the form they open (the manifest declares the shortcuts
-// by these callback ids).
-const (
-	scAddToBacklog = "add_to_backlog" // message shortcut "Add to backlog"
-	scNewIdea      = "new_idea"       // global shortcut "New idea"
-	actHomeNewIdea = "home_new_idea"  // the App Home's New idea button
-	viewIdeaFrom   = "idea_from"      // private_metadata: formMeta
-	inputBacklog   = "backlog"
-	inputAskers    = "requesters"
-)
+// CaptureStore records ideas made from Slack messages and their source threads. store.Store implements it.
+type CaptureStore interface {
+	CreateRequested(ctx context.Context, idea prio.Idea, requesters []string, actor prio.Actor, now time.Time) (prio.Sourced, error)
+	SilenceSource(ctx context.Context, team, channel string, n int64) error
+}
 
 // formMeta is what the idea form remembers: who opened it, in which
 // workspace (a submission from anyone else is refused), and the message
@@ -170,7 +166,7 @@ func (a *App) submitIdeaFrom(ctx context.Context, r Request) (*Reply, error) {
 		}
 	}
 	a.notePrivacy(ctx, r.Team, backlog)
-	done, err := a.store.CreateRequested(ctx, idea, askers, r.actor(), a.now())
+	done, err := a.capture.CreateRequested(ctx, idea, askers, r.actor(), a.now())
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +214,7 @@ func (a *App) replyInThread(ctx context.Context, idea prio.Idea, place int64) st
 		channelRef(idea.Channel), idea.Number, esc(prio.Shorten(idea.Title, 80)), ordinal(place))
 	if _, err := a.slack.Post(ctx, src.Channel, Message{Text: text, ThreadTS: src.TS}); err != nil {
 		a.log.InfoContext(ctx, "source thread not answered", "channel", src.Channel, "idea", idea.Number, "err", err)
-		if err := a.store.SilenceSource(ctx, idea.Team, idea.Channel, idea.Number); err != nil {
+		if err := a.capture.SilenceSource(ctx, idea.Team, idea.Channel, idea.Number); err != nil {
 			a.log.WarnContext(ctx, "source not silenced", "idea", idea.Number, "err", err)
 		}
 		return "I can't post in the conversation that message is in, so its thread won't get updates; its requesters hear by direct message."
@@ -240,31 +236,4 @@ func from(src *prio.Source) string {
 		return "from " + who + " in a direct message"
 	}
 	return "from " + who + " in " + channelRef(src.Channel)
-}
-
-// inChannel serves a command only in a channel: backlogs live there, and
-// a DM or group DM is not priobot's to read (it has no im:read). Where
-// to run it is answered privately instead.
-func inChannel(where string, h Handler) Handler {
-	return func(ctx context.Context, r Request) (*Reply, error) {
-		if dm(r.Channel, r.ChannelName) {
-			return nil, prio.Errorf(prio.Invalid, "Backlogs live in channels: %s. Here, `/backlog mine` lists your ideas, `/backlog #12` says where one sits, and `/idea` opens a form to add one to any channel's backlog.", where)
-		}
-		return h(ctx, r)
-	}
-}
-
-// Where to run a command that needs a backlog.
-const (
-	backlogWhere = "run `/backlog` in the channel whose backlog you mean"
-	pokerWhere   = "run `/poker` in the channel whose backlog you mean, and the session runs in a thread there"
-)
-
-// backlogHere serves `/backlog`: in a channel, its backlog; anywhere,
-// where one idea sits.
-func (a *App) backlogHere(ctx context.Context, r Request) (*Reply, error) {
-	if strings.HasPrefix(strings.TrimSpace(r.Text), "#") {
-		return a.backlog(ctx, r)
-	}
-	return inChannel(backlogWhere, a.backlog)(ctx, r)
 }

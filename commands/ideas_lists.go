@@ -39,15 +39,15 @@ func (a *App) pageClicked(ctx context.Context, r Request) (*Reply, error) {
 // listing is one page of the backlog: counts, ranked ideas, and the oldest
 // ideas awaiting scoring.
 func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error) {
-	counts, err := a.store.Counts(ctx, r.Team, r.Channel)
+	counts, err := a.ideas.Counts(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, err
 	}
-	ranked, total, err := a.store.Ranked(ctx, r.Team, r.Channel, page*pageSize, pageSize)
+	ranked, total, err := a.ideas.Ranked(ctx, r.Team, r.Channel, page*pageSize, pageSize)
 	if err != nil {
 		return nil, err
 	}
-	waiting, queued, err := a.store.Awaiting(ctx, r.Team, r.Channel, 0, queueShown)
+	waiting, queued, err := a.ideas.Awaiting(ctx, r.Team, r.Channel, 0, queueShown)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error
 		}
 	}
 	if page == 0 {
-		working, n, err := a.store.Unscored(ctx, r.Team, r.Channel, 0, queueShown)
+		working, n, err := a.ideas.Unscored(ctx, r.Team, r.Channel, 0, queueShown)
 		if err != nil {
 			return nil, err
 		}
@@ -136,7 +136,7 @@ func (a *App) mine(ctx context.Context, r Request) (*Reply, error) {
 		}
 		page = n
 	}
-	refs, total, err := a.store.UserIdeas(ctx, r.Team, r.User, (page-1)*minePage, minePage)
+	refs, total, err := a.ideas.UserIdeas(ctx, r.Team, r.User, (page-1)*minePage, minePage)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (a *App) mine(ctx context.Context, r Request) (*Reply, error) {
 
 // shortWhere is one line on an idea: "#12 Dark mode — 3rd of 27 in #product".
 func (a *App) shortWhere(ctx context.Context, team, channel string, n int64) (string, error) {
-	idea, pos, err := a.store.Where(ctx, team, channel, n)
+	idea, pos, err := a.ideas.Where(ctx, team, channel, n)
 	if err != nil {
 		return "", err
 	}
@@ -230,7 +230,7 @@ func (a *App) search(ctx context.Context, r Request) (*Reply, error) {
 
 // allIdeas loads every idea of a backlog, oldest first.
 func (a *App) allIdeas(ctx context.Context, team, channel string) ([]prio.Idea, error) {
-	titles, err := a.store.Titles(ctx, team, channel)
+	titles, err := a.ideas.Titles(ctx, team, channel)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func (a *App) allIdeas(ctx context.Context, team, channel string) ([]prio.Idea, 
 	slices.Sort(numbers)
 	var out []prio.Idea
 	for chunk := range slices.Chunk(numbers, 500) {
-		ideas, err := a.store.Ideas(ctx, team, channel, chunk)
+		ideas, err := a.ideas.Ideas(ctx, team, channel, chunk)
 		if err != nil {
 			return nil, err
 		}
@@ -260,7 +260,7 @@ func (a *App) export(ctx context.Context, r Request) (*Reply, error) {
 	if len(ideas) == 0 {
 		return ephemeral("This channel's backlog is empty; there is nothing to export yet."), nil
 	}
-	fw, err := a.store.Framework(ctx, r.Team, r.Channel)
+	fw, err := a.settings.Framework(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, err
 	}

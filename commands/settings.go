@@ -5,64 +5,61 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/slack-go/slack"
-
-	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/prio"
+	"github.com/slack-go/slack"
 )
 
-// score serves `/backlog score #12 value=8 effort=3`.
-func (a *App) score(ctx context.Context, r Request) (*Reply, error) {
-	fw, err := a.store.Framework(ctx, r.Team, r.Channel)
+// SettingsStore holds a backlog's settings: its framework and its owners. store.Store implements it.
+type SettingsStore interface {
+	Framework(ctx context.Context, team, channel string) (prio.Framework, error)
+	SetFramework(ctx context.Context, team, channel string, fw prio.Framework, actor prio.Actor) error
+	Owners(ctx context.Context, team, channel string) ([]string, error)
+	ChangeOwners(ctx context.Context, team, channel string, actor prio.Actor, op string, users []string) ([]string, error)
+}
+
+// owners serves `/backlog owners [add|remove @a @b]`.
+func (a *App) owners(ctx context.Context, r Request) (*Reply, error) {
+	op, users, err := prio.ParseOwners(r.Text)
 	if err != nil {
 		return nil, err
 	}
-	n, values, err := prio.ParseScore(r.Text, fw)
-	if err != nil {
-		return nil, err
+	var owners []string
+	if op == "" {
+		if owners, err = a.settings.Owners(ctx, r.Team, r.Channel); err != nil {
+			return nil, err
+		}
+		if len(owners) == 0 {
+			return ephemeral("This backlog has no owners, so anyone in the channel may manage it. Add some with `/backlog owners add @a @b`."), nil
+		}
+		return ephemeral(fmt.Sprintf("This backlog's owners: %s. They (and workspace admins) may change statuses, scores, the framework and the owners.", names(owners))), nil
 	}
-	before, _, err := a.store.Where(ctx, r.Team, r.Channel, n)
-	if err != nil {
-		return nil, err
-	}
-	var (
-		idea prio.Idea
-		told int
-	)
-	err = a.asOwner(ctx, r, fmt.Sprintf("score #%d", n), func(actor prio.Actor) (err error) {
-		idea, told, err = a.store.SetScore(ctx, r.Team, r.Channel, n, actor, values, 0, a.now())
+	err = a.asOwner(ctx, r, "change its owners", func(actor prio.Actor) (err error) {
+		owners, err = a.settings.ChangeOwners(ctx, r.Team, r.Channel, actor, op, users)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.announced(ctx, r.Team, r.Channel)
-	a.refreshCard(r.Team, r.Channel, n)
-	a.homesChanged(r.Team, r.Channel)
-	if !idea.Scored {
-		var missing []string
-		for _, c := range fw.Criteria {
-			if _, ok := idea.Values[c.ID]; !ok {
-				missing = append(missing, c.Key)
-			}
-		}
-		return ephemeral(fmt.Sprintf("Saved. #%d still needs %s before it is ranked.", n, strings.Join(missing, ", "))), nil
+	if len(owners) == 0 {
+		return ephemeral("This backlog has no owners now, so anyone in the channel may manage it."), nil
 	}
-	if before.Status == idea.Status {
-		// No status change: nobody else needs a DM.
-		_, where, err := a.whereText(ctx, r.Team, r.Channel, n)
-		if err != nil {
-			return nil, err
-		}
-		return ephemeral(plainText("Saved. "+where), section("Saved. %s", where)), nil
+	return ephemeral(fmt.Sprintf("This backlog's owners are now %s.", names(owners))), nil
+}
+
+// names lists users by mention; used only in private answers to the person
+// who asked, where a mention notifies nobody else.
+func names(users []string) string {
+	refs := make([]string, len(users))
+	for i, u := range users {
+		refs[i] = "<@" + u + ">"
 	}
-	return a.announce(ctx, r, outbox.Item{Kind: outbox.Scored, Idea: n, Rescored: before.Scored}, told)
+	return strings.Join(refs, ", ")
 }
 
 // framework serves `/backlog framework [name]`: no name shows the current
 // framework and the choices; a name switches and re-ranks.
 func (a *App) framework(ctx context.Context, r Request) (*Reply, error) {
-	current, err := a.store.Framework(ctx, r.Team, r.Channel)
+	current, err := a.settings.Framework(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, err
 	}
@@ -86,13 +83,13 @@ func (a *App) framework(ctx context.Context, r Request) (*Reply, error) {
 		return ephemeral(fmt.Sprintf("This backlog already scores with %s.", fw.Name)), nil
 	}
 	err = a.asOwner(ctx, r, "switch its framework", func(actor prio.Actor) error {
-		return a.store.SetFramework(ctx, r.Team, r.Channel, fw, actor)
+		return a.settings.SetFramework(ctx, r.Team, r.Channel, fw, actor)
 	})
 	if err != nil {
 		return nil, err
 	}
 	a.homesChanged(r.Team, r.Channel)
-	counts, err := a.store.Counts(ctx, r.Team, r.Channel)
+	counts, err := a.ideas.Counts(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, err
 	}

@@ -18,10 +18,10 @@ import (
 // back on).
 func (a *App) deliverHook(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 	began := a.now()
-	ep, err := a.store.Webhook(ctx, b.Team, b.Channel, item.Hook)
+	ep, err := a.webhooks.Webhook(ctx, b.Team, b.Channel, item.Hook)
 	switch {
 	case prio.ErrorCode(err) == prio.NotFound:
-		if _, err := a.store.SettleOutbox(ctx, b, item, time.Time{}, false, began); err == nil {
+		if _, err := a.outbox.SettleOutbox(ctx, b, item, time.Time{}, false, began); err == nil {
 			a.delivered(item.Kind, "dropped")
 		}
 		return
@@ -30,7 +30,7 @@ func (a *App) deliverHook(ctx context.Context, b outbox.Backlog, item outbox.Ite
 		return // leased: it goes again after the lease
 	case ep.Off != "" && item.Event != webhook.Ping:
 		item.Error = "the endpoint is off"
-		if _, err := a.store.SettleOutbox(ctx, b, item, time.Time{}, true, began); err == nil {
+		if _, err := a.outbox.SettleOutbox(ctx, b, item, time.Time{}, true, began); err == nil {
 			a.delivered(item.Kind, "dead")
 		}
 		return
@@ -54,7 +54,7 @@ func (a *App) deliverHook(ctx context.Context, b outbox.Backlog, item outbox.Ite
 		a.log.WarnContext(ctx, "webhook: not delivered", "channel", b.Channel, "item", item.ID, "host", webhook.Host(ep.URL),
 			"attempts", item.Attempts, "dead", dead, "err", res.Err)
 	}
-	_, off, err := a.store.SettleHook(ctx, b, item, again, dead, attempt, a.now())
+	_, off, err := a.outbox.SettleHook(ctx, b, item, again, dead, attempt, a.now())
 	if err != nil {
 		a.log.WarnContext(ctx, "webhook: not settled", "channel", b.Channel, "item", item.ID, "err", err)
 	}
@@ -99,11 +99,11 @@ func hookOffMessage(b outbox.Backlog, item outbox.Item) Message {
 // week (scheduled) or "" (asked for), the message, the top five and the
 // counts per status.
 func (a *App) summaryFacts(ctx context.Context, team, channel, week, ts string) (map[string]any, error) {
-	ranked, total, err := a.store.Ranked(ctx, team, channel, 0, 5)
+	ranked, total, err := a.ideas.Ranked(ctx, team, channel, 0, 5)
 	if err != nil {
 		return nil, err
 	}
-	counts, err := a.store.Counts(ctx, team, channel)
+	counts, err := a.ideas.Counts(ctx, team, channel)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (a *App) announced(ctx context.Context, team, channel string) {
 	key := team + ":" + channel
 	v, ok := a.hooked.Load(key)
 	if !ok || time.Since(v.(hookedAt).at) > hookedFor {
-		yes, err := a.store.HasWebhooks(ctx, team, channel)
+		yes, err := a.webhooks.HasWebhooks(ctx, team, channel)
 		if err != nil {
 			return
 		}

@@ -37,13 +37,13 @@ func (a *App) whereClicked(ctx context.Context, r Request) (*Reply, error) {
 // where answers "where does #n sit?": one Redis round trip for an idea of
 // this channel, more for one elsewhere.
 func (a *App) where(ctx context.Context, r Request, n int64) (*Reply, error) {
-	idea, pos, err := a.store.Where(ctx, r.Team, r.Channel, n)
+	idea, pos, err := a.ideas.Where(ctx, r.Team, r.Channel, n)
 	if prio.ErrorCode(err) == prio.NotFound {
 		var channel string
 		if channel, err = a.visibleChannel(ctx, r, n); err != nil {
 			return nil, err
 		}
-		idea, pos, err = a.store.Where(ctx, r.Team, channel, n)
+		idea, pos, err = a.ideas.Where(ctx, r.Team, channel, n)
 	}
 	if err != nil {
 		return nil, err
@@ -65,23 +65,23 @@ func (a *App) where(ctx context.Context, r Request, n int64) (*Reply, error) {
 // this channel, or in another one unless that one is private and the user
 // is neither the author nor a supporter. Hidden ideas are "not found".
 func (a *App) visibleChannel(ctx context.Context, r Request, n int64) (string, error) {
-	channel, err := a.store.Locate(ctx, r.Team, n)
+	channel, err := a.ideas.Locate(ctx, r.Team, n)
 	if err != nil || channel == r.Channel {
 		if prio.ErrorCode(err) == prio.NotFound {
 			return "", notFound(n)
 		}
 		return channel, err
 	}
-	private, known, err := a.store.ChannelPrivacy(ctx, r.Team, channel)
+	private, known, err := a.ideas.ChannelPrivacy(ctx, r.Team, channel)
 	if err != nil {
 		return "", err
 	}
 	if !known || private {
-		ideas, err := a.store.Ideas(ctx, r.Team, channel, []int64{n})
+		ideas, err := a.ideas.Ideas(ctx, r.Team, channel, []int64{n})
 		if err != nil {
 			return "", err
 		}
-		supporters, err := a.store.Supporters(ctx, r.Team, channel, n)
+		supporters, err := a.ideas.Supporters(ctx, r.Team, channel, n)
 		if err != nil {
 			return "", err
 		}
@@ -94,7 +94,7 @@ func (a *App) visibleChannel(ctx context.Context, r Request, n int64) (string, e
 
 // whereText describes where idea n of a channel's backlog sits.
 func (a *App) whereText(ctx context.Context, team, channel string, n int64) (prio.Idea, string, error) {
-	idea, pos, err := a.store.Where(ctx, team, channel, n)
+	idea, pos, err := a.ideas.Where(ctx, team, channel, n)
 	if err != nil {
 		return prio.Idea{}, "", err
 	}
@@ -116,7 +116,7 @@ func (a *App) describe(ctx context.Context, idea prio.Idea, pos prio.Position) (
 	case prio.StatusShipped:
 		return fmt.Sprintf("%s shipped on %s, marked by %s. :tada:", head, date(idea.StatusAt), esc(idea.StatusByName)), nil
 	case prio.StatusMerged:
-		target, tpos, err := a.store.Where(ctx, idea.Team, idea.Channel, idea.MergedInto)
+		target, tpos, err := a.ideas.Where(ctx, idea.Team, idea.Channel, idea.MergedInto)
 		if err != nil {
 			return "", err
 		}
@@ -173,3 +173,12 @@ func scoring(idea prio.Idea, pos prio.Position) string {
 // plainText turns our own mrkdwn into a notification fallback: still
 // escaped, since Slack reads mentions in the fallback too, minus the bold.
 var plainText = strings.NewReplacer("*", "").Replace
+
+// backlogHere serves `/backlog`: in a channel, its backlog; anywhere,
+// where one idea sits.
+func (a *App) backlogHere(ctx context.Context, r Request) (*Reply, error) {
+	if strings.HasPrefix(strings.TrimSpace(r.Text), "#") {
+		return a.backlog(ctx, r)
+	}
+	return inChannel(backlogWhere, a.backlog)(ctx, r)
+}

@@ -1,0 +1,53 @@
+package commands
+
+// Every id Slack sends back to priobot, in one place: the action_id of each
+// button (routed by prefix), the callback_id of each form and shortcut (the
+// manifest declares the shortcuts' ids), and the block ids of form inputs.
+// Beside each, what its value carries and the handler it reaches (Routes).
+
+// Ideas: the card, listings and the idea forms.
+const (
+	actSupport     = "idea_support"  // value: idea number → support
+	actWhere       = "idea_where"    // value: idea number → whereClicked
+	actMergeInto   = "idea_merge"    // value: "<from>><into>" → mergeClicked
+	actKeep        = "idea_keep"     // value: idea number → keepClicked
+	actPage        = "backlog_page"  // value: page number, from 0 → pageClicked
+	actHomeNewIdea = "home_new_idea" // the App Home's New idea → newIdeaShortcut
+	viewNewIdea    = "idea_new"      // private_metadata: channel id → submitIdeaForm
+	inputTitle     = "title"         // the idea forms' title
+	inputDesc      = "description"   // the idea forms' description
+)
+
+// Capture: the shortcuts and the form they open.
+const (
+	scAddToBacklog = "add_to_backlog" // message shortcut "Add to backlog" → addToBacklog
+	scNewIdea      = "new_idea"       // global shortcut "New idea" → newIdeaShortcut
+	viewIdeaFrom   = "idea_from"      // private_metadata: formMeta → submitIdeaFrom
+	inputBacklog   = "backlog"        // the backlog picked
+	inputAskers    = "requesters"     // the people who asked
+)
+
+// Poker. A vote button's action id names its criterion and value (unique
+// in its row); every other card button's value is "sid:idea:round".
+const (
+	actVote     = "poker_vote:"  // + criterion + ":" + label → vote
+	actReveal   = "poker_reveal" // → reveal
+	actAccept   = "poker_accept" // → decide
+	actRevote   = "poker_revote" // → decide
+	actSkip     = "poker_skip"   // → decide
+	actEnd      = "poker_end"    // value: sid → endSession
+	actNudge    = "poker_nudge"  // value: sid → nudge
+	actReason   = "poker_reason" // value: "sid:idea:criterion" → reasonClicked
+	viewPoker   = "poker_new"    // private_metadata: channel id → submitPokerForm
+	viewReason  = "poker_reason" // private_metadata: "channel:sid:idea:criterion" → submitReason
+	inputIdeas  = "ideas"        // the poker form's ideas
+	inputVoters = "voters"       // … its voters
+	inputFor    = "deadline"     // … how long voting stays open
+	inputQuorum = "quorum"       // … how many votes reveal a card
+	inputReason = "reason"       // the reason form's one line
+)
+
+// Summaries.
+const (
+	actSummaryPoker = "summary_poker" // value: "3,5,8" → summaryPoker
+)
