@@ -122,20 +122,6 @@ func (a *App) coalesce(key string, every time.Duration, claim func(context.Conte
 	})
 }
 
-// every runs fn now and then every tick until ctx ends, each run safely.
-func (a *App) every(ctx context.Context, tick time.Duration, what string, fn func()) {
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		a.safely(what, fn)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 // safely runs work no handler wraps: a panic in it is logged, not fatal.
 func (a *App) safely(what string, fn func()) {
 	defer func() {

@@ -34,23 +34,11 @@ const outboxBatch = 8
 // case a change noted on another replica slipped past the hint.
 const outboxSweep = time.Minute
 
-// RunOutbox delivers what the backlogs' outboxes hold, every tick, until
-// ctx ends. Any number of replicas may run it: items are leased. A change
-// made by this process is delivered at once besides (kickOutbox).
-func (a *App) RunOutbox(ctx context.Context, tick time.Duration) {
-	a.every(ctx, tick, "outbox", func() {
-		due, err := a.outbox.DueOutboxes(ctx, a.now())
-		if err != nil {
-			a.log.WarnContext(ctx, "outbox: due backlogs", "err", err)
-			return
-		}
-		for _, b := range due {
-			if ctx.Err() != nil {
-				return
-			}
-			a.drain(ctx, b)
-		}
-	})
+// sweepOutboxes delivers what the due backlogs' outboxes hold. Items are
+// leased, so any number of replicas may sweep. A change made by this
+// process is delivered at once besides (kickOutbox).
+func (a *App) sweepOutboxes(ctx context.Context) {
+	forEachDue(ctx, a, "outbox", a.outbox.DueOutboxes, func(b outbox.Backlog) { a.drain(ctx, b) })
 }
 
 // kickOutbox delivers a backlog's outbox now, in the background, after a

@@ -157,7 +157,7 @@ func (a *App) facilitatorMessage(ctx context.Context, b outbox.Backlog, item out
 // made the first time it is due (three quarters into its voting time):
 // each named voter's moment, inside their working hours, from their zone.
 func (a *App) remindDue(ctx context.Context) {
-	a.eachDue(ctx, "reminders", a.chase.DueReminders, func(ps poker.Session) {
+	a.eachDueSession(ctx, "poker reminders", a.chase.DueReminders, func(ps poker.Session) {
 		fw, err := prio.LookupFramework(ps.Framework)
 		if err != nil {
 			return

@@ -23,37 +23,26 @@ type SummaryStore interface {
 	Activity(ctx context.Context, team, channel string, since time.Time) (submitted, scored, moved []int64, err error)
 }
 
-// Summaries post scheduled weekly summaries until ctx ends: every tick,
-// the due ones, one every pace (Slack allows a few hundred posts a
-// minute per workspace). Any number of replicas may run it: each (channel,
-// ISO week) is claimed once. A run missed while no bot ran is posted late
-// the same day in the channel's zone, or skipped and mentioned next week.
-func (a *App) Summaries(ctx context.Context, tick, pace time.Duration) {
-	a.every(ctx, tick, "weekly summaries", func() { a.postDue(ctx, pace) })
-}
-
 // lateGrace is how long after its time a summary still counts as on time.
 const lateGrace = 10 * time.Minute
 
+// postDue posts the summaries due by now, one every pace (Slack allows a
+// few hundred posts a minute per workspace). Any number of replicas may
+// run it: each (channel, ISO week) is claimed once. A run missed while no
+// bot ran is posted late the same day in the channel's zone, or skipped and
+// mentioned next week.
 func (a *App) postDue(ctx context.Context, pace time.Duration) {
-	due, err := a.summaries.DueSummaries(ctx, a.now(), 500)
-	if err != nil {
-		a.log.WarnContext(ctx, "weekly summaries: due", "err", err)
-		return
+	due := func(ctx context.Context, now time.Time) ([]weekly.Due, error) {
+		return a.summaries.DueSummaries(ctx, now, 500)
 	}
-	for _, d := range due {
-		if ctx.Err() != nil {
-			return
+	forEachDue(ctx, a, "weekly summaries", due, func(d weekly.Due) {
+		if a.summarize(ctx, d) {
+			select {
+			case <-time.After(pace):
+			case <-ctx.Done():
+			}
 		}
-		if !a.summarize(ctx, d) {
-			continue
-		}
-		select {
-		case <-time.After(pace):
-		case <-ctx.Done():
-			return
-		}
-	}
+	})
 }
 
 // itemTimeout bounds the work on one due item (a summary, a deadline),

@@ -222,16 +222,7 @@ func (s *Store) Ideas(ctx context.Context, team, channel string, numbers []int64
 
 // Titles returns every idea's title in a backlog by number.
 func (s *Store) Titles(ctx context.Context, team, channel string) (map[int64]string, error) {
-	raw, err := s.rdb.HGetAll(ctx, titlesKey(team, channel)).Result()
-	if err != nil {
-		return nil, translate(err)
-	}
-	out := make(map[int64]string, len(raw))
-	for k, v := range raw {
-		n, _ := strconv.ParseInt(k, 10, 64)
-		out[n] = v
-	}
-	return out, nil
+	return numbered(ctx, s, titlesKey(team, channel), func(title string) string { return title })
 }
 
 // Counts returns how many ideas a backlog has in each status.
@@ -281,6 +272,20 @@ func pairs(v any) map[string]string {
 		out[list[i].(string)] = list[i+1].(string)
 	}
 	return out
+}
+
+// numbered reads a HASH keyed by number (an idea's, a session's) into a
+// map, each value parsed by value.
+func numbered[V any](ctx context.Context, s *Store, key string, value func(string) V) (map[int64]V, error) {
+	raw, err := s.rdb.HGetAll(ctx, key).Result()
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]V, len(raw))
+	for k, v := range raw {
+		out[parseMember(k)] = value(v)
+	}
+	return out, nil
 }
 
 func parseMember(m string) int64 {

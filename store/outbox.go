@@ -159,21 +159,12 @@ func (s *Store) RecheckOutbox(ctx context.Context, b outbox.Backlog, at time.Tim
 
 // DueOutboxes lists the backlogs whose outbox is due by now, in every team.
 func (s *Store) DueOutboxes(ctx context.Context, now time.Time) ([]outbox.Backlog, error) {
-	teams, err := s.rdb.SMembers(ctx, teamsKey()).Result()
-	if err != nil {
-		return nil, translate(err)
+	due, err := s.dueBy(ctx, outboxesKey, now, 0)
+	out := make([]outbox.Backlog, len(due))
+	for i, d := range due {
+		out[i] = outbox.Backlog{Team: d.team, Channel: d.member}
 	}
-	var out []outbox.Backlog
-	for _, t := range teams {
-		channels, err := s.rdb.ZRangeByScore(ctx, outboxesKey(t), &redis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10)}).Result()
-		if err != nil {
-			return nil, translate(err)
-		}
-		for _, c := range channels {
-			out = append(out, outbox.Backlog{Team: t, Channel: c})
-		}
-	}
-	return out, nil
+	return out, err
 }
 
 // OutboxState says how many items a backlog's outbox holds, and what it

@@ -81,15 +81,7 @@ func (s *Store) LeaveCard(ctx context.Context, team, channel string, sid, n int6
 // InPlay returns the ideas of a backlog that are on an open poker card,
 // with the session holding each.
 func (s *Store) InPlay(ctx context.Context, team, channel string) (map[int64]int64, error) {
-	raw, err := s.rdb.HGetAll(ctx, inPlayKey(team, channel)).Result()
-	if err != nil {
-		return nil, translate(err)
-	}
-	out := make(map[int64]int64, len(raw))
-	for n, sid := range raw {
-		out[parseMember(n)] = parseMember(sid)
-	}
-	return out, nil
+	return numbered(ctx, s, inPlayKey(team, channel), parseMember)
 }
 
 // SetSessionTS and SetCardTS remember the messages of a session.
@@ -291,21 +283,12 @@ func (s *Store) DueSessions(ctx context.Context, now time.Time) ([]poker.Ref, er
 
 // dueRefs lists the sessions a team index (key) has due by now, in every team.
 func (s *Store) dueRefs(ctx context.Context, key func(team string) string, now time.Time) ([]poker.Ref, error) {
-	teams, err := s.rdb.SMembers(ctx, teamsKey()).Result()
-	if err != nil {
-		return nil, translate(err)
+	due, err := s.dueBy(ctx, key, now, 0)
+	out := make([]poker.Ref, len(due))
+	for i, d := range due {
+		out[i] = parseRef(d.team, d.member)
 	}
-	var out []poker.Ref
-	for _, t := range teams {
-		refs, err := s.rdb.ZRangeByScore(ctx, key(t), &redis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10)}).Result()
-		if err != nil {
-			return nil, translate(err)
-		}
-		for _, r := range refs {
-			out = append(out, parseRef(t, r))
-		}
-	}
-	return out, nil
+	return out, err
 }
 
 // RevealDue reveals the voting cards of a session past its deadline and

@@ -119,22 +119,12 @@ func (s *Store) Schedule(ctx context.Context, team, channel string) (string, tim
 
 // DueSummaries lists, in every team, the summaries due at now, oldest first.
 func (s *Store) DueSummaries(ctx context.Context, now time.Time, limit int64) ([]weekly.Due, error) {
-	teams, err := s.rdb.SMembers(ctx, teamsKey()).Result()
-	if err != nil {
-		return nil, translate(err)
+	due, err := s.dueBy(ctx, summariesDueKey, now, limit)
+	out := make([]weekly.Due, len(due))
+	for i, d := range due {
+		out[i] = weekly.Due{Team: d.team, Channel: d.member, At: d.at}
 	}
-	var out []weekly.Due
-	for _, t := range teams {
-		due, err := s.rdb.ZRangeByScoreWithScores(ctx, summariesDueKey(t), &redis.ZRangeBy{
-			Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10), Count: limit}).Result()
-		if err != nil {
-			return nil, translate(err)
-		}
-		for _, z := range due {
-			out = append(out, weekly.Due{Team: t, Channel: z.Member.(string), At: time.UnixMilli(int64(z.Score)).UTC()})
-		}
-	}
-	return out, nil
+	return out, err
 }
 
 // Reschedule moves a due summary to its next run, unless it was turned off
@@ -225,15 +215,7 @@ func (s *Store) Snapshot(ctx context.Context, team, channel, week string, rankin
 	if err != nil || before == "" {
 		return nil, translate(err)
 	}
-	raw, err := s.rdb.HGetAll(ctx, snapshotKey(team, channel, before)).Result()
-	if err != nil {
-		return nil, translate(err)
-	}
-	out := make(map[int64]int64, len(raw))
-	for k, v := range raw {
-		out[parseMember(k)] = parseMember(v)
-	}
-	return out, nil
+	return numbered(ctx, s, snapshotKey(team, channel, before), parseMember)
 }
 
 // Activity lists what changed in a backlog since since: the numbers of

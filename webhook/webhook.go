@@ -1,7 +1,7 @@
 // Package webhook is priobot's way out of Slack: endpoints a backlog's
-// owners register, the events priobot sends them as JSON, signed the
-// Standard Webhooks way, and the rule that keeps those requests off
-// private networks. It imports neither Slack nor Redis.
+// owners register, what was sent to them, and the events priobot sends
+// them as JSON. It imports neither Slack, Redis nor an HTTP client: the
+// sender (webhook/sender) signs and delivers them.
 package webhook
 
 import (
@@ -91,4 +91,12 @@ func Host(raw string) string {
 // across teams and backlogs.
 func MessageID(team, channel string, item int64) string {
 	return fmt.Sprintf("msg_%s_%s_%d", team, channel, item)
+}
+
+// Result is how an endpoint answered one request.
+type Result struct {
+	Status     int           // 0 when no answer came
+	Took       time.Duration // until the answer's headers, or the failure
+	RetryAfter time.Duration // asked for by a 429 or 503
+	Err        error         // a failure to send, or an answer other than 2xx
 }

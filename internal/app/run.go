@@ -8,14 +8,13 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sync"
 	"time"
 	_ "time/tzdata" // schedules name IANA zones; do not depend on the image having them
 
 	"github.com/priobot/priobot/bot"
 	"github.com/priobot/priobot/commands"
 	"github.com/priobot/priobot/store"
-	"github.com/priobot/priobot/webhook"
+	"github.com/priobot/priobot/webhook/sender"
 )
 
 // Run wires priobot together and serves until ctx ends. now is the clock
@@ -38,18 +37,19 @@ func Run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 	}, log, metrics, st)
 	app := commands.New(commands.Stores{
 		Ideas: st, Capture: st, Poker: st, Chase: st, Homes: st, Outbox: st, Webhooks: st, Summaries: st, Settings: st,
-	}, b.Slack(), webhook.NewSender(cfg.WebhookAllowPrivate), log, now)
+	}, b.Slack(), sender.New(cfg.WebhookAllowPrivate), log, now)
 	app.ObserveOutbox(metrics.OutboxDelivered)
 	metrics.WatchOutbox(st.OutboxTotals)
 	b.Serve(app.Routes())
-	// The schedulers stop with ctx, after the item in hand: a summary being
+	// The scheduler stops with ctx, after the item in hand: a summary being
 	// posted is finished and marked done, not left for a stale claim.
 	schedulerCtx, stopScheduler := context.WithCancel(ctx)
 	defer stopScheduler()
-	var schedulers sync.WaitGroup
-	schedulers.Go(func() { app.RunScheduler(schedulerCtx, cfg.SchedulerTick) })
-	schedulers.Go(func() { app.Summaries(schedulerCtx, cfg.SchedulerTick, cfg.SummaryPace) })
-	schedulers.Go(func() { app.RunOutbox(schedulerCtx, cfg.SchedulerTick) })
+	scheduler := make(chan struct{})
+	go func() {
+		defer close(scheduler)
+		app.RunScheduler(schedulerCtx, cfg.SchedulerTick, cfg.SummaryPace)
+	}()
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -65,7 +65,7 @@ func Run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 
 	runErr := b.Run(ctx)
 	stopScheduler()
-	schedulers.Wait()
+	<-scheduler
 	app.Close() // finish pending card redraws
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()

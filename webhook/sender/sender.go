@@ -1,4 +1,7 @@
-package webhook
+// Package sender delivers webhook events over HTTPS: signed the Standard
+// Webhooks way, with a rule that keeps requests off private networks
+// unless the operator allows them. The store never imports it.
+package sender
 
 import (
 	"bytes"
@@ -14,6 +17,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/priobot/priobot/webhook"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 
@@ -23,12 +27,12 @@ type Sender struct {
 	allowPrivate bool
 }
 
-// NewSender returns a Sender. Unless allowPrivate, every connection it
+// New returns a Sender. Unless allowPrivate, every connection it
 // makes is refused when the address it dials is not public. HTTPS trusts
 // the system's certificates (SSL_CERT_FILE and SSL_CERT_DIR add an
 // internal CA); redirects are not followed.
-func NewSender(allowPrivate bool) *Sender {
-	dialer := &net.Dialer{Timeout: Timeout, KeepAlive: 30 * time.Second}
+func New(allowPrivate bool) *Sender {
+	dialer := &net.Dialer{Timeout: webhook.Timeout, KeepAlive: 30 * time.Second}
 	if !allowPrivate {
 		dialer.Control = guardDial
 	}
@@ -38,7 +42,7 @@ func NewSender(allowPrivate bool) *Sender {
 	transport.MaxIdleConnsPerHost = 4
 	return &Sender{allowPrivate: allowPrivate, client: &http.Client{
 		Transport:     transport,
-		Timeout:       Timeout,
+		Timeout:       webhook.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }
@@ -61,29 +65,21 @@ func (s *Sender) Check(ctx context.Context, url string) error {
 	return Check(ctx, net.DefaultResolver, url, s.allowPrivate)
 }
 
-// Result is how an endpoint answered one request.
-type Result struct {
-	Status     int           // 0 when no answer came
-	Took       time.Duration // until the answer's headers, or the failure
-	RetryAfter time.Duration // asked for by a 429 or 503
-	Err        error         // a failure to send, or an answer other than 2xx
-}
-
 // Send posts body to endpoint as message id, signed with secret at when.
-func (s *Sender) Send(ctx context.Context, endpoint, secret, id string, at time.Time, body []byte) Result {
+func (s *Sender) Send(ctx context.Context, endpoint, secret, id string, at time.Time, body []byte) webhook.Result {
 	wh, err := standardwebhooks.NewWebhook(secret)
 	if err != nil {
-		return Result{Err: errors.New("the endpoint's secret is unreadable")}
+		return webhook.Result{Err: errors.New("the endpoint's secret is unreadable")}
 	}
 	sig, err := wh.Sign(id, at, body)
 	if err != nil {
-		return Result{Err: fmt.Errorf("signing: %w", err)}
+		return webhook.Result{Err: fmt.Errorf("signing: %w", err)}
 	}
-	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	ctx, cancel := context.WithTimeout(ctx, webhook.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
-		return Result{Err: err}
+		return webhook.Result{Err: err}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "priobot-webhooks/1")
@@ -94,11 +90,11 @@ func (s *Sender) Send(ctx context.Context, endpoint, secret, id string, at time.
 	resp, err := s.client.Do(req)
 	took := time.Since(began)
 	if err != nil {
-		return Result{Took: took, Err: plain(err)}
+		return webhook.Result{Took: took, Err: plain(err)}
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	_ = resp.Body.Close()
-	r := Result{Status: resp.StatusCode, Took: took}
+	r := webhook.Result{Status: resp.StatusCode, Took: took}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		r.Err = fmt.Errorf("answered %s", resp.Status)
 		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
@@ -118,7 +114,7 @@ func plain(err error) error {
 	)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("no answer within %s", Timeout)
+		return fmt.Errorf("no answer within %s", webhook.Timeout)
 	case errors.As(err, &addr):
 		return fmt.Errorf("%s %s", addr.Addr, addr.Err)
 	case errors.As(err, &dns):
