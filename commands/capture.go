@@ -130,18 +130,53 @@ var (
 // requesters as supporters, and (from a message) a reply in the message's
 // thread; or, for a message added here before, support for that idea.
 func (a *App) submitIdeaFrom(ctx context.Context, r Request) (*Reply, error) {
+	form, problems := a.readIdeaFrom(ctx, r)
+	if problems != nil {
+		return &Reply{ViewErrors: problems}, nil
+	}
+	idea := form.idea
+	idea.Source = a.sourceOf(ctx, form.meta)
+	if idea.Source != nil {
+		idea.Via = "message"
+	}
+	a.notePrivacy(ctx, r.Team, idea.Channel)
+	done, err := a.capture.CreateRequested(ctx, idea, form.askers, r.actor(), a.now())
+	if err != nil {
+		return nil, err
+	}
+	reply, err := a.capturedReply(ctx, r, idea, done)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.slack.PostEphemeral(ctx, idea.Channel, r.User, reply.Message); err != nil {
+		_ = a.slack.DM(ctx, r.User, reply.Message) // not in the channel: say it in a DM
+	}
+	return nil, nil
+}
+
+// ideaFrom is the idea form as submitted and checked.
+type ideaFrom struct {
+	meta   formMeta
+	idea   prio.Idea // in the chosen backlog, by the person who submitted
+	askers []string  // the requesters named besides them
+}
+
+// readIdeaFrom checks the submitted idea form: who opened it and where, the
+// backlog (a private one only for its members), the requesters and the
+// title. A problem is returned by the input it concerns.
+func (a *App) readIdeaFrom(ctx context.Context, r Request) (ideaFrom, map[string]string) {
 	var meta formMeta
 	if err := json.Unmarshal([]byte(r.PrivateMetadata), &meta); err != nil || meta.User != r.User || meta.Team != r.Team ||
 		(meta.Channel != "" && !channelID.MatchString(meta.Channel) && !strings.HasPrefix(meta.Channel, "D")) {
-		return &Reply{ViewErrors: map[string]string{inputTitle: "This form was not opened by you here. Open it again from the message or the ⚡ menu."}}, nil
+		return ideaFrom{}, map[string]string{inputTitle: "This form was not opened by you here. Open it again from the message or the ⚡ menu."}
 	}
 	backlog := r.Values[inputBacklog]
 	if !channelID.MatchString(backlog) {
-		return &Reply{ViewErrors: map[string]string{inputBacklog: "Choose the channel whose backlog gets the idea."}}, nil
+		return ideaFrom{}, map[string]string{inputBacklog: "Choose the channel whose backlog gets the idea."}
 	}
 	if a.private(ctx, backlog, "") {
 		if in, err := a.slack.Member(ctx, backlog, r.User); err != nil || !in {
-			return &Reply{ViewErrors: map[string]string{inputBacklog: "That backlog is in a private channel you are not in (or I am not in). Choose one you are a member of."}}, nil
+			return ideaFrom{}, map[string]string{inputBacklog: "That backlog is in a private channel you are not in (or I am not in). Choose one you are a member of."}
 		}
 	}
 	var askers []string
@@ -151,31 +186,37 @@ func (a *App) submitIdeaFrom(ctx context.Context, r Request) (*Reply, error) {
 		}
 	}
 	if prio.TitleFrom(r.Values[inputTitle]) == "" {
-		return &Reply{ViewErrors: map[string]string{inputTitle: "Give the idea a title: what should people call it?"}}, nil
+		return ideaFrom{}, map[string]string{inputTitle: "Give the idea a title: what should people call it?"}
 	}
 	idea, err := prio.NewIdea(r.Team, backlog, r.User, r.Values[inputTitle], r.Values[inputDesc], a.now())
 	if err != nil {
-		return &Reply{ViewErrors: map[string]string{inputTitle: prio.ErrorMessage(err)}}, nil
+		return ideaFrom{}, map[string]string{inputTitle: prio.ErrorMessage(err)}
 	}
 	idea.AuthorName, idea.Via = r.UserName, "form"
-	if meta.TS != "" {
-		idea.Via = "message"
-		idea.Source = &prio.Source{Channel: meta.Channel, TS: meta.TS, Author: meta.Author, Permalink: a.slack.Permalink(ctx, meta.Channel, meta.TS)}
-		if u, err := a.slack.User(ctx, meta.Author); err == nil && meta.Author != "" {
-			idea.Source.AuthorName = u.Name
-		}
+	return ideaFrom{meta: meta, idea: idea, askers: askers}, nil
+}
+
+// sourceOf is the message the form was opened on, as the idea's card and
+// where-it-sits name it; nil for a form opened from no message.
+func (a *App) sourceOf(ctx context.Context, meta formMeta) *prio.Source {
+	if meta.TS == "" {
+		return nil
 	}
-	a.notePrivacy(ctx, r.Team, backlog)
-	done, err := a.capture.CreateRequested(ctx, idea, askers, r.actor(), a.now())
-	if err != nil {
-		return nil, err
+	src := &prio.Source{Channel: meta.Channel, TS: meta.TS, Author: meta.Author, Permalink: a.slack.Permalink(ctx, meta.Channel, meta.TS)}
+	if u, err := a.slack.User(ctx, meta.Author); err == nil && meta.Author != "" {
+		src.AuthorName = u.Name
 	}
-	br := r
-	br.Channel = backlog
-	var reply *Reply
+	return src
+}
+
+// capturedReply is what the person who submitted the form is told: the new
+// idea (posted, with its thread told), or the idea their message already
+// is, or that it is gone.
+func (a *App) capturedReply(ctx context.Context, r Request, idea prio.Idea, done prio.Sourced) (*Reply, error) {
+	backlog := idea.Channel
 	switch {
 	case done.Missing:
-		reply = ephemeral(fmt.Sprintf("That message was added to %s's backlog before, as #%d, which is gone now; nothing was changed.", channelRef(backlog), done.Idea.Number))
+		return ephemeral(fmt.Sprintf("That message was added to %s's backlog before, as #%d, which is gone now; nothing was changed.", channelRef(backlog), done.Idea.Number)), nil
 	case done.Taken:
 		a.refreshCard(r.Team, backlog, done.Idea.Number)
 		a.announced(ctx, r.Team, backlog)
@@ -187,21 +228,20 @@ func (a *App) submitIdeaFrom(ctx context.Context, r Request) (*Reply, error) {
 		if done.Joined > 0 {
 			text += fmt.Sprintf("\nYou and the people you named support it now: %s.", plural(done.Idea.Supporters, "supporter"))
 		}
-		reply = ephemeral(plainText(text), section("%s", text))
-	default:
-		if reply, err = a.postIdea(ctx, br, done.Idea, done.Place); err != nil {
-			return nil, err
-		}
-		if idea.Source != nil {
-			said := a.replyInThread(ctx, done.Idea, done.Place)
-			reply.Text += " " + said
-			reply.Blocks = append(reply.Blocks, note("%s", said))
-		}
+		return ephemeral(plainText(text), section("%s", text)), nil
 	}
-	if err := a.slack.PostEphemeral(ctx, backlog, r.User, reply.Message); err != nil {
-		_ = a.slack.DM(ctx, r.User, reply.Message) // not in the channel: say it in a DM
+	br := r
+	br.Channel = backlog
+	reply, err := a.postIdea(ctx, br, done.Idea, done.Place)
+	if err != nil {
+		return nil, err
 	}
-	return nil, nil
+	if idea.Source != nil {
+		said := a.replyInThread(ctx, done.Idea, done.Place)
+		reply.Text += " " + said
+		reply.Blocks = append(reply.Blocks, note("%s", said))
+	}
+	return reply, nil
 }
 
 // replyInThread answers in the thread of the message an idea came from,

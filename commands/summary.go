@@ -65,30 +65,80 @@ const maxAltText = 1000
 // summaryLines is how many ideas each part of a summary names.
 const summaryLines = 8
 
-// summary writes a backlog's weekly summary: the top 5 and how they moved,
-// what is new, scored and changed this week, the oldest ideas awaiting
-// scoring with a button to poker them, and counts per status. It names
-// people without pinging them, and fits Slack's limits on any backlog.
+// summary writes a backlog's weekly summary (week "" for one asked for
+// now, which moves no snapshot): see drawSummary.
 func (a *App) summary(ctx context.Context, team, channel, week string, late bool) (Message, error) {
-	now := a.now()
-	counts, err := a.ideas.Counts(ctx, team, channel)
+	facts, err := a.readSummary(ctx, team, channel, week)
 	if err != nil {
 		return Message{}, err
 	}
-	ranked, total, err := a.ideas.Ranked(ctx, team, channel, 0, 50)
-	if err != nil {
-		return Message{}, err
+	return drawSummary(facts, channel, week, late), nil
+}
+
+// summaryFacts is what a summary shows, as read from the store.
+type summaryFacts struct {
+	counts  map[prio.Status]int64
+	ranked  []prio.Idea     // the top of the backlog
+	total   int64           // ideas ranked
+	before  map[int64]int64 // ranks at the last summary; nil for none
+	skipped string          // a week whose summary was skipped, once
+	week    [3]summaryPart  // submitted, scored and moved this week
+	waiting []prio.Idea     // the oldest awaiting scoring
+	queued  int64           // how many await scoring
+}
+
+// summaryPart is one of the week's lists: the ideas shown, and how many
+// more there were.
+type summaryPart struct {
+	ideas []prio.Idea
+	more  int64
+}
+
+// readSummary reads what a summary shows. With a week, the ranking is
+// remembered for the next summary's movements, and a skipped week is
+// taken to be mentioned once.
+func (a *App) readSummary(ctx context.Context, team, channel, week string) (summaryFacts, error) {
+	var f summaryFacts
+	var err error
+	if f.counts, err = a.ideas.Counts(ctx, team, channel); err != nil {
+		return f, err
 	}
-	var before map[int64]int64
+	if f.ranked, f.total, err = a.ideas.Ranked(ctx, team, channel, 0, 50); err != nil {
+		return f, err
+	}
 	if week != "" {
-		ranking := make([]int64, len(ranked))
-		for i, idea := range ranked {
+		ranking := make([]int64, len(f.ranked))
+		for i, idea := range f.ranked {
 			ranking[i] = idea.Number
 		}
-		if before, err = a.summaries.Snapshot(ctx, team, channel, week, ranking); err != nil {
-			return Message{}, err
+		if f.before, err = a.summaries.Snapshot(ctx, team, channel, week, ranking); err != nil {
+			return f, err
 		}
+		f.skipped, _ = a.summaries.TakeSkipped(ctx, team, channel)
 	}
+	submitted, scored, moved, err := a.summaries.Activity(ctx, team, channel, a.now().Add(-7*24*time.Hour))
+	if err != nil {
+		return f, err
+	}
+	for i, numbers := range [3][]int64{submitted, scored, moved} {
+		if len(numbers) == 0 {
+			continue
+		}
+		ideas, err := a.ideas.Ideas(ctx, team, channel, numbers[:min(summaryLines, len(numbers))])
+		if err != nil {
+			return f, err
+		}
+		f.week[i] = summaryPart{ideas: ideas, more: int64(len(numbers) - len(ideas))}
+	}
+	f.waiting, f.queued, err = a.ideas.Awaiting(ctx, team, channel, 0, 5)
+	return f, err
+}
+
+// drawSummary draws a summary: the top 5 and how they moved, what is new,
+// scored and changed this week, the oldest ideas awaiting scoring with a
+// button to poker them, and counts per status. It names people without
+// pinging them, and fits Slack's limits on any backlog.
+func drawSummary(f summaryFacts, channel, week string, late bool) Message {
 	title := "Weekly backlog summary"
 	if week == "" {
 		title = "Backlog summary"
@@ -97,91 +147,80 @@ func (a *App) summary(ctx context.Context, team, channel, week string, late bool
 		title += " (late)"
 	}
 	blocks := []slack.Block{slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, title, false, false)),
-		section("%s · %s", channelRef(channel), countLine(counts))}
-	if week != "" {
-		if skipped, err := a.summaries.TakeSkipped(ctx, team, channel); err == nil && skipped != "" {
-			blocks = append(blocks, note("The summary of %s was skipped: priobot was not running on its day.", skipped))
-		}
+		section("%s · %s", channelRef(channel), countLine(f.counts))}
+	if f.skipped != "" {
+		blocks = append(blocks, note("The summary of %s was skipped: priobot was not running on its day.", f.skipped))
 	}
 
 	var top []string
-	for i, idea := range ranked[:min(5, len(ranked))] {
+	for i, idea := range f.ranked[:min(5, len(f.ranked))] {
 		line := fmt.Sprintf("%d. #%d %s — score %s", i+1, idea.Number, esc(prio.Shorten(idea.Title, 60)), prio.FormatScore(idea.Score))
-		if before != nil {
-			line += " " + movement(before, idea.Number, int64(i+1))
+		if f.before != nil {
+			line += " " + movement(f.before, idea.Number, int64(i+1))
 		}
 		top = append(top, line)
 	}
-	if total == 0 {
+	if f.total == 0 {
 		top = append(top, "Nothing is ranked yet: score ideas with `/poker` or `/backlog score`.")
 	}
-	blocks = append(blocks, list("Top of the backlog", top, total-int64(len(top))))
+	blocks = append(blocks, list("Top of the backlog", top, f.total-int64(len(top))))
 
-	submitted, scored, moved, err := a.summaries.Activity(ctx, team, channel, now.Add(-7*24*time.Hour))
-	if err != nil {
-		return Message{}, err
-	}
-	parts := []struct {
-		title   string
-		numbers []int64
-		line    func(prio.Idea) string
-	}{
-		{"New this week", submitted, func(i prio.Idea) string {
-			return fmt.Sprintf("#%d %s — by %s", i.Number, esc(prio.Shorten(i.Title, 60)), esc(i.AuthorName))
-		}},
-		{"Scored this week", scored, func(i prio.Idea) string {
-			if !i.Scored {
-				return fmt.Sprintf("#%d %s — awaiting scoring again: the framework changed since", i.Number, esc(prio.Shorten(i.Title, 60)))
-			}
-			line := fmt.Sprintf("#%d %s — score %s", i.Number, esc(prio.Shorten(i.Title, 60)), prio.FormatScore(i.Score))
-			if i.ScoredVia == "poker" && i.Agreement != "" {
-				line += fmt.Sprintf(" (poker, %s agreement)", i.Agreement)
-			}
-			return line
-		}},
-		{"Status changes", moved, func(i prio.Idea) string {
-			line := fmt.Sprintf("#%d %s — %s", i.Number, esc(prio.Shorten(i.Title, 60)), i.Status.Label())
-			switch i.Status {
-			case prio.StatusDeclined:
-				line += ": “" + esc(prio.Shorten(i.Reason, 120)) + "”"
-			case prio.StatusMerged:
-				line += fmt.Sprintf(" into #%d", i.MergedInto)
-			}
-			return line
-		}},
-	}
-	for _, p := range parts {
-		if len(p.numbers) == 0 {
+	for i, p := range weekParts {
+		part := f.week[i]
+		if len(part.ideas) == 0 && part.more == 0 {
 			continue
 		}
-		ideas, err := a.ideas.Ideas(ctx, team, channel, p.numbers[:min(summaryLines, len(p.numbers))])
-		if err != nil {
-			return Message{}, err
+		lines := make([]string, len(part.ideas))
+		for k, idea := range part.ideas {
+			lines[k] = p.line(idea)
 		}
-		lines := make([]string, len(ideas))
-		for i, idea := range ideas {
-			lines[i] = p.line(idea)
-		}
-		blocks = append(blocks, list(p.title, lines, int64(len(p.numbers)-len(ideas))))
+		blocks = append(blocks, list(p.title, lines, part.more))
 	}
 
-	waiting, queued, err := a.ideas.Awaiting(ctx, team, channel, 0, 5)
-	if err != nil {
-		return Message{}, err
-	}
-	if queued > 0 {
-		lines := make([]string, len(waiting))
-		numbers := make([]string, len(waiting))
-		for i, idea := range waiting {
+	if f.queued > 0 {
+		lines := make([]string, len(f.waiting))
+		numbers := make([]string, len(f.waiting))
+		for i, idea := range f.waiting {
 			lines[i] = fmt.Sprintf("#%d %s — waiting since %s", idea.Number, esc(prio.Shorten(idea.Title, 60)), date(idea.Created))
 			numbers[i] = strconv.FormatInt(idea.Number, 10)
 		}
-		blocks = append(blocks, list("Oldest awaiting scoring", lines, queued-int64(len(waiting))),
+		blocks = append(blocks, list("Oldest awaiting scoring", lines, f.queued-int64(len(f.waiting))),
 			slack.NewActionBlock("summary", button(actSummaryPoker, strings.Join(numbers, ","), "Start poker on these")))
 	}
 	blocks = append(blocks, note("Everything else: `/backlog` · where one idea sits: `/backlog #12`"))
-	text := fmt.Sprintf("%s for %s: %s.", title, channelRef(channel), countLine(counts))
-	return Message{Text: text, Blocks: blocks}, nil
+	text := fmt.Sprintf("%s for %s: %s.", title, channelRef(channel), countLine(f.counts))
+	return Message{Text: text, Blocks: blocks}
+}
+
+// weekParts are the week's lists of a summary, in summaryFacts.week's
+// order, each with how it shows an idea.
+var weekParts = [3]struct {
+	title string
+	line  func(prio.Idea) string
+}{
+	{"New this week", func(i prio.Idea) string {
+		return fmt.Sprintf("#%d %s — by %s", i.Number, esc(prio.Shorten(i.Title, 60)), esc(i.AuthorName))
+	}},
+	{"Scored this week", func(i prio.Idea) string {
+		if !i.Scored {
+			return fmt.Sprintf("#%d %s — awaiting scoring again: the framework changed since", i.Number, esc(prio.Shorten(i.Title, 60)))
+		}
+		line := fmt.Sprintf("#%d %s — score %s", i.Number, esc(prio.Shorten(i.Title, 60)), prio.FormatScore(i.Score))
+		if i.ScoredVia == "poker" && i.Agreement != "" {
+			line += fmt.Sprintf(" (poker, %s agreement)", i.Agreement)
+		}
+		return line
+	}},
+	{"Status changes", func(i prio.Idea) string {
+		line := fmt.Sprintf("#%d %s — %s", i.Number, esc(prio.Shorten(i.Title, 60)), i.Status.Label())
+		switch i.Status {
+		case prio.StatusDeclined:
+			line += ": “" + esc(prio.Shorten(i.Reason, 120)) + "”"
+		case prio.StatusMerged:
+			line += fmt.Sprintf(" into #%d", i.MergedInto)
+		}
+		return line
+	}},
 }
 
 // movement writes ▲2, ▼1, = or "new" (not ranked last week) against the
