@@ -1,6 +1,9 @@
 // Package commands holds priobot's use cases: one small handler per slash
-// command, button, modal and event, all listed in one table (Routes) that
-// the bot routes by and that writes the help text.
+// command, button, modal and event, all listed in one table (Routes, in
+// routes.go) that the bot routes by and that writes the help text. Files
+// are named by ritual (ideas_, capture, poker_, summary_, outbox,
+// webhooks_, settings, home); each ritual declares the small store
+// interface it needs; ids.go holds every id Slack sends back.
 package commands
 
 import (
