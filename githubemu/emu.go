@@ -26,6 +26,9 @@ type Options struct {
 	Token     string           // the one token accepted (default Token)
 	RateLimit int              // requests an hour (default 5,000)
 	Now       func() time.Time // the clock of timestamps and resets (default time.Now)
+	// WebURL is where people read the repositories (default
+	// https://github.test): html_url, as github.com's differs from its API's host.
+	WebURL string
 }
 
 // Server is a running emulator. All methods are safe for concurrent use.
@@ -96,6 +99,9 @@ func Start(o Options) (*Server, error) {
 	if o.RateLimit == 0 {
 		o.RateLimit = 5000
 	}
+	if o.WebURL == "" {
+		o.WebURL = "https://github.test"
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -114,7 +120,9 @@ func Start(o Options) (*Server, error) {
 func (s *Server) URL() string { return s.base + "/api/v3/" }
 
 // HTMLURL is the web address of a repository, as its html_url says.
-func (s *Server) HTMLURL(fullName string) string { return s.base + "/" + fullName }
+func (s *Server) HTMLURL(fullName string) string {
+	return strings.TrimSuffix(s.opts.WebURL, "/") + "/" + fullName
+}
 
 // Close stops the emulator.
 func (s *Server) Close() { _ = s.http.Close() }
