@@ -34,6 +34,7 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(or $(FUZZTIME),30s) ./weekly/
 	go test -run '^$$' -fuzz FuzzActionValues -fuzztime $(or $(FUZZTIME),30s) ./commands/
 	go test -run '^$$' -fuzz FuzzParseURL -fuzztime $(or $(FUZZTIME),30s) ./webhook/
+	go test -run '^$$' -fuzz FuzzParsers -fuzztime $(or $(FUZZTIME),30s) ./tracker/
 
 build:
 	CGO_ENABLED=0 go build -trimpath -o priobot .

@@ -13,6 +13,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/priobot/priobot/tracker"
 )
 
 // Stores are the state the use cases need, one room per ritual; the one
@@ -27,6 +29,7 @@ type Stores struct {
 	Webhooks  WebhookStore
 	Summaries SummaryStore
 	Settings  SettingsStore
+	GitHub    GitHubStore
 }
 
 // App is priobot's use cases wired to their dependencies.
@@ -40,6 +43,12 @@ type App struct {
 	webhooks  WebhookStore
 	summaries SummaryStore
 	settings  SettingsStore
+	github    GitHubStore
+
+	// tracker is GitHub, when priobot has a token; poll is how often a
+	// connected repository is asked what changed.
+	tracker tracker.Tracker
+	poll    time.Duration
 
 	slack Slack
 	hooks Hooks
@@ -69,7 +78,7 @@ type App struct {
 func New(st Stores, sl Slack, hooks Hooks, log *slog.Logger, now func() time.Time) *App {
 	return &App{
 		ideas: st.Ideas, capture: st.Capture, poker: st.Poker, chase: st.Chase, homes: st.Homes,
-		outbox: st.Outbox, webhooks: st.Webhooks, summaries: st.Summaries, settings: st.Settings,
+		outbox: st.Outbox, webhooks: st.Webhooks, summaries: st.Summaries, settings: st.Settings, github: st.GitHub,
 		slack: sl, hooks: hooks, log: log, now: now, stop: make(chan struct{}), delivered: func(string, string) {},
 	}
 }

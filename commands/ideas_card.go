@@ -25,8 +25,11 @@ func ideaCard(idea prio.Idea) Message {
 		status += fmt.Sprintf(" into #%d", idea.MergedInto)
 	}
 	line := fmt.Sprintf("Submitted by %s · %s", esc(idea.AuthorName), status)
-	if idea.Source != nil {
+	switch {
+	case idea.Source != nil:
 		line = fmt.Sprintf("Submitted by %s %s · %s", esc(idea.AuthorName), from(idea.Source), status)
+	case idea.Issue != nil && idea.Author == "":
+		line = fmt.Sprintf("Imported %s · %s", fromIssue(idea.Issue), status)
 	}
 	if idea.Supporters > 0 {
 		line += " · " + plural(idea.Supporters, "supporter")

@@ -106,6 +106,9 @@ func (a *App) entryText(ctx context.Context, idea prio.Idea, group []prio.Event)
 		if e.Via == "message" && idea.Source != nil {
 			via = from(idea.Source)
 		}
+		if e.Via == "github" && idea.Issue != nil {
+			return "imported " + fromIssue(idea.Issue)
+		}
 		return strings.TrimSpace("submitted by " + who + " " + via)
 	case "support":
 		switch {

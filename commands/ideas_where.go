@@ -52,8 +52,11 @@ func (a *App) where(ctx context.Context, r Request, n int64) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	if idea.Source != nil {
+	switch {
+	case idea.Source != nil:
 		text += "\nIt was added " + from(idea.Source) + "."
+	case idea.Issue != nil && idea.Author == "":
+		text += "\nIt was imported " + fromIssue(idea.Issue) + "."
 	}
 	if l := links(idea); l != "" {
 		text += "\n" + l

@@ -22,6 +22,7 @@ func (a *App) RunScheduler(ctx context.Context, tick, pace time.Duration) {
 		{"poker deadlines", func(ctx context.Context) { a.revealDue(ctx); a.remindDue(ctx) }},
 		{"weekly summaries", func(ctx context.Context) { a.postDue(ctx, pace) }},
 		{"outbox", a.sweepOutboxes},
+		{"github polls", a.pollGitHub},
 	}
 	var wg sync.WaitGroup
 	for _, job := range jobs {

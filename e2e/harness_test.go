@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/priobot/priobot/githubemu"
 	"github.com/priobot/priobot/internal/app"
 	"github.com/priobot/priobot/internal/manifest"
 	"github.com/priobot/priobot/internal/redistest"
@@ -37,6 +38,11 @@ type harness struct {
 	publicOnly bool
 
 	replicas atomic.Int32 // more bots running (startReplica)
+
+	// github is the GitHub the bot syncs with; noGitHub starts the bot
+	// without a GITHUB_TOKEN.
+	github   *githubemu.Server
+	noGitHub bool
 
 	ann, bob        string // people
 	product, design string // public channels
@@ -67,6 +73,10 @@ func newHarnessWith(t testing.TB, o slackemu.Options, redis ...redistest.Option)
 		}
 	})
 	h.emu = emu
+	if h.github, err = githubemu.Start(githubemu.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.github.Close)
 	h.ann = emu.AddUser("ann", slackemu.UserOptions{})
 	h.bob = emu.AddUser("bob", slackemu.UserOptions{})
 	h.product = emu.AddChannel("product", slackemu.ChannelOptions{})
@@ -92,14 +102,22 @@ func (h *harness) start() {
 // sockets is how many Socket Mode connections each bot process opens.
 const sockets = 2
 
+// githubPoll is how often the bots under test ask GitHub what changed.
+const githubPoll = 200 * time.Millisecond
+
 // config is a bot's configuration against the harness's Slack and Redis.
 func (h *harness) config(httpAddr string) app.Config {
-	return app.Config{
+	c := app.Config{
 		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: h.emu.APIURL(),
 		RedisURL: h.redis.URL(), HTTPAddr: httpAddr, LogLevel: "debug", LogFormat: "text",
 		ShutdownTimeout: 5 * time.Second, SchedulerTick: 50 * time.Millisecond, SummaryPace: h.pace,
 		Connections: sockets, MaxHandlers: 64, WebhookAllowPrivate: !h.publicOnly,
+		GitHubToken: githubemu.Token, GitHubAPIURL: h.github.URL(), GitHubPoll: githubPoll,
 	}
+	if h.noGitHub {
+		c.GitHubToken = ""
+	}
+	return c
 }
 
 // configEnv is c as the environment a priobot process reads.
@@ -110,6 +128,7 @@ func configEnv(c app.Config) []string {
 		"SHUTDOWN_TIMEOUT=" + c.ShutdownTimeout.String(), "SCHEDULER_TICK=" + c.SchedulerTick.String(),
 		"SUMMARY_PACE=" + c.SummaryPace.String(), fmt.Sprintf("SOCKET_CONNECTIONS=%d", c.Connections),
 		fmt.Sprintf("MAX_HANDLERS=%d", c.MaxHandlers), fmt.Sprintf("WEBHOOK_ALLOW_PRIVATE=%t", c.WebhookAllowPrivate),
+		"GITHUB_TOKEN=" + c.GitHubToken, "GITHUB_API_URL=" + c.GitHubAPIURL, "GITHUB_POLL=" + c.GitHubPoll.String(),
 	}
 }
 

@@ -120,7 +120,7 @@ func TestHelpListsEveryVariable(t *testing.T) {
 }
 
 func TestLoadConfigDefaults(t *testing.T) {
-	for _, k := range []string{"SLACK_API_URL", "REDIS_URL", "HTTP_ADDR", "LOG_LEVEL", "LOG_FORMAT", "SHUTDOWN_TIMEOUT", "SCHEDULER_TICK", "SUMMARY_PACE", "SOCKET_CONNECTIONS", "MAX_HANDLERS"} {
+	for _, k := range []string{"SLACK_API_URL", "REDIS_URL", "HTTP_ADDR", "LOG_LEVEL", "LOG_FORMAT", "SHUTDOWN_TIMEOUT", "SCHEDULER_TICK", "SUMMARY_PACE", "SOCKET_CONNECTIONS", "MAX_HANDLERS", "GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_POLL"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
@@ -133,7 +133,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 	}
 	want := app.Config{BotToken: secretBot, AppToken: secretApp, APIURL: "https://slack-gov.com/api/",
 		RedisURL: "redis://localhost:6379/0", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text",
-		ShutdownTimeout: 10 * time.Second, SchedulerTick: 5 * time.Second, SummaryPace: 250 * time.Millisecond, Connections: 2, MaxHandlers: 64}
+		ShutdownTimeout: 10 * time.Second, SchedulerTick: 5 * time.Second, SummaryPace: 250 * time.Millisecond, Connections: 2, MaxHandlers: 64,
+		GitHubAPIURL: "https://api.github.com/", GitHubPoll: time.Minute}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("defaults mismatch (-want +got):\n%s", diff)
 	}

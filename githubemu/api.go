@@ -93,7 +93,7 @@ func (s *Server) api(h func(*http.Request, *repo) answer) http.HandlerFunc {
 		}
 		w.WriteHeader(a.status)
 		_, _ = w.Write(body)
-		s.calls = append(s.calls, Call{Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Status: a.status, Counted: counted})
+		s.calls = append(s.calls, Call{Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Status: a.status, Counted: counted, At: time.Now()})
 		s.touched()
 	}
 }
@@ -363,7 +363,7 @@ func (s *Server) editIssue(req *http.Request, r *repo) answer {
 
 func commentJSON(s *Server, r *repo, n int, c Comment) map[string]any {
 	return map[string]any{"id": c.ID, "body": c.Body, "user": map[string]any{"login": c.Author},
-		"html_url": s.HTMLURL(r.owner+"/"+r.name) + "/issues/" + itoa(n) + "#issuecomment-" + strconv.FormatInt(c.ID, 10),
+		"html_url":   s.HTMLURL(r.owner+"/"+r.name) + "/issues/" + itoa(n) + "#issuecomment-" + strconv.FormatInt(c.ID, 10),
 		"created_at": c.Created.Format(time.RFC3339), "updated_at": c.Updated.Format(time.RFC3339)}
 }
 

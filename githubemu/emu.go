@@ -39,7 +39,7 @@ type Server struct {
 	base string // http://127.0.0.1:port
 
 	mu        sync.Mutex
-	changed   chan struct{} // closed and replaced on every change
+	changed   chan struct{}    // closed and replaced on every change
 	repos     map[string]*repo // "owner/name" -> repo
 	revoked   bool
 	used      int       // requests counted in the current hour
@@ -54,7 +54,8 @@ type Server struct {
 type Call struct {
 	Method, Path, Query string
 	Status              int
-	Counted             bool // counted against the primary rate limit
+	Counted             bool      // counted against the primary rate limit
+	At                  time.Time // when it was answered, on the real clock
 }
 
 type repo struct {

@@ -1,6 +1,7 @@
 package prio
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -65,6 +66,9 @@ type Idea struct {
 	Status      Status
 	Created     time.Time
 	CardTS      string // the idea card's message ts in Channel, once posted
+	// Issue is the tracker issue the idea is linked to, when it is; one
+	// imported from the tracker has no Author, only Issue.Author.
+	Issue *IssueLink
 
 	Values       map[string]float64 // criterion values by Criterion.ID
 	Score        float64            // valid when Scored
@@ -160,3 +164,14 @@ type Actor struct {
 	ID, Name string
 	Admin    bool
 }
+
+// IssueLink ties an idea to an issue of a tracker (GitHub Issues).
+type IssueLink struct {
+	Repo   string // "owner/repo"
+	Number int
+	URL    string // where people read the issue
+	Author string // who opened it, by their tracker login
+}
+
+// Ref names the issue as people write it: "owner/repo#5".
+func (l IssueLink) Ref() string { return l.Repo + "#" + strconv.Itoa(l.Number) }

@@ -42,7 +42,12 @@ const (
 	fSourceName    = "source_author_name"
 	fSourceLink    = "source_permalink"
 	fSourceSilent  = "source_silent" // "1": priobot cannot post in its thread
-	valuePrefix    = "v:"
+	// The tracker issue an idea is linked to.
+	fIssueRepo   = "issue_repo"
+	fIssueNumber = "issue_number"
+	fIssueURL    = "issue_url"
+	fIssueAuthor = "issue_author"
+	valuePrefix  = "v:"
 )
 
 func admin(a prio.Actor) string {
@@ -80,6 +85,10 @@ func (s *Store) create(ctx context.Context, idea prio.Idea, requesters []string)
 		args = append(args, fSourceChannel, src.Channel, fSourceTS, src.TS, fSourceAuthor, src.Author, fSourceName, src.AuthorName,
 			fSourceLink, src.Permalink)
 	}
+	if is := idea.Issue; is != nil {
+		args[4] = issueRef(is.Repo, is.Number)
+		args = append(args, fIssueRepo, is.Repo, fIssueNumber, is.Number, fIssueURL, is.URL, fIssueAuthor, is.Author)
+	}
 	res, err := createIdea.Run(ctx, s.rdb,
 		with(with([]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c), activityKey(t, c), supportersKey(t, c, n)},
 			eventKeys(t, c)), []string{sourcesKey(t, c), historyKey(t, c, n)}),
@@ -98,7 +107,9 @@ func (s *Store) create(ctx context.Context, idea prio.Idea, requesters []string)
 	// the backlog; an idea missing from them is still listed in its channel.
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, ideaIndexKey(t), n, c)
-		p.ZAdd(ctx, userIdeasKey(t, idea.Author), redis.Z{Score: float64(n), Member: c + ":" + strconv.FormatInt(n, 10)})
+		if idea.Author != "" { // one imported from a tracker has no author in Slack
+			p.ZAdd(ctx, userIdeasKey(t, idea.Author), redis.Z{Score: float64(n), Member: c + ":" + strconv.FormatInt(n, 10)})
+		}
 		return nil
 	})
 	if err != nil {
@@ -313,6 +324,10 @@ func decodeIdea(team, channel string, h map[string]string) prio.Idea {
 	}
 	if h["links"] != "" {
 		_ = json.Unmarshal([]byte(h["links"]), &idea.Links)
+	}
+	if h[fIssueRepo] != "" {
+		n, _ := strconv.Atoi(h[fIssueNumber])
+		idea.Issue = &prio.IssueLink{Repo: h[fIssueRepo], Number: n, URL: h[fIssueURL], Author: h[fIssueAuthor]}
 	}
 	if h[fSourceTS] != "" {
 		idea.Source = &prio.Source{Channel: h[fSourceChannel], TS: h[fSourceTS], Author: h[fSourceAuthor], AuthorName: h[fSourceName],

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Every Redis key priobot uses is built here. Keys are namespaced by Slack
@@ -213,6 +214,13 @@ func sourcesKey(team, channel string) string { return backlogTag(team, channel) 
 // sourceRef names a Slack message in sourcesKey.
 func sourceRef(channel, ts string) string { return channel + ":" + ts }
 
+// issueRef is a tracker issue as a source of the backlog's sources HASH:
+// an issue makes one idea per backlog, as a Slack message does. No Slack
+// channel id starts with "github:".
+func issueRef(repo string, number int) string {
+	return "github:" + strings.ToLower(repo) + "#" + strconv.Itoa(number)
+}
+
 // remindersKey (ZSET "channel|sid" scored by when its next reminder may
 // be due, unix ms) is the team's sessions with automatic reminders to send.
 func remindersKey(team string) string { return teamTag(team) + "poker:reminders" }
@@ -226,3 +234,16 @@ func sessionRemindersKey(team, channel string, sid int64) string {
 // historyKey (LIST of JSON prio.Event, oldest first, capped) is an idea's
 // story: created, supported, moved, scored, merged, linked.
 func historyKey(team, channel string, n int64) string { return ideaKey(team, channel, n) + ":history" }
+
+// githubKey (HASH) is a backlog's connection to a GitHub repository: repo,
+// url (its web address), label, by, at, state (on, paused or off), why
+// (paused), since and etag (the poll's cursor), polled, outcome.
+func githubKey(team, channel string) string { return backlogTag(team, channel) + "github" }
+
+// githubPollsKey (ZSET channel scored by when its repository is next
+// polled, unix ms) is a team's schedule of polls; any replica reads it.
+func githubPollsKey(team string) string { return teamTag(team) + "github:polls" }
+
+// githubLeaseKey (STRING, expires) is held by the one replica polling a
+// backlog's repository.
+func githubLeaseKey(team, channel string) string { return backlogTag(team, channel) + "github:lease" }

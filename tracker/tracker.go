@@ -102,3 +102,30 @@ func (e *RateLimited) Error() string {
 func Pauses(err error) bool {
 	return errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrGone)
 }
+
+// Connection is a backlog's connection to a repository.
+type Connection struct {
+	Repo    Repo
+	Label   string    // the label that makes an issue an idea
+	By      string    // who connected it, a user id
+	At      time.Time // when
+	State   string    // On, Paused or Off
+	Why     string    // why it is paused, for the owners
+	Polled  time.Time // the last poll
+	Outcome string    // what the last poll found
+	Cursor  Cursor
+}
+
+// A connection's states.
+const (
+	On     = "on"
+	Paused = "paused" // a refusal (401, 403, 404, 410) until connected again
+	Off    = "off"    // disconnected; the links stay
+)
+
+// DefaultLabel is the label that makes an issue an idea unless an owner
+// names another.
+const DefaultLabel = "priobot"
+
+// Due is a backlog whose repository is due to be polled.
+type Due struct{ Team, Channel string }

@@ -34,7 +34,10 @@ type Config struct {
 	MaxHandlers     int           `envconfig:"MAX_HANDLERS" default:"64" desc:"Envelopes served at once per process; more wait their turn on the socket"`
 	// WebhookAllowPrivate lets webhooks reach loopback, private and
 	// link-local addresses: on-prem installs, and tests.
-	WebhookAllowPrivate bool `envconfig:"WEBHOOK_ALLOW_PRIVATE" default:"false" desc:"Let webhooks go to loopback, private and link-local addresses (on-prem installs)"`
+	WebhookAllowPrivate bool          `envconfig:"WEBHOOK_ALLOW_PRIVATE" default:"false" desc:"Let webhooks go to loopback, private and link-local addresses (on-prem installs)"`
+	GitHubToken         string        `envconfig:"GITHUB_TOKEN" desc:"GitHub token with Issues read and write on the repositories backlogs connect to; without it nothing syncs"`
+	GitHubAPIURL        string        `envconfig:"GITHUB_API_URL" default:"https://api.github.com/" desc:"GitHub's REST API (Enterprise Server: https://HOST/api/v3/)"`
+	GitHubPoll          time.Duration `envconfig:"GITHUB_POLL" default:"60s" desc:"How often a connected repository is asked what changed"`
 }
 
 // LoadConfig reads the environment and returns every problem with it, one
@@ -81,6 +84,14 @@ func LoadConfig() (Config, []string) {
 	}
 	if c.Connections < 1 || c.Connections > 10 {
 		problems = append(problems, fmt.Sprintf("SOCKET_CONNECTIONS must be 1 to 10 (Slack's limit per app), not %d.", c.Connections))
+	}
+	if u, err := url.Parse(c.GitHubAPIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		problems = append(problems, fmt.Sprintf("GITHUB_API_URL must be an http(s) URL such as https://api.github.com/, not %q.", c.GitHubAPIURL))
+	} else if !strings.HasSuffix(c.GitHubAPIURL, "/") {
+		c.GitHubAPIURL += "/"
+	}
+	if c.GitHubPoll <= 0 {
+		problems = append(problems, "GITHUB_POLL must be positive, such as 60s.")
 	}
 	if c.MaxHandlers < 1 {
 		problems = append(problems, fmt.Sprintf("MAX_HANDLERS must be at least 1, not %d.", c.MaxHandlers))

@@ -14,6 +14,7 @@ import (
 	"github.com/priobot/priobot/bot"
 	"github.com/priobot/priobot/commands"
 	"github.com/priobot/priobot/store"
+	"github.com/priobot/priobot/tracker/github"
 	"github.com/priobot/priobot/webhook/sender"
 )
 
@@ -36,9 +37,16 @@ func Run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 		ShutdownTimeout: cfg.ShutdownTimeout, Connections: cfg.Connections, MaxHandlers: cfg.MaxHandlers,
 	}, log, metrics, st)
 	app := commands.New(commands.Stores{
-		Ideas: st, Capture: st, Poker: st, Chase: st, Homes: st, Outbox: st, Webhooks: st, Summaries: st, Settings: st,
+		Ideas: st, Capture: st, Poker: st, Chase: st, Homes: st, Outbox: st, Webhooks: st, Summaries: st, Settings: st, GitHub: st,
 	}, b.Slack(), sender.New(cfg.WebhookAllowPrivate), log, now)
 	app.ObserveOutbox(metrics.OutboxDelivered)
+	if cfg.GitHubToken != "" {
+		gh, err := github.New(cfg.GitHubToken, cfg.GitHubAPIURL, &http.Client{Timeout: 30 * time.Second})
+		if err != nil {
+			return err
+		}
+		app.UseTracker(gh, cfg.GitHubPoll)
+	}
 	metrics.WatchOutbox(st.OutboxTotals)
 	b.Serve(app.Routes())
 	// The scheduler stops with ctx, after the item in hand: a summary being

@@ -1,0 +1,201 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/priobot/priobot/githubemu"
+	"github.com/priobot/priobot/slackemu"
+)
+
+// githubCalls counts the issue-list requests GitHub answered, and those
+// of them that counted against its rate limit.
+func (h *harness) githubLists() (all, notModified, counted int) {
+	for _, c := range h.github.Calls() {
+		if !strings.HasSuffix(c.Path, "/issues") {
+			continue
+		}
+		all++
+		if c.Status == http.StatusNotModified {
+			notModified++
+		}
+		if c.Counted {
+			counted++
+		}
+	}
+	return all, notModified, counted
+}
+
+// waitGitHub waits until GitHub has answered at least n more issue lists.
+func (h *harness) waitGitHub(n int) {
+	h.t.Helper()
+	before, _, _ := h.githubLists()
+	if err := h.github.Wait(h.t.Context(), func() bool { all, _, _ := h.githubLists(); return all >= before+n }); err != nil {
+		h.t.Fatalf("priobot did not poll GitHub %d more times", n)
+	}
+}
+
+// A repository with labelled issues is connected: its open labelled
+// issues become ideas in one message, a later label makes a card, and an
+// idle repository costs nothing against GitHub's rate limit.
+func TestConnectImportsALabelledRepository(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	for i := range 37 {
+		gh.OpenIssue("acme/app", []string{"octocat", "hubot"}[i%2], fmt.Sprintf("Request %02d", i+1), "Customers ask for it.", "priobot", "enhancement")
+	}
+	unlabelled := gh.OpenIssue("acme/app", "octocat", "Internal refactor", "")
+	gh.OpenPullRequest("acme/app", "octocat", "Add dark mode", "priobot")
+	closed := gh.OpenIssue("acme/app", "octocat", "Old request", "", "priobot")
+	gh.CloseIssue("acme/app", closed, "completed", "octocat")
+
+	h.slash(h.ann, h.product, "/backlog", "owners add <@"+h.ann+">")
+	h.ephemeral(h.ann, h.product, "owners are now")
+	h.slash(h.bob, h.product, "/backlog", "github connect acme/app")
+	h.ephemeral(h.bob, h.product, "Only this backlog's owners (and workspace admins) can connect it to GitHub.")
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.ephemeral(h.ann, h.product, "Connected #product's backlog to acme/app. Open issues labelled priobot there become ideas here")
+	h.message(h.product, "Imported 37 issues labelled priobot from acme/app: #1–#37.")
+	if n := len(h.emu.Messages(h.product)); n != 1 {
+		t.Errorf("%d messages in #product after the first import, want the one", n)
+	}
+
+	h.slash(h.bob, h.product, "/backlog", "")
+	h.ephemeral(h.bob, h.product, "37 awaiting scoring")
+	h.slash(h.bob, h.product, "/backlog", "#5")
+	h.ephemeral(h.bob, h.product, "#5 Request 05", "It was imported from acme/app#5 by octocat.")
+
+	gh.Label("acme/app", unlabelled, "priobot")
+	card := h.message(h.product, "#38 Internal refactor", "Imported from acme/app#38 by octocat", "awaiting scoring")
+	if len(card.Mentions) != 0 {
+		t.Errorf("the card pings %v", card.Mentions)
+	}
+
+	h.waitGitHub(5)
+	_, notModified, _ := h.githubLists()
+	before, _, counted := h.githubLists()
+	h.waitGitHub(5)
+	after, notModified2, counted2 := h.githubLists()
+	if notModified2-notModified < after-before-1 || counted2 != counted {
+		t.Errorf("%d idle polls: %d answered 304, %d counted against the rate limit; want every one but at most one 304 and none counted",
+			after-before, notModified2-notModified, counted2-counted)
+	}
+	h.slash(h.bob, h.product, "/backlog", "github")
+	h.ephemeral(h.bob, h.product, "#product's backlog is connected to acme/app, label priobot, by @ann", "38 ideas are linked to its issues.",
+		"Last poll", "nothing changed")
+
+	h.slash(h.ann, h.product, "/backlog", "github disconnect")
+	h.ephemeral(h.ann, h.product, "Disconnected #product's backlog from acme/app", "The ideas made from its issues stay")
+	gh.OpenIssue("acme/app", "octocat", "After the disconnect", "", "priobot")
+	h.slash(h.bob, h.product, "/backlog", "github")
+	h.ephemeral(h.bob, h.product, "This backlog is not connected to GitHub.")
+	h.slash(h.bob, h.product, "/backlog", "")
+	h.ephemeral(h.bob, h.product, "38 awaiting scoring")
+}
+
+// GitHub refuses: an unknown repository is said at once; a revoked token
+// pauses the sync and tells the owner once; connecting again resumes it.
+// Hostile titles from GitHub ping nobody.
+func TestGitHubRefusalsPauseTheSync(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/nope")
+	h.ephemeral(h.ann, h.product, "GitHub refused acme/nope: the repository was not found (404)")
+	h.slash(h.ann, h.product, "/backlog", "github connect not a repo")
+	h.ephemeral(h.ann, h.product, "“not” is not a repository; name it as owner/repo")
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app lable ideas")
+	h.ephemeral(h.ann, h.product, "After the repository, only label <name> may follow")
+
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app label ideas")
+	h.ephemeral(h.ann, h.product, "Connected #product's backlog to acme/app. Open issues labelled ideas")
+	hostile := "<!channel> @here <https://evil.test|click> & co"
+	gh.OpenIssue("acme/app", "mallory", hostile, "<!everyone>", "ideas")
+	card := h.message(h.product, "#1 "+hostile, "Imported from acme/app#1 by mallory")
+	if len(card.Mentions) != 0 {
+		t.Errorf("a hostile issue title pinged %v", card.Mentions)
+	}
+
+	gh.Revoke()
+	dm := h.message(h.emu.IM(h.ann), "priobot paused the sync of #product's backlog with acme/app: GitHub refused the token (401)",
+		"/backlog github connect acme/app in #product resumes it")
+	if strings.Contains(dm.Text, githubemu.Token) || strings.Contains(h.logs.String(), githubemu.Token) {
+		t.Error("the GitHub token shows in a message or the logs")
+	}
+	h.slash(h.ann, h.product, "/backlog", "github")
+	h.ephemeral(h.ann, h.product, "The sync is paused: GitHub refused the token (401)")
+	lists, _, _ := h.githubLists()
+	gh.Restore()
+	gh.OpenIssue("acme/app", "octocat", "Offline mode", "", "ideas")
+	h.slash(h.ann, h.product, "/backlog", "")
+	h.ephemeral(h.ann, h.product, "1 awaiting scoring")
+	if again, _, _ := h.githubLists(); again != lists {
+		t.Errorf("a paused sync polled GitHub %d more times", again-lists)
+	}
+	if n := len(h.emu.Messages(h.emu.IM(h.ann))); n != 1 {
+		t.Errorf("the owner got %d DMs about the pause, want 1", n)
+	}
+
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app label ideas")
+	h.ephemeral(h.ann, h.product, "The sync with acme/app is on again (label ideas), from where it stopped")
+	h.message(h.product, "#2 Offline mode", "Imported from acme/app#2 by octocat")
+}
+
+func TestGitHubWithoutAToken(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.shutdown()
+	h.noGitHub = true
+	h.start()
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.ephemeral(h.ann, h.product, "priobot has no GitHub token yet: whoever runs priobot sets GITHUB_TOKEN")
+	h.slash(h.ann, h.product, "/backlog", "github")
+	h.ephemeral(h.ann, h.product, "This backlog is not connected to GitHub, and priobot has no GitHub token yet")
+}
+
+// GitHub's rate limits hold the polls back until GitHub allows them, and
+// the owners can read why.
+func TestGitHubRateLimitsHoldThePollsBack(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.ephemeral(h.ann, h.product, "Connected #product's backlog to acme/app")
+	h.waitGitHub(1)
+	refused := func() []githubemu.Call {
+		var out []githubemu.Call
+		for _, c := range gh.Calls() {
+			if c.Status == http.StatusForbidden {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+
+	// A secondary limit: the next poll waits out its Retry-After, then
+	// the sync goes on.
+	gh.SecondaryLimit(1)
+	if err := gh.Wait(t.Context(), func() bool { return len(refused()) == 1 }); err != nil {
+		t.Fatal("priobot never met the secondary limit")
+	}
+	h.waitGitHub(1)
+	calls := gh.Calls()
+	limitedAt, next := refused()[0].At, calls[len(calls)-1].At
+	if gap := next.Sub(limitedAt); gap < time.Second {
+		t.Errorf("the poll after a Retry-After of 1 s came %v later", gap)
+	}
+	gh.OpenIssue("acme/app", "octocat", "Dark mode", "", "priobot")
+	h.message(h.product, "#1 Dark mode", "Imported from acme/app#1 by octocat")
+
+	// The hourly limit used up: nothing until its reset, and the owners
+	// can read why.
+	gh.UseUp(0)
+	if err := gh.Wait(t.Context(), func() bool { return len(refused()) == 2 }); err != nil {
+		t.Fatal("priobot never met the hourly limit")
+	}
+	h.slash(h.ann, h.product, "/backlog", "github")
+	h.ephemeral(h.ann, h.product, "GitHub asked priobot to wait until", "its hourly rate limit is used up")
+}
