@@ -11,8 +11,8 @@ import (
 	"github.com/priobot/priobot/slackemu"
 )
 
-// githubCalls counts the issue-list requests GitHub answered, and those
-// of them that counted against its rate limit.
+// githubLists counts the issue-list requests GitHub answered, those
+// answered 304, and those that counted against its rate limit.
 func (h *harness) githubLists() (all, notModified, counted int) {
 	for _, c := range h.github.Calls() {
 		if !strings.HasSuffix(c.Path, "/issues") {
@@ -27,6 +27,47 @@ func (h *harness) githubLists() (all, notModified, counted int) {
 		}
 	}
 	return all, notModified, counted
+}
+
+// repoLists counts the issue-list requests about one repository.
+func (h *harness) repoLists(repo string) int {
+	n := 0
+	for _, c := range h.github.Calls() {
+		if strings.HasSuffix(c.Path, "/repos/"+repo+"/issues") {
+			n++
+		}
+	}
+	return n
+}
+
+// ticking connects #design to another repository and waits for n of its
+// polls: proof that the scheduler went round while something else did not.
+func (h *harness) ticking(n int) {
+	h.t.Helper()
+	h.github.AddRepo("acme/web", githubemu.RepoOptions{})
+	h.slash(h.ann, h.design, "/backlog", "github connect acme/web")
+	h.ephemeral(h.ann, h.design, "Connected #design's backlog to acme/web")
+	if err := h.github.Wait(h.t.Context(), func() bool { return h.repoLists("acme/web") >= n }); err != nil {
+		h.t.Fatalf("acme/web was not polled %d times", n)
+	}
+}
+
+// githubSays asks `/backlog github`, as an owner would, until the answer
+// holds parts: GitHub answers before priobot writes down what it said.
+func (h *harness) githubSays(user, channel string, parts ...string) {
+	h.t.Helper()
+	for range 100 {
+		before := len(h.emu.Ephemerals(user, channel))
+		h.slash(user, channel, "/backlog", "github")
+		if err := h.emu.Wait(h.t.Context(), func() bool { return len(h.emu.Ephemerals(user, channel)) > before }); err != nil {
+			h.t.Fatal("no answer to /backlog github")
+		}
+		list := h.emu.Ephemerals(user, channel)
+		if list[len(list)-1].Contains(parts...) {
+			return
+		}
+	}
+	h.t.Fatalf("/backlog github never said %q", parts)
 }
 
 // waitGitHub waits until GitHub has answered at least n more issue lists.
@@ -90,7 +131,12 @@ func TestConnectImportsALabelledRepository(t *testing.T) {
 
 	h.slash(h.ann, h.product, "/backlog", "github disconnect")
 	h.ephemeral(h.ann, h.product, "Disconnected #product's backlog from acme/app", "The ideas made from its issues stay")
+	lists := h.repoLists("acme/app")
 	gh.OpenIssue("acme/app", "octocat", "After the disconnect", "", "priobot")
+	h.ticking(3)
+	if n := h.repoLists("acme/app"); n > lists+1 { // one poll may have been under way
+		t.Errorf("acme/app was polled %d times after the disconnect", n-lists)
+	}
 	h.slash(h.bob, h.product, "/backlog", "github")
 	h.ephemeral(h.bob, h.product, "This backlog is not connected to GitHub.")
 	h.slash(h.bob, h.product, "/backlog", "")
@@ -128,14 +174,15 @@ func TestGitHubRefusalsPauseTheSync(t *testing.T) {
 	}
 	h.slash(h.ann, h.product, "/backlog", "github")
 	h.ephemeral(h.ann, h.product, "The sync is paused: GitHub refused the token (401)")
-	lists, _, _ := h.githubLists()
+	lists := h.repoLists("acme/app")
 	gh.Restore()
 	gh.OpenIssue("acme/app", "octocat", "Offline mode", "", "ideas")
-	h.slash(h.ann, h.product, "/backlog", "")
-	h.ephemeral(h.ann, h.product, "1 awaiting scoring")
-	if again, _, _ := h.githubLists(); again != lists {
+	h.ticking(3)
+	if again := h.repoLists("acme/app"); again != lists {
 		t.Errorf("a paused sync polled GitHub %d more times", again-lists)
 	}
+	h.slash(h.ann, h.product, "/backlog", "")
+	h.ephemeral(h.ann, h.product, "1 awaiting scoring")
 	if n := len(h.emu.Messages(h.emu.IM(h.ann))); n != 1 {
 		t.Errorf("the owner got %d DMs about the pause, want 1", n)
 	}
@@ -196,6 +243,5 @@ func TestGitHubRateLimitsHoldThePollsBack(t *testing.T) {
 	if err := gh.Wait(t.Context(), func() bool { return len(refused()) == 2 }); err != nil {
 		t.Fatal("priobot never met the hourly limit")
 	}
-	h.slash(h.ann, h.product, "/backlog", "github")
-	h.ephemeral(h.ann, h.product, "GitHub asked priobot to wait until", "its hourly rate limit is used up")
+	h.githubSays(h.ann, h.product, "GitHub asked priobot to wait until", "its hourly rate limit is used up")
 }
