@@ -71,7 +71,8 @@ func (a *App) pollRepo(ctx context.Context, team, channel string) {
 	}
 	imported := a.importIssues(ctx, team, channel, issues)
 	a.announceImport(ctx, team, channel, c, imported)
-	finish(&cur, pollOutcome(len(issues), len(imported)), now.Add(a.poll))
+	moved := a.syncStatuses(ctx, team, channel, issues, imported)
+	finish(&cur, pollOutcome(len(issues), len(imported), moved), now.Add(a.poll))
 }
 
 // importIssues makes an idea of each open labelled issue that made none
@@ -155,14 +156,21 @@ func refSpan(numbers []int64) string {
 }
 
 // pollOutcome is what a poll found, for `/backlog github`.
-func pollOutcome(changed, imported int) string {
-	switch {
-	case changed == 0:
+func pollOutcome(changed, imported, moved int) string {
+	if changed == 0 {
 		return "nothing changed"
-	case imported == 0:
-		return fmt.Sprintf("%s read, no new idea", plural(int64(changed), "changed issue"))
 	}
-	return fmt.Sprintf("%s read, %s made", plural(int64(changed), "changed issue"), plural(int64(imported), "new idea"))
+	out := plural(int64(changed), "changed issue") + " read"
+	switch {
+	case imported == 0 && moved == 0:
+		return out + ", nothing to do here"
+	case imported > 0:
+		out += ", " + plural(int64(imported), "new idea") + " made"
+	}
+	if moved > 0 {
+		out += ", " + plural(int64(moved), "idea") + " moved"
+	}
+	return out
 }
 
 // pauseSync pauses a backlog's sync after a refusal and tells its owners

@@ -245,3 +245,34 @@ func TestGitHubRateLimitsHoldThePollsBack(t *testing.T) {
 	}
 	h.githubSays(h.ann, h.product, "GitHub asked priobot to wait until", "its hourly rate limit is used up")
 }
+
+// Issues closed or reopened on GitHub move their ideas, as a change in
+// Slack would: the supporters hear of it, where-it-sits says who.
+func TestIssueStatesMoveTheirIdeas(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.ephemeral(h.ann, h.product, "Connected #product's backlog to acme/app")
+	h.githubSays(h.ann, h.product, "Last poll")
+	done := gh.OpenIssue("acme/app", "octocat", "Dark mode", "", "priobot")
+	dropped := gh.OpenIssue("acme/app", "octocat", "Fax export", "", "priobot")
+	h.support(h.bob, h.message(h.product, "#1 Dark mode", "Imported from acme/app#1"))
+	h.support(h.bob, h.message(h.product, "#2 Fax export", "Imported from acme/app#2"))
+
+	gh.CloseIssue("acme/app", done, "completed", "octocat")
+	h.message(h.emu.IM(h.bob), "#1 Dark mode", "shipped", "octocat on GitHub")
+	h.slash(h.ann, h.product, "/backlog", "#1")
+	h.ephemeral(h.ann, h.product, "#1 Dark mode shipped on", "marked by octocat on GitHub")
+
+	gh.CloseIssue("acme/app", dropped, "not_planned", "hubot")
+	h.message(h.emu.IM(h.bob), "#2 Fax export", "declined", "closed as not planned in acme/app#2")
+	h.slash(h.ann, h.product, "/backlog", "#2")
+	h.ephemeral(h.ann, h.product, "#2 Fax export was declined by hubot on GitHub", "“closed as not planned in acme/app#2”")
+
+	gh.Reopen("acme/app", dropped)
+	h.message(h.emu.IM(h.bob), "someone on GitHub reopened #2 Fax export (it was declined)")
+	h.slash(h.ann, h.product, "/backlog", "#2")
+	h.ephemeral(h.ann, h.product, "#2 Fax export", "awaiting scoring")
+	h.githubSays(h.ann, h.product, "idea moved")
+}

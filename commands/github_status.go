@@ -1,0 +1,77 @@
+package commands
+
+import (
+	"context"
+	"slices"
+
+	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/tracker"
+)
+
+// syncStatuses moves the ideas linked to changed issues as the issues'
+// states ask (tracker.MoveFor): closed as completed ships an idea, closed
+// as not planned declines it, reopened puts it back in play. A change
+// made on GitHub is a status change like one made in Slack: its DMs, its
+// thread line and its webhook events go out, naming who made it "on
+// GitHub". It returns how many ideas moved.
+func (a *App) syncStatuses(ctx context.Context, team, channel string, issues []tracker.Issue, made []prio.Idea) int {
+	moved := 0
+	for _, is := range issues {
+		if ctx.Err() != nil {
+			break
+		}
+		if slices.ContainsFunc(made, func(i prio.Idea) bool { return i.Issue != nil && i.Issue.Number == is.Number }) {
+			continue // made of it just now, as it is
+		}
+		n, err := a.github.IssueIdea(ctx, team, channel, is.Repo, is.Number)
+		if err != nil || n == 0 {
+			continue
+		}
+		if a.moveFromGitHub(ctx, team, channel, n, is) {
+			moved++
+		}
+	}
+	return moved
+}
+
+// moveFromGitHub applies one issue's state to idea n.
+func (a *App) moveFromGitHub(ctx context.Context, team, channel string, n int64, is tracker.Issue) bool {
+	ideas, err := a.ideas.Ideas(ctx, team, channel, []int64{n})
+	if err != nil || len(ideas) == 0 {
+		return false
+	}
+	var (
+		to     prio.Status
+		reason string
+		from   []prio.Status
+	)
+	except := func(s prio.Status) []prio.Status {
+		return slices.DeleteFunc(slices.Clone(prio.AllStatuses), func(x prio.Status) bool { return x == s || x == prio.StatusMerged })
+	}
+	switch tracker.MoveFor(is, ideas[0].Status) {
+	case tracker.Ship:
+		to, from = prio.StatusShipped, except(prio.StatusShipped)
+	case tracker.Decline:
+		to, reason, from = prio.StatusDeclined, tracker.DeclineReason(is), except(prio.StatusDeclined)
+	case tracker.Reopen:
+		to, from = "reopen", []prio.Status{prio.StatusShipped, prio.StatusDeclined}
+	default:
+		return false
+	}
+	who := "someone"
+	if is.ClosedBy != "" && !is.Open {
+		who = is.ClosedBy
+	}
+	// GitHub's people are not Slack's: the change is made as an admin
+	// would, and named for them.
+	actor := prio.Actor{Name: who + " on GitHub", Admin: true}
+	if _, _, _, err := a.ideas.SetStatus(ctx, team, channel, n, actor, to, reason, from, a.now()); err != nil {
+		a.log.WarnContext(ctx, "github state not applied", "team", team, "channel", channel, "idea", n, "issue", is.Ref(), "err", err)
+		return false
+	}
+	a.refreshCard(team, channel, n)
+	a.ideaChanged(ctx, Request{Team: team, Channel: channel}, n)
+	a.homesChanged(team, channel)
+	a.kickOutbox(ctx, team, channel)
+	return true
+}
