@@ -18,6 +18,7 @@ func TestProductCarriesOnlyTheProduct(t *testing.T) {
 		"github.com/priobot/priobot/slackemu", "github.com/priobot/priobot/internal/playground",
 		"github.com/priobot/priobot/internal/manifest", "github.com/priobot/priobot/store/embedded",
 		"github.com/priobot/priobot/internal/redistest", "github.com/priobot/priobot/internal/testlog",
+		"github.com/priobot/priobot/githubemu",
 		"github.com/alicebob/miniredis", "github.com/yuin/gopher-lua", "github.com/chromedp",
 	}
 	for _, dep := range strings.Fields(string(out)) {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"github.com/priobot/priobot/internal/playground"
 
 	"context"
@@ -89,6 +90,27 @@ func (v *visitor) typeIn(as, channel, text string) {
 	}
 }
 
+// waitFor reads a conversation as the page does, again at each change the
+// page is told of, until a message holds part.
+func (v *visitor) waitFor(as, channel, part string) string {
+	v.t.Helper()
+	req, _ := http.NewRequestWithContext(v.t.Context(), http.MethodGet, v.url+"/api/events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := bufio.NewScanner(resp.Body)
+	for {
+		if m, ok := containing(v.read(as, channel, ""), part); ok {
+			return m
+		}
+		if !events.Scan() {
+			v.t.Fatalf("no message with %q in #%s:\n%s", part, channel, strings.Join(v.read(as, channel, ""), "\n"))
+		}
+	}
+}
+
 func containing(list []string, part string) (string, bool) {
 	for _, s := range list {
 		if strings.Contains(s, part) {
@@ -99,6 +121,18 @@ func containing(list []string, part string) (string, bool) {
 }
 
 // TestPlaygroundDemoIsALivingBacklog: -demo's first screen, as ava.
+// TestPlaygroundHasAGitHub: the playground's emulated GitHub holds
+// acme/app with labelled issues, so connecting #product imports them.
+func TestPlaygroundHasAGitHub(t *testing.T) {
+	t.Setenv("REDIS_URL", "")
+	page, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0"})
+	v := visit(t, page)
+	v.typeIn("ava", "product", "/backlog github connect acme/app")
+	v.waitFor("ava", "product", "Imported 4 issues labelled priobot from acme/app: #1–#4.")
+	v.typeIn("ava", "product", "/backlog #2")
+	v.waitFor("ava", "product", "It was imported from acme/app#2 by hubot.")
+}
+
 func TestPlaygroundDemoIsALivingBacklog(t *testing.T) {
 	t.Setenv("REDIS_URL", "")
 	page, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0", Demo: true})

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/priobot/priobot/githubemu"
 	"github.com/priobot/priobot/internal/app"
 	"github.com/priobot/priobot/internal/manifest"
 	"github.com/priobot/priobot/slackemu"
@@ -55,11 +56,16 @@ func Run(ctx context.Context, o Options, logOut io.Writer, ready func(url string
 		return err
 	}
 	defer emu.Close()
+	gh, err := openGitHub()
+	if err != nil {
+		return err
+	}
+	defer gh.Close()
 
 	botCtx, stopBot := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBot()
 	botDone := make(chan error, 1)
-	go func() { botDone <- app.Run(botCtx, config(emu, redisURL), logOut, time.Now) }()
+	go func() { botDone <- app.Run(botCtx, config(emu, gh, redisURL), logOut, time.Now) }()
 	stop := func(err error) error { stopBot(); return errors.Join(err, <-botDone) }
 	if err := emu.WaitConnections(ctx, 1); err != nil {
 		return stop(fmt.Errorf("priobot did not connect to the emulator: %w", err))
@@ -180,14 +186,35 @@ func openWorkspace(data string) (*slackemu.Server, client.Workspace, bool, error
 	return emu, ws, fresh, nil
 }
 
-// config is priobot's configuration against the emulator: the emulator's
-// own tokens, never the environment's SLACK_*.
-func config(emu *slackemu.Server, redisURL string) app.Config {
+// config is priobot's configuration against the emulators: their own
+// tokens, never the environment's SLACK_* or GITHUB_*.
+func config(emu *slackemu.Server, gh *githubemu.Server, redisURL string) app.Config {
 	return app.Config{
 		BotToken: slackemu.BotToken, AppToken: slackemu.AppToken, APIURL: emu.APIURL(), RedisURL: redisURL,
 		HTTPAddr: "127.0.0.1:0", LogLevel: "warn", LogFormat: "text", ShutdownTimeout: 5 * time.Second,
 		SchedulerTick: time.Second, SummaryPace: 250 * time.Millisecond, Connections: 1, MaxHandlers: 64,
+		GitHubToken: githubemu.Token, GitHubAPIURL: gh.URL(), GitHubPoll: 5 * time.Second,
 	}
+}
+
+// openGitHub starts an emulated GitHub whose acme/app has a few issues
+// labelled priobot, for `/backlog github connect acme/app`.
+func openGitHub() (*githubemu.Server, error) {
+	gh, err := githubemu.Start(githubemu.Options{})
+	if err != nil {
+		return nil, err
+	}
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	for _, is := range []struct{ author, title, body string }{
+		{"octocat", "Public roadmap page", "Three enterprise customers asked for it this quarter."},
+		{"hubot", "Bulk edit tags", "Support spends an hour a day re-tagging tickets one by one."},
+		{"monalisa", "Keyboard shortcuts cheat sheet", "Press ? anywhere to see them."},
+		{"octocat", "Audit log export", "Compliance needs a CSV of who changed what."},
+	} {
+		gh.OpenIssue("acme/app", is.author, is.title, is.body, "priobot")
+	}
+	gh.OpenIssue("acme/app", "hubot", "Upgrade the build to Go 1.26", "An internal chore: not labelled, so not imported.")
+	return gh, nil
 }
 
 // save keeps the workspace and the embedded Redis for the next run.
