@@ -85,9 +85,12 @@ func (a *App) drain(ctx context.Context, b outbox.Backlog) {
 		// go at once: webhooks side by side, DMs one after another.
 		var hooks sync.WaitGroup
 		for _, item := range items {
-			if item.Kind == outbox.Hook {
+			switch item.Kind {
+			case outbox.Hook:
 				hooks.Go(func() { a.safely("webhook", func() { a.deliverHook(ctx, b, item) }) })
-			} else {
+			case outbox.Tracker:
+				a.deliverTracker(ctx, b, item)
+			default:
 				a.deliver(ctx, b, item)
 			}
 		}
@@ -233,6 +236,8 @@ func kindWords(c outbox.Item) string {
 		return fmt.Sprintf("%s about #%d", c.Event, c.Idea)
 	case c.Kind == outbox.Hook:
 		return c.Event
+	case c.Kind == outbox.Tracker:
+		return fmt.Sprintf("#%d's issue %s", c.Idea, stateWords(prio.Status(c.Status)))
 	case c.Kind == outbox.HookOff:
 		return "the webhook " + esc(c.URL) + " turned off"
 	case c.Kind == outbox.Thread:

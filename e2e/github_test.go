@@ -276,3 +276,68 @@ func TestIssueStatesMoveTheirIdeas(t *testing.T) {
 	h.ephemeral(h.ann, h.product, "#2 Fax export", "awaiting scoring")
 	h.githubSays(h.ann, h.product, "idea moved")
 }
+
+// A status change in Slack reaches the linked issue through the outbox:
+// shipped closes it as completed, declined as not planned with the
+// reason, reopened reopens it; moves in play leave it alone, and a change
+// that came from GitHub is not written back.
+func TestStatusesReachTheirIssues(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.githubSays(h.ann, h.product, "Last poll")
+	a := gh.OpenIssue("acme/app", "octocat", "Dark mode", "", "priobot")
+	b := gh.OpenIssue("acme/app", "octocat", "Fax export", "", "priobot")
+	h.support(h.bob, h.message(h.product, "#1 Dark mode", "Imported from acme/app#1"))
+	h.message(h.product, "#2 Fax export", "Imported from acme/app#2")
+	issue := func(n int) githubemu.Issue { is, _ := gh.Issue("acme/app", n); return is }
+	waitIssue := func(n int, what string, cond func(githubemu.Issue) bool) {
+		t.Helper()
+		if err := gh.Wait(t.Context(), func() bool { return cond(issue(n)) }); err != nil {
+			t.Fatalf("acme/app#%d never %s: %+v", n, what, issue(n))
+		}
+	}
+	edits := func() int {
+		n := 0
+		for _, c := range gh.Calls() {
+			if c.Method == http.MethodPatch {
+				n++
+			}
+		}
+		return n
+	}
+
+	h.slash(h.ann, h.product, "/backlog", "status #1 planned")
+	h.ephemeral(h.ann, h.product, "You moved #1 Dark mode")
+	h.slash(h.ann, h.product, "/backlog", "status #1 shipped")
+	h.ephemeral(h.ann, h.product, "You moved #1 Dark mode from planned to shipped")
+	waitIssue(a, "closed as completed", func(is githubemu.Issue) bool { return is.State == "closed" && is.StateReason == "completed" })
+	if n := edits(); n != 1 {
+		t.Errorf("%d edits of issues for planned then shipped, want 1 (planned leaves the issue open)", n)
+	}
+
+	h.slash(h.ann, h.product, "/backlog", "decline #2 @channel not for our customers")
+	h.ephemeral(h.ann, h.product, "You declined #2 Fax export")
+	waitIssue(b, "closed as not planned with the reason", func(is githubemu.Issue) bool {
+		return is.State == "closed" && is.StateReason == "not_planned" && len(is.Comments) == 1
+	})
+	if body := issue(b).Comments[0].Body; !strings.Contains(body, "Declined in priobot by ann: “@\u200bchannel not for our customers”") {
+		t.Errorf("the decline's comment reads %q", body)
+	}
+
+	h.slash(h.ann, h.product, "/backlog", "reopen #2")
+	h.ephemeral(h.ann, h.product, "You reopened #2 Fax export")
+	waitIssue(b, "reopened", func(is githubemu.Issue) bool { return is.State == "open" })
+
+	// Reopened on GitHub: the idea comes back, and nothing is written back.
+	before := edits()
+	gh.Reopen("acme/app", a)
+	h.message(h.emu.IM(h.bob), "someone on GitHub reopened #1 Dark mode")
+	h.ticking(3)
+	if n := edits(); n != before {
+		t.Errorf("a change from GitHub was written back: %d edits", n-before)
+	}
+	h.slash(h.ann, h.product, "/backlog", "outbox")
+	h.ephemeral(h.ann, h.product, "0 messages waiting to be delivered")
+}

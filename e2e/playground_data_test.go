@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bufio"
+	"slices"
+
 	"github.com/priobot/priobot/internal/playground"
 
 	"context"
@@ -91,10 +93,12 @@ func (v *visitor) typeIn(as, channel, text string) {
 }
 
 // waitFor reads a conversation as the page does, again at each change the
-// page is told of, until a message holds part.
-func (v *visitor) waitFor(as, channel, part string) string {
+// page is told of, until a message holds every part (for 20 s at most).
+func (v *visitor) waitFor(as, channel string, parts ...string) string {
 	v.t.Helper()
-	req, _ := http.NewRequestWithContext(v.t.Context(), http.MethodGet, v.url+"/api/events", nil)
+	ctx, cancel := context.WithTimeout(v.t.Context(), 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, v.url+"/api/events", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		v.t.Fatal(err)
@@ -102,11 +106,13 @@ func (v *visitor) waitFor(as, channel, part string) string {
 	defer resp.Body.Close()
 	events := bufio.NewScanner(resp.Body)
 	for {
-		if m, ok := containing(v.read(as, channel, ""), part); ok {
-			return m
+		for _, m := range v.read(as, channel, "") {
+			if !slices.ContainsFunc(parts, func(p string) bool { return !strings.Contains(m, p) }) {
+				return m
+			}
 		}
 		if !events.Scan() {
-			v.t.Fatalf("no message with %q in #%s:\n%s", part, channel, strings.Join(v.read(as, channel, ""), "\n"))
+			v.t.Fatalf("no message with %q in #%s:\n%s", parts, channel, strings.Join(v.read(as, channel, ""), "\n"))
 		}
 	}
 }
@@ -128,9 +134,9 @@ func TestPlaygroundHasAGitHub(t *testing.T) {
 	page, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0"})
 	v := visit(t, page)
 	v.typeIn("ava", "product", "/backlog github connect acme/app")
-	v.waitFor("ava", "product", "Imported 4 issues labelled priobot from acme/app: #1–#4.")
+	v.waitFor("ava", "product", "Imported 4 issues labelled priobot from acme/app", "#1–#4.")
 	v.typeIn("ava", "product", "/backlog #2")
-	v.waitFor("ava", "product", "It was imported from acme/app#2 by hubot.")
+	v.waitFor("ava", "product", "#2 Bulk edit tags", "It was imported from acme/app#2", "by hubot.")
 }
 
 func TestPlaygroundDemoIsALivingBacklog(t *testing.T) {

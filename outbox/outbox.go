@@ -87,6 +87,10 @@ const (
 	Thread = "thread"
 	// HookOff tells a backlog owner that a webhook endpoint was disabled.
 	HookOff = "webhook_off"
+	// Tracker writes an idea's status to its linked issue (open, or closed
+	// as completed or not planned): To is "tracker:<idea>", so one idea's
+	// writes go in order.
+	Tracker = "tracker"
 )
 
 // Backlog names a backlog's outbox.
@@ -109,7 +113,7 @@ const Lease = 30 * time.Second
 // when the retries are spent.
 func Next(kind string, attempts int, failed time.Time, retryAfter time.Duration) (at time.Time, dead bool) {
 	retries := Retries
-	if kind == Hook {
+	if kind == Hook || kind == Tracker {
 		retries = HookRetries
 	}
 	if attempts > len(retries) {

@@ -153,6 +153,14 @@ local n = tell(9, people, ARGV[1], {kind = "status", idea = tonumber(ARGV[8]), f
 record(KEYS[24], KEYS[1], {k = "status", at = tonumber(ARGV[5]), by = ARGV[1], name = ARGV[9], from = cur, to = to, reason = ARGV[4]})
 inthread(9, KEYS[1], {idea = tonumber(ARGV[8]), from = cur, status = to, reopen = ARGV[3] == "reopen", reason = ARGV[4],
 	actor = ARGV[9], at = tonumber(ARGV[5])}, tonumber(ARGV[5]))
+-- A linked issue follows when the idea closes or comes back (shipped,
+-- declined, reopened), unless the change came from the tracker (no Slack
+-- actor): that would echo it back.
+local closes = {shipped = true, declined = true}
+if ARGV[1] ~= "" and (closes[to] or closes[cur]) and redis.call("HEXISTS", KEYS[1], "issue_repo") == 1 then
+	enqueue(9, "tracker:" .. ARGV[8], {kind = "tracker", idea = tonumber(ARGV[8]), status = to, reason = ARGV[4],
+		actor = ARGV[9], actor_id = ARGV[1], at = tonumber(ARGV[5])}, tonumber(ARGV[5]))
+end
 announce(14, {event = "idea.updated", change = "status", idea = tonumber(ARGV[8]), from = cur, status = to, reason = ARGV[4],
 	actor = ARGV[9], actor_id = ARGV[1], at = tonumber(ARGV[5])}, KEYS[1], KEYS[8], ARGV[7], tonumber(ARGV[5]))
 return {"ok", cur, to, n}

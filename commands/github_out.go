@@ -1,0 +1,101 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/priobot/priobot/outbox"
+	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/tracker"
+)
+
+// deliverTracker writes an idea's status to its linked issue: shipped
+// closes it as completed, declined as not planned (with the reason in a
+// comment), a reopened idea reopens it. It writes the status the idea has
+// now, so a burst of changes ends on the last; the outbox retries it
+// through GitHub's rate limits and failures.
+func (a *App) deliverTracker(ctx context.Context, b outbox.Backlog, item outbox.Item) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), itemTimeout)
+	defer cancel()
+	began := a.now()
+	retryAfter, err := a.writeState(ctx, b, item)
+	var again time.Time
+	dead, outcome := false, "delivered"
+	if err != nil {
+		item.Attempts++
+		item.Error = err.Error()
+		again, dead = outbox.Next(item.Kind, item.Attempts, began, retryAfter)
+		if tracker.Pauses(err) {
+			dead = true // the sync pauses on its next poll and the owners hear why
+		}
+		outcome = map[bool]string{false: "retry", true: "dead"}[dead]
+		a.log.WarnContext(ctx, "outbox: issue not updated", "channel", b.Channel, "item", item.ID, "idea", item.Idea, "attempts", item.Attempts, "dead", dead, "err", err)
+	}
+	if _, err := a.outbox.SettleOutbox(ctx, b, item, again, dead, a.now()); err != nil {
+		a.log.WarnContext(ctx, "outbox: not settled", "channel", b.Channel, "item", item.ID, "err", err)
+	}
+	a.delivered(item.Kind, outcome)
+}
+
+// writeState sets the idea's issue to the state its status means now; it
+// says how long GitHub asked to wait when it did.
+func (a *App) writeState(ctx context.Context, b outbox.Backlog, item outbox.Item) (time.Duration, error) {
+	ideas, err := a.ideas.Ideas(ctx, b.Team, b.Channel, []int64{item.Idea})
+	if err != nil {
+		return 0, err
+	}
+	if len(ideas) == 0 || ideas[0].Issue == nil || a.tracker == nil {
+		return 0, nil // gone, unlinked, or no token: nothing to write
+	}
+	idea, issue := ideas[0], ideas[0].Issue
+	c, ok, err := a.github.GitHubConnection(ctx, b.Team, b.Channel)
+	if err != nil {
+		return 0, err
+	}
+	if !ok || c.State == tracker.Off || !sameRepo(c.Repo.Name, issue.Repo) {
+		return 0, nil // disconnected: GitHub is no longer kept in step
+	}
+	open, reason, sync := tracker.StateOf(idea.Status)
+	if !sync {
+		return 0, nil
+	}
+	if _, err := a.tracker.SetState(ctx, issue.Repo, issue.Number, open, reason); err != nil {
+		return waitFor(err, a.now()), err
+	}
+	if idea.Status == prio.StatusDeclined && item.Status == string(prio.StatusDeclined) && item.Reason != "" {
+		body := fmt.Sprintf("Declined in priobot by %s: “%s”", inert(item.Actor), inert(item.Reason))
+		if _, err := a.tracker.Comment(ctx, issue.Repo, issue.Number, 0, body); err != nil {
+			return waitFor(err, a.now()), err
+		}
+	}
+	return 0, nil
+}
+
+// waitFor is how long a rate limit asks to wait from now; 0 for other errors.
+func waitFor(err error, now time.Time) time.Duration {
+	var limited *tracker.RateLimited
+	if errors.As(err, &limited) {
+		return limited.Until.Sub(now)
+	}
+	return 0
+}
+
+func sameRepo(a, b string) bool { return strings.EqualFold(a, b) }
+
+// stateWords says what a status does to its issue, for `/backlog outbox`.
+func stateWords(s prio.Status) string {
+	switch open, reason, _ := tracker.StateOf(s); {
+	case open:
+		return "reopened"
+	case reason == tracker.NotPlanned:
+		return "closed as not planned"
+	}
+	return "closed as completed"
+}
+
+// inert keeps Slack people's words from mentioning GitHub users or teams:
+// a zero-width space after each @.
+func inert(text string) string { return strings.ReplaceAll(text, "@", "@\u200b") }
