@@ -23,6 +23,8 @@ type GitHubStore interface {
 	ClaimGitHubPoll(ctx context.Context, team, channel string, lease time.Duration) (string, error)
 	FinishGitHubPoll(ctx context.Context, team, channel, lease, repo string, cur *tracker.Cursor, outcome string, now, next time.Time) error
 	PauseGitHub(ctx context.Context, team, channel, lease, repo, why string, now time.Time) (bool, error)
+	LinkIssue(ctx context.Context, team, channel string, n int64, repo string, number int, url string) (string, error)
+	UnlinkIssue(ctx context.Context, team, channel string, n int64, repo string, number int) (bool, error)
 }
 
 // UseTracker syncs backlogs with GitHub through t, polling each connected

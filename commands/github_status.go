@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/priobot/priobot/prio"
@@ -74,4 +75,57 @@ func (a *App) moveFromGitHub(ctx context.Context, team, channel string, n int64,
 	a.homesChanged(team, channel)
 	a.kickOutbox(ctx, team, channel)
 	return true
+}
+
+// tieIssue ties idea n to the issue a link names (op "add"), or unties it
+// ("remove"), when the link is an issue of the backlog's connected
+// repository; a tied idea and issue move together. On tying, the issue's
+// state is read and applied to the idea now. It returns what to add to
+// the answer ("" for a link that is not such an issue).
+func (a *App) tieIssue(ctx context.Context, r Request, n int64, link, op string) string {
+	if a.tracker == nil {
+		return ""
+	}
+	c, ok, err := a.github.GitHubConnection(ctx, r.Team, r.Channel)
+	if err != nil || !ok || c.State == tracker.Off {
+		return ""
+	}
+	number, err := tracker.ParseIssueURL(link, c.Repo.URL)
+	if err != nil {
+		return ""
+	}
+	ref := esc(fmt.Sprintf("%s#%d", c.Repo.Name, number))
+	if op != "add" {
+		if untied, err := a.github.UnlinkIssue(ctx, r.Team, r.Channel, n, c.Repo.Name, number); err == nil && untied {
+			return fmt.Sprintf(" It no longer follows %s.", ref)
+		}
+		return ""
+	}
+	outcome, err := a.github.LinkIssue(ctx, r.Team, r.Channel, n, c.Repo.Name, number, link)
+	if err != nil {
+		return " " + prio.ErrorMessage(err)
+	}
+	text := fmt.Sprintf(" It follows %s now: closing the issue ships or declines #%d, and shipping, declining or reopening #%d closes or reopens the issue.", ref, n, n)
+	if outcome == "same" {
+		return fmt.Sprintf(" It follows %s already.", ref)
+	}
+	is, err := a.tracker.Issue(ctx, c.Repo.Name, number)
+	if err != nil {
+		return text + " I couldn't read the issue's state now; the next change to it syncs."
+	}
+	if a.moveFromGitHub(ctx, r.Team, r.Channel, n, is) {
+		text += fmt.Sprintf(" %s is %s, so #%d moved with it.", ref, issueState(is), n)
+	}
+	return text
+}
+
+// issueState says an issue's state in words.
+func issueState(is tracker.Issue) string {
+	switch {
+	case is.Open:
+		return "open"
+	case is.Reason == tracker.NotPlanned:
+		return "closed as not planned"
+	}
+	return "closed as completed"
 }

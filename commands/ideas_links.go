@@ -35,10 +35,11 @@ func (a *App) changeLink(ctx context.Context, r Request, op string) (*Reply, err
 	}
 	a.announced(ctx, r.Team, r.Channel)
 	a.refreshCard(r.Team, r.Channel, n)
+	tied := a.tieIssue(ctx, r, n, link, op)
 	if op == "add" {
-		return ephemeral(fmt.Sprintf("#%d now links to %s. The link shows on its card and in `/backlog #%d`.", n, esc(link), n)), nil
+		return ephemeral(fmt.Sprintf("#%d now links to %s. The link shows on its card and in `/backlog #%d`.%s", n, esc(link), n, tied)), nil
 	}
-	return ephemeral(fmt.Sprintf("#%d no longer links to %s.", n, esc(link))), nil
+	return ephemeral(fmt.Sprintf("#%d no longer links to %s.%s", n, esc(link), tied)), nil
 }
 
 // links shows an idea's links by host and path: "Links: jira.example.com/PROJ-12".

@@ -341,3 +341,58 @@ func TestStatusesReachTheirIssues(t *testing.T) {
 	h.slash(h.ann, h.product, "/backlog", "outbox")
 	h.ephemeral(h.ann, h.product, "0 messages waiting to be delivered")
 }
+
+// `/backlog link` to an issue of the connected repository ties the idea
+// to it: the issue's state applies at once, and from then on they move
+// together; unlinking unties them. Another repository's issue is a link.
+func TestLinkTiesAnIdeaToItsIssue(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.githubSays(h.ann, h.product, "Last poll")
+	open := gh.OpenIssue("acme/app", "octocat", "Dark theme for the dashboard", "")
+	done := gh.OpenIssue("acme/app", "octocat", "CSV export", "")
+	gh.CloseIssue("acme/app", done, "completed", "octocat")
+	h.idea(h.ann, h.product, "Dark mode")
+	h.idea(h.ann, h.product, "Export")
+	h.idea(h.ann, h.product, "Night theme")
+	patches := func() int {
+		n := 0
+		for _, c := range gh.Calls() {
+			if c.Method == http.MethodPatch {
+				n++
+			}
+		}
+		return n
+	}
+
+	h.slash(h.ann, h.product, "/backlog", "link #1 https://github.test/acme/app/issues/1")
+	h.ephemeral(h.ann, h.product, "#1 now links to https://github.test/acme/app/issues/1", "It follows acme/app#1 now")
+	h.slash(h.ann, h.product, "/backlog", "link #2 https://github.test/acme/app/issues/2")
+	h.ephemeral(h.ann, h.product, "It follows acme/app#2 now", "acme/app#2 is closed as completed, so #2 moved with it.")
+	h.slash(h.ann, h.product, "/backlog", "#2")
+	h.ephemeral(h.ann, h.product, "#2 Export shipped on", "marked by octocat on GitHub")
+	h.slash(h.ann, h.product, "/backlog", "link #3 https://github.test/acme/app/issues/1")
+	h.ephemeral(h.ann, h.product, "#3 now links to", "acme/app#1 is linked to #1 already: an issue follows one idea.")
+	h.slash(h.ann, h.product, "/backlog", "link #3 https://github.com/other/repo/issues/1")
+	if m := h.ephemeral(h.ann, h.product, "#3 now links to https://github.com/other/repo/issues/1"); strings.Contains(m.Text, "follows") {
+		t.Errorf("another repository's issue tied #3: %q", m.Text)
+	}
+
+	h.slash(h.ann, h.product, "/backlog", "decline #1 not this year")
+	h.ephemeral(h.ann, h.product, "You declined #1 Dark mode")
+	if err := gh.Wait(t.Context(), func() bool { is, _ := gh.Issue("acme/app", open); return is.StateReason == "not_planned" }); err != nil {
+		t.Fatal("acme/app#1 was not closed as not planned")
+	}
+
+	h.slash(h.ann, h.product, "/backlog", "unlink #1 https://github.test/acme/app/issues/1")
+	h.ephemeral(h.ann, h.product, "#1 no longer links to", "It no longer follows acme/app#1.")
+	before := patches()
+	h.slash(h.ann, h.product, "/backlog", "reopen #1")
+	h.ephemeral(h.ann, h.product, "You reopened #1 Dark mode")
+	h.delivered(h.ann, h.product)
+	if n := patches(); n != before {
+		t.Errorf("an untied idea still wrote to its old issue (%d edits)", n-before)
+	}
+}

@@ -235,3 +235,62 @@ func (s *Store) LinkedIssues(ctx context.Context, team, channel string) (int, er
 	}
 	return n, translate(it.Err())
 }
+
+// linkIssue ties an idea to a tracker issue: the issue may tie no other
+// idea of the backlog, and the idea no other issue.
+//
+// KEYS[1] -> the idea (HASH), KEYS[2] -> the backlog's sources (HASH)
+// ARGV[1] -> the issue as a source ("github:owner/repo#5"), ARGV[2] -> the
+// idea's number, ARGV[3] -> repo, ARGV[4] -> issue number, ARGV[5] -> its URL
+// Output: {"ok"}, {"same"}, {"missing"}, {"taken", the idea it ties} or
+// {"tied", the issue the idea ties}.
+var linkIssue = redis.NewScript(`
+if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
+local other = redis.call("HGET", KEYS[2], ARGV[1])
+if other == ARGV[2] then return {"same"} end
+if other then return {"taken", other} end
+local repo = redis.call("HGET", KEYS[1], "issue_repo")
+if repo then return {"tied", repo .. "#" .. redis.call("HGET", KEYS[1], "issue_number")} end
+redis.call("HSET", KEYS[1], "issue_repo", ARGV[3], "issue_number", ARGV[4], "issue_url", ARGV[5])
+redis.call("HINCRBY", KEYS[1], "rev", 1)
+redis.call("HSET", KEYS[2], ARGV[1], ARGV[2])
+return {"ok"}
+`)
+
+// LinkIssue ties idea n to issue number of repo, so their states move
+// together; it returns "ok" or "same" (tied already).
+func (s *Store) LinkIssue(ctx context.Context, team, channel string, n int64, repo string, number int, url string) (string, error) {
+	res, err := linkIssue.Run(ctx, s.rdb, []string{ideaKey(team, channel, n), sourcesKey(team, channel)},
+		issueRef(repo, number), n, repo, number, url).StringSlice()
+	if err != nil {
+		return "", translate(err)
+	}
+	switch res[0] {
+	case "missing":
+		return "", prio.Errorf(prio.NotFound, "There is no idea #%d in this channel's backlog.", n)
+	case "taken":
+		return "", prio.Errorf(prio.Conflict, "%s#%d is linked to #%s already: an issue follows one idea.", repo, number, res[1])
+	case "tied":
+		return "", prio.Errorf(prio.Conflict, "#%d follows %s already: an idea follows one issue (`/backlog unlink` that one first).", n, res[1])
+	}
+	return res[0], nil
+}
+
+// unlinkIssue unties an idea from its tracker issue.
+//
+// KEYS[1] -> the idea (HASH), KEYS[2] -> the backlog's sources (HASH)
+// ARGV[1] -> the issue as a source, ARGV[2] -> the idea's number
+// Output: 1 when untied, 0 when it was not tied to that issue.
+var unlinkIssue = redis.NewScript(`
+if redis.call("HGET", KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call("HDEL", KEYS[2], ARGV[1])
+redis.call("HDEL", KEYS[1], "issue_repo", "issue_number", "issue_url", "issue_author")
+redis.call("HINCRBY", KEYS[1], "rev", 1)
+return 1
+`)
+
+// UnlinkIssue unties idea n from an issue; it reports whether it was tied.
+func (s *Store) UnlinkIssue(ctx context.Context, team, channel string, n int64, repo string, number int) (bool, error) {
+	untied, err := unlinkIssue.Run(ctx, s.rdb, []string{ideaKey(team, channel, n), sourcesKey(team, channel)}, issueRef(repo, number), n).Int()
+	return untied == 1, translate(err)
+}

@@ -65,6 +65,8 @@ type Tracker interface {
 	// the cursor, oldest change first, every page, and the cursor to poll
 	// from next; an unchanged repository returns none and the same cursor.
 	Changed(ctx context.Context, repo, label string, c Cursor) ([]Issue, Cursor, error)
+	// Issue reads one issue.
+	Issue(ctx context.Context, repo string, number int) (Issue, error)
 	// Create opens an issue.
 	Create(ctx context.Context, repo string, d Draft) (Issue, error)
 	// SetState opens or closes an issue; reason says why it closed.

@@ -115,6 +115,16 @@ func (c *Client) Changed(ctx context.Context, repo, label string, cur tracker.Cu
 	}
 }
 
+// Issue reads one issue.
+func (c *Client) Issue(ctx context.Context, repo string, number int) (tracker.Issue, error) {
+	owner, name := split(repo)
+	is, _, err := c.api.Issues.Get(ctx, owner, name, number)
+	if err != nil {
+		return tracker.Issue{}, c.refusal(err)
+	}
+	return convert(repo, is), nil
+}
+
 // Create opens an issue.
 func (c *Client) Create(ctx context.Context, repo string, d tracker.Draft) (tracker.Issue, error) {
 	owner, name := split(repo)
