@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,7 +52,9 @@ func (a *App) pollRepo(ctx context.Context, team, channel string) {
 		finish(nil, "", now) // off or paused: it leaves the schedule
 		return
 	}
-	issues, cur, err := a.tracker.Changed(ctx, c.Repo.Name, c.Label, c.Cursor)
+	// Every changed issue, not only the labelled ones: an idea may follow
+	// an unlabelled issue (`/backlog link`); the label decides imports.
+	issues, cur, err := a.tracker.Changed(ctx, c.Repo.Name, "", c.Cursor)
 	var limited *tracker.RateLimited
 	switch {
 	case errors.As(err, &limited):
@@ -69,18 +72,18 @@ func (a *App) pollRepo(ctx context.Context, team, channel string) {
 		finish(nil, err.Error(), now.Add(a.poll))
 		return
 	}
-	imported := a.importIssues(ctx, team, channel, issues)
+	imported := a.importIssues(ctx, team, channel, c.Label, issues)
 	a.announceImport(ctx, team, channel, c, imported)
 	moved := a.syncStatuses(ctx, team, channel, issues, imported)
 	finish(&cur, pollOutcome(len(issues), len(imported), moved), now.Add(a.poll))
 }
 
-// importIssues makes an idea of each open labelled issue that made none
-// here yet, oldest change first, and returns them.
-func (a *App) importIssues(ctx context.Context, team, channel string, issues []tracker.Issue) []prio.Idea {
+// importIssues makes an idea of each open issue with the label that made
+// none here yet, oldest change first, and returns them.
+func (a *App) importIssues(ctx context.Context, team, channel, label string, issues []tracker.Issue) []prio.Idea {
 	var made []prio.Idea
 	for _, is := range issues {
-		if !is.Open || ctx.Err() != nil {
+		if !is.Open || !slices.ContainsFunc(is.Labels, func(l string) bool { return strings.EqualFold(l, label) }) || ctx.Err() != nil {
 			continue
 		}
 		if n, err := a.github.IssueIdea(ctx, team, channel, is.Repo, is.Number); err != nil || n != 0 {

@@ -380,17 +380,20 @@ func TestLinkTiesAnIdeaToItsIssue(t *testing.T) {
 		t.Errorf("another repository's issue tied #3: %q", m.Text)
 	}
 
-	h.slash(h.ann, h.product, "/backlog", "decline #1 not this year")
-	h.ephemeral(h.ann, h.product, "You declined #1 Dark mode")
-	if err := gh.Wait(t.Context(), func() bool { is, _ := gh.Issue("acme/app", open); return is.StateReason == "not_planned" }); err != nil {
-		t.Fatal("acme/app#1 was not closed as not planned")
+	// The tied issue is not labelled: its changes sync all the same.
+	gh.CloseIssue("acme/app", open, "not_planned", "octocat")
+	h.message(h.emu.IM(h.ann), "octocat on GitHub declined #1 Dark mode", "closed as not planned in acme/app#1")
+	h.slash(h.ann, h.product, "/backlog", "reopen #1")
+	h.ephemeral(h.ann, h.product, "You reopened #1 Dark mode")
+	if err := gh.Wait(t.Context(), func() bool { is, _ := gh.Issue("acme/app", open); return is.State == "open" }); err != nil {
+		t.Fatal("acme/app#1 was not reopened")
 	}
 
 	h.slash(h.ann, h.product, "/backlog", "unlink #1 https://github.test/acme/app/issues/1")
 	h.ephemeral(h.ann, h.product, "#1 no longer links to", "It no longer follows acme/app#1.")
 	before := patches()
-	h.slash(h.ann, h.product, "/backlog", "reopen #1")
-	h.ephemeral(h.ann, h.product, "You reopened #1 Dark mode")
+	h.slash(h.ann, h.product, "/backlog", "decline #1 not this year")
+	h.ephemeral(h.ann, h.product, "You declined #1 Dark mode")
 	h.delivered(h.ann, h.product)
 	if n := patches(); n != before {
 		t.Errorf("an untied idea still wrote to its old issue (%d edits)", n-before)
