@@ -38,6 +38,10 @@ func (a *App) pollRepo(ctx context.Context, team, channel string) {
 	if err != nil || lease == "" {
 		return // another replica polls it
 	}
+	// Once claimed, the poll is seen through even if shutdown begins: a
+	// lease left behind would hold the next bot's polls back.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), itemTimeout)
+	defer cancel()
 	now := a.now()
 	c, ok, err := a.github.GitHubConnection(ctx, team, channel)
 	if err != nil {

@@ -399,3 +399,51 @@ func TestLinkTiesAnIdeaToItsIssue(t *testing.T) {
 		t.Errorf("an untied idea still wrote to its old issue (%d edits)", n-before)
 	}
 }
+
+// Three bots poll one repository: one poll at a time (a lease), so the
+// first import is announced once and each issue makes one idea.
+func TestReplicasImportOnce(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.startReplica()
+	h.startReplica()
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	for i := range 30 {
+		gh.OpenIssue("acme/app", "octocat", fmt.Sprintf("Request %02d", i+1), "", "priobot")
+	}
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.message(h.product, "Imported 30 issues labelled priobot from acme/app: #1–#30.")
+	h.ticking(6)
+	if n := len(h.emu.Messages(h.product)); n != 1 {
+		t.Errorf("%d messages in #product, want the one import message", n)
+	}
+	h.slash(h.bob, h.product, "/backlog", "")
+	h.ephemeral(h.bob, h.product, "30 awaiting scoring")
+}
+
+// After a restart the cursor in Redis carries on where the last poll
+// stopped: what changed meanwhile is read once, nothing is made twice.
+func TestARestartCarriesOnWhereThePollStopped(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	for i := range 3 {
+		gh.OpenIssue("acme/app", "octocat", fmt.Sprintf("Request %02d", i+1), "", "priobot")
+	}
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.message(h.product, "Imported 3 issues labelled priobot from acme/app: #1–#3.")
+	h.githubSays(h.ann, h.product, "nothing changed")
+	h.shutdown()
+	gh.OpenIssue("acme/app", "octocat", "While priobot was away", "", "priobot")
+	gh.CloseIssue("acme/app", 3, "completed", "octocat")
+	h.start()
+	h.message(h.product, "#4 While priobot was away", "Imported from acme/app#4")
+	h.githubSays(h.ann, h.product, "nothing changed")
+	h.slash(h.bob, h.product, "/backlog", "#3")
+	h.ephemeral(h.bob, h.product, "#3 Request 03 shipped on", "marked by octocat on GitHub")
+	h.slash(h.bob, h.product, "/backlog", "")
+	h.ephemeral(h.bob, h.product, "3 awaiting scoring")
+	if n := len(h.emu.Messages(h.product)); n != 2 {
+		t.Errorf("%d messages in #product, want the import and #4's card", n)
+	}
+}
