@@ -25,6 +25,7 @@ type GitHubStore interface {
 	PauseGitHub(ctx context.Context, team, channel, lease, repo, why string, now time.Time) (bool, error)
 	LinkIssue(ctx context.Context, team, channel string, n int64, repo string, number int, url string) (string, error)
 	UnlinkIssue(ctx context.Context, team, channel string, n int64, repo string, number int) (bool, error)
+	RenameIdea(ctx context.Context, team, channel string, n int64, title, by string, now time.Time) (bool, error)
 }
 
 // UseTracker syncs backlogs with GitHub through t, polling each connected

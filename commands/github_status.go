@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/priobot/priobot/prio"
 	"github.com/priobot/priobot/tracker"
@@ -28,11 +29,31 @@ func (a *App) syncStatuses(ctx context.Context, team, channel string, issues []t
 		if err != nil || n == 0 {
 			continue
 		}
+		a.renameFromGitHub(ctx, team, channel, n, is)
 		if a.moveFromGitHub(ctx, team, channel, n, is) {
 			moved++
 		}
 	}
 	return moved
+}
+
+// renameFromGitHub gives idea n its issue's title: once linked, GitHub
+// owns the title.
+func (a *App) renameFromGitHub(ctx context.Context, team, channel string, n int64, is tracker.Issue) {
+	title := prio.Shorten(strings.TrimSpace(is.Title), prio.MaxTitle)
+	if title == "" {
+		return
+	}
+	renamed, err := a.github.RenameIdea(ctx, team, channel, n, title, "GitHub ("+is.Ref()+")", a.now())
+	if err != nil {
+		a.log.WarnContext(ctx, "github title not applied", "team", team, "channel", channel, "idea", n, "err", err)
+		return
+	}
+	if renamed {
+		a.refreshCard(team, channel, n)
+		a.homesChanged(team, channel)
+		a.kickOutbox(ctx, team, channel)
+	}
 }
 
 // moveFromGitHub applies one issue's state to idea n.
@@ -111,7 +132,12 @@ func (a *App) tieIssue(ctx context.Context, r Request, n int64, link, op string)
 	}
 	is, err := a.tracker.Issue(ctx, c.Repo.Name, number)
 	if err != nil {
-		return text + " I couldn't read the issue's state now; the next change to it syncs."
+		return text + " I couldn't read the issue now; the next change to it syncs."
+	}
+	if title := prio.Shorten(strings.TrimSpace(is.Title), prio.MaxTitle); title != "" {
+		if renamed, err := a.github.RenameIdea(ctx, r.Team, r.Channel, n, title, "GitHub ("+is.Ref()+")", a.now()); err == nil && renamed {
+			text += fmt.Sprintf(" GitHub owns its title now: it is “%s”, as the issue's.", esc(title))
+		}
 	}
 	if a.moveFromGitHub(ctx, r.Team, r.Channel, n, is) {
 		text += fmt.Sprintf(" %s is %s, so #%d moved with it.", ref, issueState(is), n)

@@ -133,6 +133,8 @@ func (a *App) entryText(ctx context.Context, idea prio.Idea, group []prio.Event)
 		return fmt.Sprintf("%s merged it into #%d", who, e.Into)
 	case "merged_in":
 		return fmt.Sprintf("%s merged #%d into it", who, e.FromIdea)
+	case "renamed":
+		return fmt.Sprintf("renamed on %s from “%s”", esc(e.Name), esc(e.From))
 	case "link":
 		if e.On {
 			return fmt.Sprintf("%s linked it to %s", who, esc(e.URL))

@@ -368,11 +368,12 @@ func TestLinkTiesAnIdeaToItsIssue(t *testing.T) {
 	}
 
 	h.slash(h.ann, h.product, "/backlog", "link #1 https://github.test/acme/app/issues/1")
-	h.ephemeral(h.ann, h.product, "#1 now links to https://github.test/acme/app/issues/1", "It follows acme/app#1 now")
+	h.ephemeral(h.ann, h.product, "#1 now links to https://github.test/acme/app/issues/1", "It follows acme/app#1 now",
+		"GitHub owns its title now: it is “Dark theme for the dashboard”, as the issue's.")
 	h.slash(h.ann, h.product, "/backlog", "link #2 https://github.test/acme/app/issues/2")
 	h.ephemeral(h.ann, h.product, "It follows acme/app#2 now", "acme/app#2 is closed as completed, so #2 moved with it.")
 	h.slash(h.ann, h.product, "/backlog", "#2")
-	h.ephemeral(h.ann, h.product, "#2 Export shipped on", "marked by octocat on GitHub")
+	h.ephemeral(h.ann, h.product, "#2 CSV export shipped on", "marked by octocat on GitHub")
 	h.slash(h.ann, h.product, "/backlog", "link #3 https://github.test/acme/app/issues/1")
 	h.ephemeral(h.ann, h.product, "#3 now links to", "acme/app#1 is linked to #1 already: an issue follows one idea.")
 	h.slash(h.ann, h.product, "/backlog", "link #3 https://github.com/other/repo/issues/1")
@@ -382,18 +383,24 @@ func TestLinkTiesAnIdeaToItsIssue(t *testing.T) {
 
 	// The tied issue is not labelled: its changes sync all the same.
 	gh.CloseIssue("acme/app", open, "not_planned", "octocat")
-	h.message(h.emu.IM(h.ann), "octocat on GitHub declined #1 Dark mode", "closed as not planned in acme/app#1")
+	h.message(h.emu.IM(h.ann), "octocat on GitHub declined #1 Dark theme for the dashboard", "closed as not planned in acme/app#1")
 	h.slash(h.ann, h.product, "/backlog", "reopen #1")
-	h.ephemeral(h.ann, h.product, "You reopened #1 Dark mode")
+	h.ephemeral(h.ann, h.product, "You reopened #1 Dark theme for the dashboard")
 	if err := gh.Wait(t.Context(), func() bool { is, _ := gh.Issue("acme/app", open); return is.State == "open" }); err != nil {
 		t.Fatal("acme/app#1 was not reopened")
 	}
+
+	// An edit of the title on GitHub renames the idea.
+	gh.Rename("acme/app", open, "Dark theme everywhere")
+	h.message(h.product, "#1 Dark theme everywhere")
+	h.slash(h.ann, h.product, "/backlog", "history #1")
+	h.ephemeral(h.ann, h.product, "renamed on GitHub (acme/app#1) from “Dark theme for the dashboard”")
 
 	h.slash(h.ann, h.product, "/backlog", "unlink #1 https://github.test/acme/app/issues/1")
 	h.ephemeral(h.ann, h.product, "#1 no longer links to", "It no longer follows acme/app#1.")
 	before := patches()
 	h.slash(h.ann, h.product, "/backlog", "decline #1 not this year")
-	h.ephemeral(h.ann, h.product, "You declined #1 Dark mode")
+	h.ephemeral(h.ann, h.product, "You declined #1 Dark theme everywhere")
 	h.delivered(h.ann, h.product)
 	if n := patches(); n != before {
 		t.Errorf("an untied idea still wrote to its old issue (%d edits)", n-before)

@@ -294,3 +294,33 @@ func (s *Store) UnlinkIssue(ctx context.Context, team, channel string, n int64, 
 	untied, err := unlinkIssue.Run(ctx, s.rdb, []string{ideaKey(team, channel, n), sourcesKey(team, channel)}, issueRef(repo, number), n).Int()
 	return untied == 1, translate(err)
 }
+
+// renameIdea gives an idea the title its tracker issue has now: once
+// linked, the tracker owns the title.
+//
+// KEYS[1] -> the idea (HASH), KEYS[2] -> the backlog's titles (HASH),
+// KEYS[3] -> its supporters, KEYS[4..13] -> the backlog's event keys
+// (idea.updated, change "title"), KEYS[14] -> its history
+// ARGV[1] -> the title, ARGV[2] -> the idea's number, ARGV[3] -> member,
+// ARGV[4] -> now (unix ms), ARGV[5] -> who renamed it, by name
+// Output: "ok", "same" or "missing".
+var renameIdea = redis.NewScript(eventsLua + `
+if redis.call("EXISTS", KEYS[1]) == 0 then return "missing" end
+local was = redis.call("HGET", KEYS[1], "title")
+if was == ARGV[1] then return "same" end
+redis.call("HSET", KEYS[1], "title", ARGV[1])
+redis.call("HSET", KEYS[2], ARGV[2], ARGV[1])
+redis.call("HINCRBY", KEYS[1], "rev", 1)
+record(KEYS[14], KEYS[1], {k = "renamed", at = tonumber(ARGV[4]), by = "", name = ARGV[5], from = was, to = ARGV[1]})
+announce(4, {event = "idea.updated", change = "title", idea = tonumber(ARGV[2]), from = was, status = ARGV[1],
+	actor = ARGV[5], actor_id = "", at = tonumber(ARGV[4])}, KEYS[1], KEYS[3], ARGV[3], tonumber(ARGV[4]))
+return "ok"
+`)
+
+// RenameIdea gives idea n the title its issue has; it reports whether
+// the title changed.
+func (s *Store) RenameIdea(ctx context.Context, team, channel string, n int64, title, by string, now time.Time) (bool, error) {
+	res, err := renameIdea.Run(ctx, s.rdb, with(with([]string{ideaKey(team, channel, n), titlesKey(team, channel), supportersKey(team, channel, n)},
+		eventKeys(team, channel)), []string{historyKey(team, channel, n)}), title, n, member(n), now.UnixMilli(), by).Text()
+	return res == "ok", translate(err)
+}
