@@ -13,7 +13,7 @@ import (
 // GitHubStore keeps a backlog's connection to a GitHub repository and the
 // ideas its issues made. store.Store implements it.
 type GitHubStore interface {
-	ConnectGitHub(ctx context.Context, team, channel string, actor prio.Actor, repo tracker.Repo, label string, now time.Time) (string, error)
+	ConnectGitHub(ctx context.Context, team, channel, channelName string, actor prio.Actor, repo tracker.Repo, label string, now time.Time) (string, error)
 	GitHubConnection(ctx context.Context, team, channel string) (tracker.Connection, bool, error)
 	DisconnectGitHub(ctx context.Context, team, channel string, actor prio.Actor) (string, error)
 	LinkedIssues(ctx context.Context, team, channel string) (int, error)
@@ -26,6 +26,8 @@ type GitHubStore interface {
 	LinkIssue(ctx context.Context, team, channel string, n int64, repo string, number int, url string) (string, error)
 	UnlinkIssue(ctx context.Context, team, channel string, n int64, repo string, number int) (bool, error)
 	RenameIdea(ctx context.Context, team, channel string, n int64, title, by string, now time.Time) (bool, error)
+	LinkedIdeas(ctx context.Context, team, channel string) ([]int64, error)
+	NoteComment(ctx context.Context, team, channel string, n, id, rev int64, at time.Time) error
 }
 
 // UseTracker syncs backlogs with GitHub through t, polling each connected
@@ -93,7 +95,7 @@ func (a *App) connectGitHub(ctx context.Context, r Request, text string) (*Reply
 	}
 	var outcome string
 	err = a.asOwner(ctx, r, "connect it to GitHub", func(actor prio.Actor) (err error) {
-		outcome, err = a.github.ConnectGitHub(ctx, r.Team, r.Channel, actor, repo, label, a.now())
+		outcome, err = a.github.ConnectGitHub(ctx, r.Team, r.Channel, r.ChannelName, actor, repo, label, a.now())
 		return err
 	})
 	if err != nil {

@@ -454,3 +454,69 @@ func TestARestartCarriesOnWhereThePollStopped(t *testing.T) {
 		t.Errorf("%d messages in #product, want the import and #4's card", n)
 	}
 }
+
+// Each tied issue carries one priobot comment saying where its idea sits,
+// edited in place when the idea changes (at most once a minute), never a
+// new one per change, and its own edits do not come back as changes.
+func TestTheIssueCommentSaysWhereTheIdeaSits(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.githubSays(h.ann, h.product, "Last poll")
+	gh.OpenIssue("acme/app", "octocat", "Dark mode", "", "priobot")
+	card := h.message(h.product, "#1 Dark mode", "Imported from acme/app#1")
+	comment := func() (githubemu.Comment, int) {
+		is, _ := gh.Issue("acme/app", 1)
+		if len(is.Comments) == 0 {
+			return githubemu.Comment{}, 0
+		}
+		return is.Comments[len(is.Comments)-1], len(is.Comments)
+	}
+	waitComment := func(parts ...string) githubemu.Comment {
+		t.Helper()
+		err := gh.Wait(t.Context(), func() bool {
+			c, _ := comment()
+			for _, p := range parts {
+				if !strings.Contains(c.Body, p) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			c, _ := comment()
+			t.Fatalf("the issue's comment never said %q; it says:\n%s", parts, c.Body)
+		}
+		c, _ := comment()
+		return c
+	}
+	first := waitComment("**priobot** · `#1` Dark mode is 1st of 1 awaiting scoring in #product's backlog.", "0 supporters in Slack.", "_As of")
+
+	h.slash(h.ann, h.product, "/backlog", "score #1 value=8 effort=3")
+	h.ephemeral(h.ann, h.product, "You scored #1 Dark mode.")
+	h.support(h.bob, card)
+	h.clock.Advance(time.Minute) // the comment is edited at most once a minute
+	edited := waitComment("`#1` Dark mode sits 1st of 1 in #product's backlog — score 2.67: value 8 ÷ effort 3.", "1 supporter in Slack.")
+	if _, n := comment(); n != 1 || edited.ID != first.ID {
+		t.Errorf("%d comments (ids %d, %d); want the one, edited in place", n, first.ID, edited.ID)
+	}
+	edits := func() int {
+		n := 0
+		for _, c := range gh.Calls() {
+			if c.Method == http.MethodPatch && strings.Contains(c.Path, "/issues/comments/") {
+				n++
+			}
+		}
+		return n
+	}
+	before := edits()
+	h.clock.Advance(time.Minute)
+	h.ticking(4)
+	if n := edits(); n != before {
+		t.Errorf("the comment was edited %d more times with nothing changed: its own edit came back as a change", n-before)
+	}
+	if n := len(h.emu.Messages(h.emu.IM(h.bob))); n != 0 {
+		t.Errorf("bob got %d DMs; nothing moved", n)
+	}
+}

@@ -171,6 +171,11 @@ type IssueLink struct {
 	Number int
 	URL    string // where people read the issue
 	Author string // who opened it, by their tracker login
+	// priobot's one comment on the issue: its id, and the idea's Rev and
+	// the time when it was last written.
+	Comment      int64
+	CommentedRev int64
+	CommentedAt  time.Time
 }
 
 // Ref names the issue as people write it: "owner/repo#5".

@@ -19,7 +19,8 @@ import (
 //
 // KEYS[1] -> the connection (HASH), KEYS[2] -> owners
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> repo,
-// ARGV[4] -> its web address, ARGV[5] -> label, ARGV[6] -> now (unix ms)
+// ARGV[4] -> its web address, ARGV[5] -> label, ARGV[6] -> now (unix ms),
+// ARGV[7] -> the channel's name, for what priobot writes on GitHub
 // Output: "connected", "resumed", "same" (already on), "taken" (another
 // repository is connected: the Output's second element names it) or "forbidden".
 var connectGitHub = redis.NewScript(prelude + `
@@ -33,16 +34,17 @@ if c[1] and string.lower(c[1]) == string.lower(ARGV[3]) then
 else
 	redis.call("HDEL", KEYS[1], "since", "etag", "polled", "outcome")
 end
-redis.call("HSET", KEYS[1], "repo", ARGV[3], "url", ARGV[4], "label", ARGV[5], "by", ARGV[1], "at", ARGV[6], "state", "on", "why", "")
+redis.call("HSET", KEYS[1], "repo", ARGV[3], "url", ARGV[4], "label", ARGV[5], "by", ARGV[1], "at", ARGV[6], "state", "on", "why", "",
+	"channel_name", ARGV[7])
 return {outcome, ARGV[3]}
 `)
 
 // ConnectGitHub connects a backlog to a repository (see connectGitHub)
 // and schedules its first poll now. It returns "connected", "resumed" or
 // "same".
-func (s *Store) ConnectGitHub(ctx context.Context, team, channel string, actor prio.Actor, repo tracker.Repo, label string, now time.Time) (string, error) {
+func (s *Store) ConnectGitHub(ctx context.Context, team, channel, channelName string, actor prio.Actor, repo tracker.Repo, label string, now time.Time) (string, error) {
 	res, err := connectGitHub.Run(ctx, s.rdb, []string{githubKey(team, channel), ownersKey(team, channel)},
-		actor.ID, admin(actor), repo.Name, repo.URL, label, now.UnixMilli()).StringSlice()
+		actor.ID, admin(actor), repo.Name, repo.URL, label, now.UnixMilli(), channelName).StringSlice()
 	if err != nil {
 		return "", translate(err)
 	}
@@ -73,7 +75,7 @@ func (s *Store) GitHubConnection(ctx context.Context, team, channel string) (tra
 	}
 	since, _ := strconv.ParseInt(h["since"], 10, 64)
 	c := tracker.Connection{Repo: tracker.Repo{Name: h["repo"], URL: h["url"]}, Label: h["label"], By: h["by"], At: millis(h["at"]),
-		State: h["state"], Why: h["why"], Polled: millis(h["polled"]), Outcome: h["outcome"],
+		State: h["state"], Why: h["why"], Polled: millis(h["polled"]), Outcome: h["outcome"], ChannelName: h["channel_name"],
 		Cursor: tracker.Cursor{ETag: h["etag"]}}
 	if since > 0 {
 		c.Cursor.Since = time.Unix(since, 0).UTC()
@@ -221,6 +223,24 @@ func (s *Store) PauseGitHub(ctx context.Context, team, channel, lease, repo, why
 		err = releaseLease.Run(ctx, s.rdb, []string{githubLeaseKey(team, channel)}, lease).Err()
 	}
 	return paused == 1, translate(err)
+}
+
+// LinkedIdeas lists the numbers of a backlog's ideas tied to tracker issues.
+func (s *Store) LinkedIdeas(ctx context.Context, team, channel string) ([]int64, error) {
+	var out []int64
+	it := s.rdb.HScan(ctx, sourcesKey(team, channel), 0, "github:*", 1000).Iterator()
+	for i := 0; it.Next(ctx); i++ {
+		if i%2 == 1 { // field, value, field, value…
+			out = append(out, parseMember(it.Val()))
+		}
+	}
+	return out, translate(it.Err())
+}
+
+// NoteComment remembers priobot's comment on idea n's issue: its id, and
+// the idea's rev and the time it was written at.
+func (s *Store) NoteComment(ctx context.Context, team, channel string, n, id, rev int64, at time.Time) error {
+	return translate(s.rdb.HSet(ctx, ideaKey(team, channel, n), fCommentID, id, fCommentRev, rev, fCommentAt, at.UnixMilli()).Err())
 }
 
 // LinkedIssues counts the ideas of a backlog made from or linked to a

@@ -64,14 +64,14 @@ func TestOneRepositoryPerBacklog(t *testing.T) {
 	ctx, now := t.Context(), time.Now()
 	ann, bob := prio.Actor{ID: "U1", Name: "ann"}, prio.Actor{ID: "U2", Name: "bob"}
 	app := tracker.Repo{Name: "acme/app", URL: "https://github.test/acme/app"}
-	if out, err := s.ConnectGitHub(ctx, "T1", "C1", ann, app, "priobot", now); err != nil || out != "connected" {
+	if out, err := s.ConnectGitHub(ctx, "T1", "C1", "product", ann, app, "priobot", now); err != nil || out != "connected" {
 		t.Fatalf("connect: %q %v", out, err)
 	}
-	if out, _ := s.ConnectGitHub(ctx, "T1", "C1", ann, app, "priobot", now); out != "same" {
+	if out, _ := s.ConnectGitHub(ctx, "T1", "C1", "product", ann, app, "priobot", now); out != "same" {
 		t.Errorf("the same again: %q", out)
 	}
 	other := tracker.Repo{Name: "acme/web", URL: "https://github.test/acme/web"}
-	if _, err := s.ConnectGitHub(ctx, "T1", "C1", ann, other, "priobot", now); prio.ErrorCode(err) != prio.Conflict {
+	if _, err := s.ConnectGitHub(ctx, "T1", "C1", "product", ann, other, "priobot", now); prio.ErrorCode(err) != prio.Conflict {
 		t.Errorf("another repository while one is connected: %v, want a conflict", err)
 	}
 	if _, err := s.ChangeOwners(ctx, "T1", "C1", ann, "add", []string{ann.ID}); err != nil {
@@ -83,7 +83,7 @@ func TestOneRepositoryPerBacklog(t *testing.T) {
 	if repo, err := s.DisconnectGitHub(ctx, "T1", "C1", ann); err != nil || repo != "acme/app" {
 		t.Errorf("disconnect: %q %v", repo, err)
 	}
-	if out, err := s.ConnectGitHub(ctx, "T1", "C1", ann, other, "ideas", now); err != nil || out != "connected" {
+	if out, err := s.ConnectGitHub(ctx, "T1", "C1", "product", ann, other, "ideas", now); err != nil || out != "connected" {
 		t.Errorf("another repository after the disconnect: %q %v", out, err)
 	}
 	c, ok, _ := s.GitHubConnection(ctx, "T1", "C1")

@@ -47,6 +47,9 @@ const (
 	fIssueNumber = "issue_number"
 	fIssueURL    = "issue_url"
 	fIssueAuthor = "issue_author"
+	fCommentID   = "issue_comment"     // priobot's comment on the issue
+	fCommentRev  = "issue_comment_rev" // the idea's rev it was written at
+	fCommentAt   = "issue_comment_at"
 	valuePrefix  = "v:"
 )
 
@@ -327,7 +330,10 @@ func decodeIdea(team, channel string, h map[string]string) prio.Idea {
 	}
 	if h[fIssueRepo] != "" {
 		n, _ := strconv.Atoi(h[fIssueNumber])
-		idea.Issue = &prio.IssueLink{Repo: h[fIssueRepo], Number: n, URL: h[fIssueURL], Author: h[fIssueAuthor]}
+		idea.Issue = &prio.IssueLink{Repo: h[fIssueRepo], Number: n, URL: h[fIssueURL], Author: h[fIssueAuthor],
+			CommentedAt: millis(h[fCommentAt])}
+		idea.Issue.Comment, _ = strconv.ParseInt(h[fCommentID], 10, 64)
+		idea.Issue.CommentedRev, _ = strconv.ParseInt(h[fCommentRev], 10, 64)
 	}
 	if h[fSourceTS] != "" {
 		idea.Source = &prio.Source{Channel: h[fSourceChannel], TS: h[fSourceTS], Author: h[fSourceAuthor], AuthorName: h[fSourceName],

@@ -116,6 +116,9 @@ type Connection struct {
 	Polled  time.Time // the last poll
 	Outcome string    // what the last poll found
 	Cursor  Cursor
+	// ChannelName is the backlog's channel's name, for what priobot
+	// writes on the tracker.
+	ChannelName string
 }
 
 // A connection's states.
