@@ -11,6 +11,9 @@ import (
 	"time"
 )
 
+// The handlers of the REST subset: a repository, its issues and their
+// comments, answered as GitHub answers them (see routes).
+
 func (s *Server) getRepo(_ *http.Request, r *repo) answer {
 	return ok(map[string]any{"id": r.id, "name": r.name, "full_name": r.owner + "/" + r.name, "private": r.private,
 		"html_url": s.HTMLURL(r.owner + "/" + r.name), "has_issues": !r.noIssues, "owner": map[string]any{"login": r.owner}})
