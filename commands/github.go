@@ -28,6 +28,7 @@ type GitHubStore interface {
 	RenameIdea(ctx context.Context, team, channel string, n int64, title, by string, now time.Time) (bool, error)
 	LinkedIdeas(ctx context.Context, team, channel string) ([]int64, error)
 	NoteComment(ctx context.Context, team, channel string, n, id, rev int64, at time.Time) error
+	SeeIssue(ctx context.Context, team, channel string, n int64, repo string, number int, state string) error
 }
 
 // UseTracker syncs backlogs with GitHub through t, polling each connected

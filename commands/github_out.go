@@ -10,6 +10,7 @@ import (
 	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/prio"
 	"github.com/priobot/priobot/tracker"
+	"github.com/slack-go/slack"
 )
 
 // deliverTracker writes an idea's status to its linked issue: shipped
@@ -62,8 +63,26 @@ func (a *App) writeState(ctx context.Context, b outbox.Backlog, item outbox.Item
 	if !sync {
 		return 0, nil
 	}
+	current, err := a.tracker.Issue(ctx, issue.Repo, issue.Number)
+	if err != nil {
+		return waitFor(err, a.now()), err
+	}
+	want := tracker.StateName(open, reason)
+	switch have := tracker.State(current); {
+	case have == want:
+		return 0, a.github.SeeIssue(ctx, b.Team, b.Channel, idea.Number, issue.Repo, issue.Number, want)
+	case issue.Seen != "" && have != issue.Seen:
+		// Both sides changed between two polls: GitHub's state wins.
+		if a.moveFromGitHub(ctx, b.Team, b.Channel, idea.Number, current) {
+			a.tellBothChanged(ctx, b, c, idea, current, item)
+		}
+		return 0, a.github.SeeIssue(ctx, b.Team, b.Channel, idea.Number, issue.Repo, issue.Number, have)
+	}
 	if _, err := a.tracker.SetState(ctx, issue.Repo, issue.Number, open, reason); err != nil {
 		return waitFor(err, a.now()), err
+	}
+	if err := a.github.SeeIssue(ctx, b.Team, b.Channel, idea.Number, issue.Repo, issue.Number, want); err != nil {
+		return 0, err
 	}
 	if idea.Status == prio.StatusDeclined && item.Status == string(prio.StatusDeclined) && item.Reason != "" {
 		body := fmt.Sprintf("Declined in priobot by %s: “%s”", inert(item.Actor), inert(item.Reason))
@@ -99,3 +118,29 @@ func stateWords(s prio.Status) string {
 // inert keeps Slack people's words from mentioning GitHub users or teams:
 // a zero-width space after each @.
 func inert(text string) string { return strings.ReplaceAll(text, "@", "@\u200b") }
+
+// tellBothChanged tells a backlog's owners (or whoever connected it),
+// privately, that an idea and its issue changed at once and GitHub's
+// state won.
+func (a *App) tellBothChanged(ctx context.Context, b outbox.Backlog, c tracker.Connection, idea prio.Idea, is tracker.Issue, item outbox.Item) {
+	owners, err := a.settings.Owners(ctx, b.Team, b.Channel)
+	if err != nil {
+		return
+	}
+	if len(owners) == 0 {
+		owners = []string{c.By}
+	}
+	who := "someone"
+	if is.ClosedBy != "" && !is.Open {
+		who = esc(is.ClosedBy)
+	}
+	text := fmt.Sprintf("#%d %s changed on both sides at once: %s made it %s in %s while %s left %s %s on GitHub. "+
+		"GitHub's state wins, so #%d follows the issue; change it on GitHub, or here again, if that is not what you want.",
+		idea.Number, esc(idea.Title), esc(item.Actor), prio.Status(item.Status).Label(), channelRef(b.Channel),
+		who, esc(is.Ref()), issueState(is), idea.Number)
+	for _, o := range owners {
+		if err := a.slack.DM(ctx, o, Message{Text: text, Blocks: []slack.Block{section("%s", text)}}); err != nil {
+			a.log.WarnContext(ctx, "owner not told of the conflict", "team", b.Team, "user", o, "err", err)
+		}
+	}
+}

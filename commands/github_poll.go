@@ -97,7 +97,7 @@ func (a *App) importIssues(ctx context.Context, team, channel, label string, iss
 		idea := prio.Idea{Team: team, Channel: channel, Title: prio.Shorten(strings.TrimSpace(is.Title), prio.MaxTitle),
 			Description: prio.Shorten(strings.TrimSpace(is.Body), prio.MaxDescription), AuthorName: is.Author,
 			Status: prio.StatusNew, Created: a.now(), Via: "github",
-			Issue: &prio.IssueLink{Repo: is.Repo, Number: is.Number, URL: is.URL, Author: is.Author}}
+			Issue: &prio.IssueLink{Repo: is.Repo, Number: is.Number, URL: is.URL, Author: is.Author, Seen: tracker.State(is)}}
 		if idea.Title == "" {
 			idea.Title = is.Ref()
 		}

@@ -30,9 +30,10 @@ func (a *App) syncStatuses(ctx context.Context, team, channel string, issues []t
 			continue
 		}
 		a.renameFromGitHub(ctx, team, channel, n, is)
-		if a.moveFromGitHub(ctx, team, channel, n, is) {
+		if a.changedOnGitHub(ctx, team, channel, n, is) && a.moveFromGitHub(ctx, team, channel, n, is) {
 			moved++
 		}
+		_ = a.github.SeeIssue(ctx, team, channel, n, is.Repo, is.Number, tracker.State(is))
 	}
 	return moved
 }
@@ -54,6 +55,17 @@ func (a *App) renameFromGitHub(ctx context.Context, team, channel string, n int6
 		a.homesChanged(team, channel)
 		a.kickOutbox(ctx, team, channel)
 	}
+}
+
+// changedOnGitHub says whether an issue's state changed on GitHub since
+// priobot last saw or wrote it. One that did not is left alone even when
+// its idea moved: priobot's own write of that move is on its way.
+func (a *App) changedOnGitHub(ctx context.Context, team, channel string, n int64, is tracker.Issue) bool {
+	ideas, err := a.ideas.Ideas(ctx, team, channel, []int64{n})
+	if err != nil || len(ideas) == 0 || ideas[0].Issue == nil {
+		return false
+	}
+	return ideas[0].Issue.Seen == "" || ideas[0].Issue.Seen != tracker.State(is)
 }
 
 // moveFromGitHub applies one issue's state to idea n.
@@ -142,6 +154,7 @@ func (a *App) tieIssue(ctx context.Context, r Request, n int64, link, op string)
 	if a.moveFromGitHub(ctx, r.Team, r.Channel, n, is) {
 		text += fmt.Sprintf(" %s is %s, so #%d moved with it.", ref, issueState(is), n)
 	}
+	_ = a.github.SeeIssue(ctx, r.Team, r.Channel, n, is.Repo, is.Number, tracker.State(is))
 	return text
 }
 

@@ -285,3 +285,65 @@ func TestTheIssueCommentSaysWhereTheIdeaSits(t *testing.T) {
 		t.Errorf("bob got %d DMs; nothing moved", n)
 	}
 }
+
+// When an idea and its issue change at once (between two polls), GitHub's
+// state wins: priobot does not write over it, the idea follows the issue,
+// and the owners are told privately.
+func TestBothSidesChangedGitHubWins(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.shutdown()
+	h.githubPoll = time.Hour // the first poll only: the test makes the second wait
+	h.start()
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	gh.OpenIssue("acme/app", "octocat", "Dark mode", "", "priobot")
+	h.slash(h.ann, h.product, "/backlog", "owners add <@"+h.ann+">")
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.message(h.product, "#1 Dark mode", "Imported from acme/app#1")
+
+	gh.CloseIssue("acme/app", 1, "not_planned", "octocat")
+	h.slash(h.ann, h.product, "/backlog", "status #1 shipped")
+	h.ephemeral(h.ann, h.product, "You moved #1 Dark mode")
+	h.message(h.emu.IM(h.ann), "#1 Dark mode changed on both sides at once: ann made it shipped in #product while octocat left acme/app#1 closed as not planned on GitHub.",
+		"GitHub's state wins")
+	if is, _ := gh.Issue("acme/app", 1); is.StateReason != "not_planned" {
+		t.Errorf("GitHub's close was written over: %s (%s)", is.State, is.StateReason)
+	}
+	h.slash(h.bob, h.product, "/backlog", "#1")
+	h.ephemeral(h.bob, h.product, "#1 Dark mode was declined by octocat on GitHub", "closed as not planned in acme/app#1")
+}
+
+// A poll between a change in Slack and its write to GitHub does not undo
+// the change: the issue's state did not change on GitHub.
+func TestAPollDoesNotUndoAChangeOnItsWay(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	gh.AddRepo("acme/app", githubemu.RepoOptions{})
+	gh.OpenIssue("acme/app", "octocat", "Dark mode", "", "priobot")
+	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
+	h.message(h.product, "#1 Dark mode", "Imported from acme/app#1")
+	// priobot's comment is written first: the next write to fail is the close.
+	if err := gh.Wait(t.Context(), func() bool { is, _ := gh.Issue("acme/app", 1); return len(is.Comments) == 1 }); err != nil {
+		t.Fatal("no priobot comment on the issue")
+	}
+	gh.FailWrites(http.StatusBadGateway)
+	h.slash(h.ann, h.product, "/backlog", "status #1 shipped")
+	h.ephemeral(h.ann, h.product, "You moved #1 Dark mode")
+	if err := gh.Wait(t.Context(), func() bool {
+		for _, c := range gh.Calls() {
+			if c.Method == http.MethodPatch && c.Status == http.StatusBadGateway {
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		t.Fatal("priobot never tried to close the issue")
+	}
+	h.ticking(4)
+	h.slash(h.bob, h.product, "/backlog", "#1")
+	h.ephemeral(h.bob, h.product, "#1 Dark mode shipped on")
+	h.clock.Advance(time.Minute) // the outbox's retry falls due
+	if err := gh.Wait(t.Context(), func() bool { is, _ := gh.Issue("acme/app", 1); return is.StateReason == "completed" }); err != nil {
+		t.Fatal("the retry never closed the issue")
+	}
+}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -41,8 +42,9 @@ type harness struct {
 
 	// github is the GitHub the bot syncs with; noGitHub starts the bot
 	// without a GITHUB_TOKEN.
-	github   *githubemu.Server
-	noGitHub bool
+	github     *githubemu.Server
+	noGitHub   bool
+	githubPoll time.Duration // how often the bots ask GitHub; githubPoll when 0
 
 	ann, bob        string // people
 	product, design string // public channels
@@ -112,7 +114,7 @@ func (h *harness) config(httpAddr string) app.Config {
 		RedisURL: h.redis.URL(), HTTPAddr: httpAddr, LogLevel: "debug", LogFormat: "text",
 		ShutdownTimeout: 5 * time.Second, SchedulerTick: 50 * time.Millisecond, SummaryPace: h.pace,
 		Connections: sockets, MaxHandlers: 64, WebhookAllowPrivate: !h.publicOnly,
-		GitHubToken: githubemu.Token, GitHubAPIURL: h.github.URL(), GitHubPoll: githubPoll,
+		GitHubToken: githubemu.Token, GitHubAPIURL: h.github.URL(), GitHubPoll: cmp.Or(h.githubPoll, githubPoll),
 	}
 	if h.noGitHub {
 		c.GitHubToken = ""

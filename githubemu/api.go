@@ -106,6 +106,11 @@ func (s *Server) serveLocked(req *http.Request, h func(*http.Request, *repo) ans
 	if s.revoked || token != s.opts.Token {
 		return fail(http.StatusUnauthorized, "Bad credentials"), false
 	}
+	if len(s.failWrite) > 0 && req.Method != http.MethodGet {
+		status := s.failWrite[0]
+		s.failWrite = s.failWrite[1:]
+		return fail(status, http.StatusText(status)), true
+	}
 	if len(s.failures) > 0 {
 		status := s.failures[0]
 		s.failures = s.failures[1:]

@@ -46,6 +46,7 @@ type Server struct {
 	reset     time.Time // when the hour ends
 	secondary []int     // Retry-After seconds of the next refused requests
 	failures  []int     // statuses of the next failed requests
+	failWrite []int     // statuses of the next failed writes (not GETs)
 	commentID int64
 	calls     []Call
 }
@@ -193,6 +194,14 @@ func (s *Server) Fail(statuses ...int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, statuses...)
+}
+
+// FailWrites answers the next writes (POST, PATCH) with these statuses;
+// reads go on.
+func (s *Server) FailWrites(statuses ...int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failWrite = append(s.failWrite, statuses...)
 }
 
 // Calls lists the requests answered so far, oldest first.

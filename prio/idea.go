@@ -176,6 +176,10 @@ type IssueLink struct {
 	Comment      int64
 	CommentedRev int64
 	CommentedAt  time.Time
+	// Seen is the issue's state as priobot last saw or wrote it ("open",
+	// "completed" or "not_planned"): a different one at a write means it
+	// changed on the tracker meanwhile, and the tracker wins.
+	Seen string
 }
 
 // Ref names the issue as people write it: "owner/repo#5".

@@ -243,6 +243,24 @@ func (s *Store) NoteComment(ctx context.Context, team, channel string, n, id, re
 	return translate(s.rdb.HSet(ctx, ideaKey(team, channel, n), fCommentID, id, fCommentRev, rev, fCommentAt, at.UnixMilli()).Err())
 }
 
+// SeeIssue remembers the state of idea n's issue as priobot last saw or
+// wrote it, if the idea still follows that issue.
+func (s *Store) SeeIssue(ctx context.Context, team, channel string, n int64, repo string, number int, state string) error {
+	return translate(seeIssue.Run(ctx, s.rdb, []string{ideaKey(team, channel, n)}, repo, number, state).Err())
+}
+
+// seeIssue sets an idea's issue_seen while it follows the issue.
+//
+// KEYS[1] -> the idea (HASH)
+// ARGV[1] -> repo, ARGV[2] -> issue number, ARGV[3] -> state
+// Output: 1 when noted, 0 when the idea follows no such issue.
+var seeIssue = redis.NewScript(`
+local i = redis.call("HMGET", KEYS[1], "issue_repo", "issue_number")
+if not i[1] or string.lower(i[1]) ~= string.lower(ARGV[1]) or i[2] ~= ARGV[2] then return 0 end
+redis.call("HSET", KEYS[1], "issue_seen", ARGV[3])
+return 1
+`)
+
 // LinkedIssues counts the ideas of a backlog made from or linked to a
 // tracker's issues.
 func (s *Store) LinkedIssues(ctx context.Context, team, channel string) (int, error) {

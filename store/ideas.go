@@ -50,6 +50,7 @@ const (
 	fCommentID   = "issue_comment"     // priobot's comment on the issue
 	fCommentRev  = "issue_comment_rev" // the idea's rev it was written at
 	fCommentAt   = "issue_comment_at"
+	fIssueSeen   = "issue_seen" // its state as last seen or written
 	valuePrefix  = "v:"
 )
 
@@ -90,7 +91,7 @@ func (s *Store) create(ctx context.Context, idea prio.Idea, requesters []string)
 	}
 	if is := idea.Issue; is != nil {
 		args[4] = issueRef(is.Repo, is.Number)
-		args = append(args, fIssueRepo, is.Repo, fIssueNumber, is.Number, fIssueURL, is.URL, fIssueAuthor, is.Author)
+		args = append(args, fIssueRepo, is.Repo, fIssueNumber, is.Number, fIssueURL, is.URL, fIssueAuthor, is.Author, fIssueSeen, is.Seen)
 	}
 	res, err := createIdea.Run(ctx, s.rdb,
 		with(with([]string{ideaKey(t, c, n), awaitingKey(t, c), titlesKey(t, c), countsKey(t, c), activityKey(t, c), supportersKey(t, c, n)},
@@ -331,7 +332,7 @@ func decodeIdea(team, channel string, h map[string]string) prio.Idea {
 	if h[fIssueRepo] != "" {
 		n, _ := strconv.Atoi(h[fIssueNumber])
 		idea.Issue = &prio.IssueLink{Repo: h[fIssueRepo], Number: n, URL: h[fIssueURL], Author: h[fIssueAuthor],
-			CommentedAt: millis(h[fCommentAt])}
+			CommentedAt: millis(h[fCommentAt]), Seen: h[fIssueSeen]}
 		idea.Issue.Comment, _ = strconv.ParseInt(h[fCommentID], 10, 64)
 		idea.Issue.CommentedRev, _ = strconv.ParseInt(h[fCommentRev], 10, 64)
 	}

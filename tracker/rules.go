@@ -54,6 +54,23 @@ func MoveFor(is Issue, s prio.Status) Move {
 	return Stay
 }
 
+// State names an issue's state in one word: "open", Completed or
+// NotPlanned.
+func State(is Issue) string {
+	if is.Open {
+		return "open"
+	}
+	return is.Reason
+}
+
+// StateName is the word State gives the state an idea's status means.
+func StateName(open bool, reason string) string {
+	if open {
+		return "open"
+	}
+	return reason
+}
+
 // DeclineReason is the reason a decline from the tracker gives.
 func DeclineReason(is Issue) string { return "closed as not planned in " + is.Ref() }
 
