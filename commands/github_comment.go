@@ -15,6 +15,11 @@ import (
 // on one issue: a burst of votes or supporters is one edit.
 const commentEvery = time.Minute
 
+// commentsPerPoll caps the comments one poll writes: GitHub asks content
+// creation to be spaced, so a first import of 1,000 issues is commented
+// over the next polls, 20 at a time, not in one burst.
+const commentsPerPoll = 20
+
 // refreshComments keeps priobot's one comment on each tied issue saying
 // where its idea sits: written when the idea's own state changed since
 // (its rev), edited in place, at most once a minute per issue. It runs in
@@ -32,6 +37,9 @@ func (a *App) refreshComments(ctx context.Context, team, channel string, c track
 	written := 0
 	for _, listed := range ideas {
 		is := listed.Issue
+		if written == commentsPerPoll {
+			break
+		}
 		if is == nil || !strings.EqualFold(is.Repo, c.Repo.Name) || ctx.Err() != nil ||
 			(is.Comment != 0 && is.CommentedRev == listed.Rev) || a.now().Sub(is.CommentedAt) < commentEvery {
 			continue

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -29,6 +30,14 @@ func (h *harness) githubLists() (all, notModified, counted int) {
 	return all, notModified, counted
 }
 
+// soon is the test's context for waiting on GitHub: what priobot does
+// there takes well under this, and a wait that fails says so quickly.
+func soon(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // repoLists counts the issue-list requests about one repository.
 func (h *harness) repoLists(repo string) int {
 	n := 0
@@ -47,7 +56,7 @@ func (h *harness) ticking(n int) {
 	h.github.AddRepo("acme/web", githubemu.RepoOptions{})
 	h.slash(h.ann, h.design, "/backlog", "github connect acme/web")
 	h.ephemeral(h.ann, h.design, "Connected #design's backlog to acme/web")
-	if err := h.github.Wait(h.t.Context(), func() bool { return h.repoLists("acme/web") >= n }); err != nil {
+	if err := h.github.Wait(soon(h.t), func() bool { return h.repoLists("acme/web") >= n }); err != nil {
 		h.t.Fatalf("acme/web was not polled %d times", n)
 	}
 }
@@ -74,7 +83,7 @@ func (h *harness) githubSays(user, channel string, parts ...string) {
 func (h *harness) waitGitHub(n int) {
 	h.t.Helper()
 	before, _, _ := h.githubLists()
-	if err := h.github.Wait(h.t.Context(), func() bool { all, _, _ := h.githubLists(); return all >= before+n }); err != nil {
+	if err := h.github.Wait(soon(h.t), func() bool { all, _, _ := h.githubLists(); return all >= before+n }); err != nil {
 		h.t.Fatalf("priobot did not poll GitHub %d more times", n)
 	}
 }
@@ -225,7 +234,7 @@ func TestGitHubRateLimitsHoldThePollsBack(t *testing.T) {
 	// A secondary limit: the next poll waits out its Retry-After, then
 	// the sync goes on.
 	gh.SecondaryLimit(1)
-	if err := gh.Wait(t.Context(), func() bool { return len(refused()) == 1 }); err != nil {
+	if err := gh.Wait(soon(t), func() bool { return len(refused()) == 1 }); err != nil {
 		t.Fatal("priobot never met the secondary limit")
 	}
 	h.waitGitHub(1)
@@ -240,7 +249,7 @@ func TestGitHubRateLimitsHoldThePollsBack(t *testing.T) {
 	// The hourly limit used up: nothing until its reset, and the owners
 	// can read why.
 	gh.UseUp(0)
-	if err := gh.Wait(t.Context(), func() bool { return len(refused()) == 2 }); err != nil {
+	if err := gh.Wait(soon(t), func() bool { return len(refused()) == 2 }); err != nil {
 		t.Fatal("priobot never met the hourly limit")
 	}
 	h.githubSays(h.ann, h.product, "GitHub asked priobot to wait until", "its hourly rate limit is used up")
