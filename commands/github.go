@@ -16,7 +16,6 @@ type GitHubStore interface {
 	ConnectGitHub(ctx context.Context, team, channel, channelName string, actor prio.Actor, repo tracker.Repo, label string, now time.Time) (string, error)
 	GitHubConnection(ctx context.Context, team, channel string) (tracker.Connection, bool, error)
 	DisconnectGitHub(ctx context.Context, team, channel string, actor prio.Actor) (string, error)
-	LinkedIssues(ctx context.Context, team, channel string) (int, error)
 	ImportIssue(ctx context.Context, idea prio.Idea) (created prio.Idea, place, taken int64, err error)
 	IssueIdea(ctx context.Context, team, channel, repo string, number int) (int64, error)
 	DueGitHubPolls(ctx context.Context, now time.Time) ([]tracker.Due, error)
@@ -140,10 +139,11 @@ func (a *App) githubStatus(ctx context.Context, r Request) (*Reply, error) {
 		}
 		return ephemeral(text), nil
 	}
-	linked, err := a.github.LinkedIssues(ctx, r.Team, r.Channel)
+	ideas, err := a.github.LinkedIdeas(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, err
 	}
+	linked := len(ideas)
 	count := fmt.Sprintf("%d ideas are linked to its issues.", linked)
 	switch linked {
 	case 0:

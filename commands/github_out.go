@@ -10,7 +10,6 @@ import (
 	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/prio"
 	"github.com/priobot/priobot/tracker"
-	"github.com/slack-go/slack"
 )
 
 // deliverTracker writes an idea's status to its linked issue: shipped
@@ -56,7 +55,7 @@ func (a *App) writeState(ctx context.Context, b outbox.Backlog, item outbox.Item
 	if err != nil {
 		return 0, err
 	}
-	if !ok || c.State == tracker.Off || !sameRepo(c.Repo.Name, issue.Repo) {
+	if !ok || c.State == tracker.Off || !strings.EqualFold(c.Repo.Name, issue.Repo) {
 		return 0, nil // disconnected: GitHub is no longer kept in step
 	}
 	open, reason, sync := tracker.StateOf(idea.Status)
@@ -73,7 +72,7 @@ func (a *App) writeState(ctx context.Context, b outbox.Backlog, item outbox.Item
 		return 0, a.github.SeeIssue(ctx, b.Team, b.Channel, idea.Number, issue.Repo, issue.Number, want)
 	case issue.Seen != "" && have != issue.Seen:
 		// Both sides changed between two polls: GitHub's state wins.
-		if a.moveFromGitHub(ctx, b.Team, b.Channel, idea.Number, current) {
+		if a.moveFromGitHub(ctx, b.Team, b.Channel, idea.Number, idea.Status, current) {
 			a.tellBothChanged(ctx, b, c, idea, current, item)
 		}
 		return 0, a.github.SeeIssue(ctx, b.Team, b.Channel, idea.Number, issue.Repo, issue.Number, have)
@@ -102,17 +101,13 @@ func waitFor(err error, now time.Time) time.Duration {
 	return 0
 }
 
-func sameRepo(a, b string) bool { return strings.EqualFold(a, b) }
-
 // stateWords says what a status does to its issue, for `/backlog outbox`.
 func stateWords(s prio.Status) string {
-	switch open, reason, _ := tracker.StateOf(s); {
-	case open:
+	open, reason, _ := tracker.StateOf(s)
+	if open {
 		return "reopened"
-	case reason == tracker.NotPlanned:
-		return "closed as not planned"
 	}
-	return "closed as completed"
+	return stateLabel(reason)
 }
 
 // inert keeps Slack people's words from mentioning GitHub users or teams:
@@ -123,24 +118,9 @@ func inert(text string) string { return strings.ReplaceAll(text, "@", "@\u200b")
 // privately, that an idea and its issue changed at once and GitHub's
 // state won.
 func (a *App) tellBothChanged(ctx context.Context, b outbox.Backlog, c tracker.Connection, idea prio.Idea, is tracker.Issue, item outbox.Item) {
-	owners, err := a.settings.Owners(ctx, b.Team, b.Channel)
-	if err != nil {
-		return
-	}
-	if len(owners) == 0 {
-		owners = []string{c.By}
-	}
-	who := "someone"
-	if is.ClosedBy != "" && !is.Open {
-		who = esc(is.ClosedBy)
-	}
 	text := fmt.Sprintf("#%d %s changed on both sides at once: %s made it %s in %s while %s left %s %s on GitHub. "+
 		"GitHub's state wins, so #%d follows the issue; change it on GitHub, or here again, if that is not what you want.",
 		idea.Number, esc(idea.Title), esc(item.Actor), prio.Status(item.Status).Label(), channelRef(b.Channel),
-		who, esc(is.Ref()), issueState(is), idea.Number)
-	for _, o := range owners {
-		if err := a.slack.DM(ctx, o, Message{Text: text, Blocks: []slack.Block{section("%s", text)}}); err != nil {
-			a.log.WarnContext(ctx, "owner not told of the conflict", "team", b.Team, "user", o, "err", err)
-		}
-	}
+		esc(closer(is)), esc(is.Ref()), stateLabel(tracker.State(is)), idea.Number)
+	a.tellSyncOwners(ctx, b.Team, b.Channel, c, text)
 }

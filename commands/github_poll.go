@@ -189,6 +189,13 @@ func (a *App) pauseSync(ctx context.Context, team, channel, lease string, c trac
 		return
 	}
 	a.log.WarnContext(ctx, "github sync paused", "team", team, "channel", channel, "repo", c.Repo.Name, "why", why.Error())
+	a.tellSyncOwners(ctx, team, channel, c, fmt.Sprintf("priobot paused the sync of %s's backlog with %s: %s. Once that is fixed, `/backlog github connect %s` in %s resumes it.",
+		channelRef(channel), repoLink(c.Repo), esc(why.Error()), esc(c.Repo.Name), channelRef(channel)))
+}
+
+// tellSyncOwners tells a backlog's owners, or whoever connected it when
+// it has none, by DM what happened to its sync.
+func (a *App) tellSyncOwners(ctx context.Context, team, channel string, c tracker.Connection, text string) {
 	owners, err := a.settings.Owners(ctx, team, channel)
 	if err != nil {
 		return
@@ -196,11 +203,9 @@ func (a *App) pauseSync(ctx context.Context, team, channel, lease string, c trac
 	if len(owners) == 0 {
 		owners = []string{c.By}
 	}
-	text := fmt.Sprintf("priobot paused the sync of %s's backlog with %s: %s. Once that is fixed, `/backlog github connect %s` in %s resumes it.",
-		channelRef(channel), repoLink(c.Repo), esc(why.Error()), esc(c.Repo.Name), channelRef(channel))
 	for _, o := range owners {
 		if err := a.slack.DM(ctx, o, Message{Text: text, Blocks: []slack.Block{section("%s", text)}}); err != nil {
-			a.log.WarnContext(ctx, "owner not told of the pause", "team", team, "user", o, "err", err)
+			a.log.WarnContext(ctx, "owner not told of the sync", "team", team, "user", o, "err", err)
 		}
 	}
 }

@@ -29,8 +29,12 @@ func (a *App) syncStatuses(ctx context.Context, team, channel string, issues []t
 		if err != nil || n == 0 {
 			continue
 		}
+		ideas, err := a.ideas.Ideas(ctx, team, channel, []int64{n})
+		if err != nil || len(ideas) == 0 || ideas[0].Issue == nil {
+			continue
+		}
 		a.renameFromGitHub(ctx, team, channel, n, is)
-		if a.changedOnGitHub(ctx, team, channel, n, is) && a.moveFromGitHub(ctx, team, channel, n, is) {
+		if changedOnGitHub(ideas[0].Issue, is) && a.moveFromGitHub(ctx, team, channel, n, ideas[0].Status, is) {
 			moved++
 		}
 		_ = a.github.SeeIssue(ctx, team, channel, n, is.Repo, is.Number, tracker.State(is))
@@ -39,41 +43,34 @@ func (a *App) syncStatuses(ctx context.Context, team, channel string, issues []t
 }
 
 // renameFromGitHub gives idea n its issue's title: once linked, GitHub
-// owns the title.
-func (a *App) renameFromGitHub(ctx context.Context, team, channel string, n int64, is tracker.Issue) {
+// owns the title. It returns the title when it changed.
+func (a *App) renameFromGitHub(ctx context.Context, team, channel string, n int64, is tracker.Issue) (string, bool) {
 	title := prio.Shorten(strings.TrimSpace(is.Title), prio.MaxTitle)
 	if title == "" {
-		return
+		return "", false
 	}
 	renamed, err := a.github.RenameIdea(ctx, team, channel, n, title, "GitHub ("+is.Ref()+")", a.now())
 	if err != nil {
 		a.log.WarnContext(ctx, "github title not applied", "team", team, "channel", channel, "idea", n, "err", err)
-		return
+		return "", false
 	}
 	if renamed {
 		a.refreshCard(team, channel, n)
 		a.homesChanged(team, channel)
 		a.kickOutbox(ctx, team, channel)
 	}
+	return title, renamed
 }
 
 // changedOnGitHub says whether an issue's state changed on GitHub since
-// priobot last saw or wrote it. One that did not is left alone even when
-// its idea moved: priobot's own write of that move is on its way.
-func (a *App) changedOnGitHub(ctx context.Context, team, channel string, n int64, is tracker.Issue) bool {
-	ideas, err := a.ideas.Ideas(ctx, team, channel, []int64{n})
-	if err != nil || len(ideas) == 0 || ideas[0].Issue == nil {
-		return false
-	}
-	return ideas[0].Issue.Seen == "" || ideas[0].Issue.Seen != tracker.State(is)
+// priobot last saw or wrote it (link.Seen). One that did not is left alone
+// even when its idea moved: priobot's own write of that move is on its way.
+func changedOnGitHub(link *prio.IssueLink, is tracker.Issue) bool {
+	return link.Seen == "" || link.Seen != tracker.State(is)
 }
 
-// moveFromGitHub applies one issue's state to idea n.
-func (a *App) moveFromGitHub(ctx context.Context, team, channel string, n int64, is tracker.Issue) bool {
-	ideas, err := a.ideas.Ideas(ctx, team, channel, []int64{n})
-	if err != nil || len(ideas) == 0 {
-		return false
-	}
+// moveFromGitHub applies one issue's state to idea n, now in status.
+func (a *App) moveFromGitHub(ctx context.Context, team, channel string, n int64, status prio.Status, is tracker.Issue) bool {
 	var (
 		to     prio.Status
 		reason string
@@ -82,7 +79,7 @@ func (a *App) moveFromGitHub(ctx context.Context, team, channel string, n int64,
 	except := func(s prio.Status) []prio.Status {
 		return slices.DeleteFunc(slices.Clone(prio.AllStatuses), func(x prio.Status) bool { return x == s || x == prio.StatusMerged })
 	}
-	switch tracker.MoveFor(is, ideas[0].Status) {
+	switch tracker.MoveFor(is, status) {
 	case tracker.Ship:
 		to, from = prio.StatusShipped, except(prio.StatusShipped)
 	case tracker.Decline:
@@ -92,13 +89,9 @@ func (a *App) moveFromGitHub(ctx context.Context, team, channel string, n int64,
 	default:
 		return false
 	}
-	who := "someone"
-	if is.ClosedBy != "" && !is.Open {
-		who = is.ClosedBy
-	}
 	// GitHub's people are not Slack's: the change is made as an admin
 	// would, and named for them.
-	actor := prio.Actor{Name: who + " on GitHub", Admin: true}
+	actor := prio.Actor{Name: closer(is) + " on GitHub", Admin: true}
 	if _, _, _, err := a.ideas.SetStatus(ctx, team, channel, n, actor, to, reason, from, a.now()); err != nil {
 		a.log.WarnContext(ctx, "github state not applied", "team", team, "channel", channel, "idea", n, "issue", is.Ref(), "err", err)
 		return false
@@ -146,25 +139,33 @@ func (a *App) tieIssue(ctx context.Context, r Request, n int64, link, op string)
 	if err != nil {
 		return text + " I couldn't read the issue now; the next change to it syncs."
 	}
-	if title := prio.Shorten(strings.TrimSpace(is.Title), prio.MaxTitle); title != "" {
-		if renamed, err := a.github.RenameIdea(ctx, r.Team, r.Channel, n, title, "GitHub ("+is.Ref()+")", a.now()); err == nil && renamed {
-			text += fmt.Sprintf(" GitHub owns its title now: it is “%s”, as the issue's.", esc(title))
-		}
+	if title, renamed := a.renameFromGitHub(ctx, r.Team, r.Channel, n, is); renamed {
+		text += fmt.Sprintf(" GitHub owns its title now: it is “%s”, as the issue's.", esc(title))
 	}
-	if a.moveFromGitHub(ctx, r.Team, r.Channel, n, is) {
-		text += fmt.Sprintf(" %s is %s, so #%d moved with it.", ref, issueState(is), n)
+	ideas, err := a.ideas.Ideas(ctx, r.Team, r.Channel, []int64{n})
+	if err == nil && len(ideas) == 1 && a.moveFromGitHub(ctx, r.Team, r.Channel, n, ideas[0].Status, is) {
+		text += fmt.Sprintf(" %s is %s, so #%d moved with it.", ref, stateLabel(tracker.State(is)), n)
 	}
 	_ = a.github.SeeIssue(ctx, r.Team, r.Channel, n, is.Repo, is.Number, tracker.State(is))
 	return text
 }
 
-// issueState says an issue's state in words.
-func issueState(is tracker.Issue) string {
-	switch {
-	case is.Open:
+// stateLabel says an issue's state (tracker.State's word) in words.
+func stateLabel(state string) string {
+	switch state {
+	case "open":
 		return "open"
-	case is.Reason == tracker.NotPlanned:
+	case tracker.NotPlanned:
 		return "closed as not planned"
 	}
 	return "closed as completed"
+}
+
+// closer is who closed an issue, by login, when GitHub says; "someone"
+// otherwise (GitHub does not say who reopened one).
+func closer(is tracker.Issue) string {
+	if is.ClosedBy != "" && !is.Open {
+		return is.ClosedBy
+	}
+	return "someone"
 }

@@ -15,6 +15,11 @@ import (
 // Slack would: the supporters hear of it, where-it-sits says who.
 func TestIssueStatesMoveTheirIdeas(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
+	// One poll a minute on the bot's clock: each step below moves it on
+	// once, so the poll that moved an idea is the last one when asked.
+	h.shutdown()
+	h.githubPoll = time.Minute
+	h.start()
 	gh := h.github
 	gh.AddRepo("acme/app", githubemu.RepoOptions{})
 	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
@@ -22,20 +27,24 @@ func TestIssueStatesMoveTheirIdeas(t *testing.T) {
 	h.githubSays(h.ann, h.product, "Last poll")
 	done := gh.OpenIssue("acme/app", "octocat", "Dark mode", "", "priobot")
 	dropped := gh.OpenIssue("acme/app", "octocat", "Fax export", "", "priobot")
+	h.clock.Advance(time.Minute)
 	h.support(h.bob, h.message(h.product, "#1 Dark mode", "Imported from acme/app#1"))
 	h.support(h.bob, h.message(h.product, "#2 Fax export", "Imported from acme/app#2"))
 
 	gh.CloseIssue("acme/app", done, "completed", "octocat")
+	h.clock.Advance(time.Minute)
 	h.message(h.emu.IM(h.bob), "#1 Dark mode", "shipped", "octocat on GitHub")
 	h.slash(h.ann, h.product, "/backlog", "#1")
 	h.ephemeral(h.ann, h.product, "#1 Dark mode shipped on", "marked by octocat on GitHub")
 
 	gh.CloseIssue("acme/app", dropped, "not_planned", "hubot")
+	h.clock.Advance(time.Minute)
 	h.message(h.emu.IM(h.bob), "#2 Fax export", "declined", "closed as not planned in acme/app#2")
 	h.slash(h.ann, h.product, "/backlog", "#2")
 	h.ephemeral(h.ann, h.product, "#2 Fax export was declined by hubot on GitHub", "“closed as not planned in acme/app#2”")
 
 	gh.Reopen("acme/app", dropped)
+	h.clock.Advance(time.Minute)
 	h.message(h.emu.IM(h.bob), "someone on GitHub reopened #2 Fax export (it was declined)")
 	h.slash(h.ann, h.product, "/backlog", "#2")
 	h.ephemeral(h.ann, h.product, "#2 Fax export", "awaiting scoring")
@@ -63,15 +72,7 @@ func TestStatusesReachTheirIssues(t *testing.T) {
 			t.Fatalf("acme/app#%d never %s: %+v", n, what, issue(n))
 		}
 	}
-	edits := func() int {
-		n := 0
-		for _, c := range gh.Calls() {
-			if c.Method == http.MethodPatch && !strings.Contains(c.Path, "/comments/") {
-				n++
-			}
-		}
-		return n
-	}
+	edits := h.issueEdits
 
 	h.slash(h.ann, h.product, "/backlog", "status #1 planned")
 	h.ephemeral(h.ann, h.product, "You moved #1 Dark mode")
@@ -131,15 +132,7 @@ func TestLinkTiesAnIdeaToItsIssue(t *testing.T) {
 	h.idea(h.ann, h.product, "Dark mode")
 	h.idea(h.ann, h.product, "Export")
 	h.idea(h.ann, h.product, "Night theme")
-	patches := func() int {
-		n := 0
-		for _, c := range gh.Calls() {
-			if c.Method == http.MethodPatch && !strings.Contains(c.Path, "/comments/") {
-				n++
-			}
-		}
-		return n
-	}
+	patches := h.issueEdits
 
 	h.slash(h.ann, h.product, "/backlog", "link #1 https://github.test/acme/app/issues/1")
 	h.ephemeral(h.ann, h.product, "#1 now links to https://github.test/acme/app/issues/1", "It follows acme/app#1 now",
@@ -276,13 +269,9 @@ func TestTheIssueCommentSaysWhereTheIdeaSits(t *testing.T) {
 		t.Errorf("%d comments (ids %d, %d); want the one, edited in place", n, first.ID, edited.ID)
 	}
 	edits := func() int {
-		n := 0
-		for _, c := range gh.Calls() {
-			if c.Method == http.MethodPatch && strings.Contains(c.Path, "/issues/comments/") {
-				n++
-			}
-		}
-		return n
+		return len(h.githubCalls(func(c githubemu.Call) bool {
+			return c.Method == http.MethodPatch && strings.Contains(c.Path, "/issues/comments/")
+		}))
 	}
 	before := edits()
 	h.clock.Advance(time.Minute)

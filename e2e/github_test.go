@@ -38,15 +38,27 @@ func soon(t testing.TB) context.Context {
 	return ctx
 }
 
-// repoLists counts the issue-list requests about one repository.
-func (h *harness) repoLists(repo string) int {
-	n := 0
+// githubCalls lists the requests GitHub answered that match.
+func (h *harness) githubCalls(match func(githubemu.Call) bool) []githubemu.Call {
+	var out []githubemu.Call
 	for _, c := range h.github.Calls() {
-		if strings.HasSuffix(c.Path, "/repos/"+repo+"/issues") {
-			n++
+		if match(c) {
+			out = append(out, c)
 		}
 	}
-	return n
+	return out
+}
+
+// issueEdits counts priobot's edits of issues' states (not of comments).
+func (h *harness) issueEdits() int {
+	return len(h.githubCalls(func(c githubemu.Call) bool {
+		return c.Method == http.MethodPatch && !strings.Contains(c.Path, "/comments/")
+	}))
+}
+
+// repoLists counts the issue-list requests about one repository.
+func (h *harness) repoLists(repo string) int {
+	return len(h.githubCalls(func(c githubemu.Call) bool { return strings.HasSuffix(c.Path, "/repos/"+repo+"/issues") }))
 }
 
 // ticking connects #design to another repository and waits for n of its
@@ -222,13 +234,7 @@ func TestGitHubRateLimitsHoldThePollsBack(t *testing.T) {
 	h.ephemeral(h.ann, h.product, "Connected #product's backlog to acme/app")
 	h.waitGitHub(1)
 	refused := func() []githubemu.Call {
-		var out []githubemu.Call
-		for _, c := range gh.Calls() {
-			if c.Status == http.StatusForbidden {
-				out = append(out, c)
-			}
-		}
-		return out
+		return h.githubCalls(func(c githubemu.Call) bool { return c.Status == http.StatusForbidden })
 	}
 
 	// A secondary limit: the next poll waits out its Retry-After, then

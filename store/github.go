@@ -261,19 +261,6 @@ redis.call("HSET", KEYS[1], "issue_seen", ARGV[3])
 return 1
 `)
 
-// LinkedIssues counts the ideas of a backlog made from or linked to a
-// tracker's issues.
-func (s *Store) LinkedIssues(ctx context.Context, team, channel string) (int, error) {
-	n := 0
-	it := s.rdb.HScan(ctx, sourcesKey(team, channel), 0, "github:*", 1000).Iterator()
-	for i := 0; it.Next(ctx); i++ {
-		if i%2 == 0 { // field, value, field, value…
-			n++
-		}
-	}
-	return n, translate(it.Err())
-}
-
 // linkIssue ties an idea to a tracker issue: the issue may tie no other
 // idea of the backlog, and the idea no other issue.
 //

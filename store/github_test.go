@@ -54,8 +54,8 @@ func TestImportIssueMakesOneIdea(t *testing.T) {
 	if err != nil || idea.Issue == nil || *idea.Issue != *link || idea.Author != "" {
 		t.Errorf("the idea reads %+v, %v; want its issue and no Slack author", idea, err)
 	}
-	if linked, _ := s.LinkedIssues(ctx, "T1", "C1"); linked != 1 {
-		t.Errorf("%d linked ideas, want 1", linked)
+	if linked, _ := s.LinkedIdeas(ctx, "T1", "C1"); len(linked) != 1 || linked[0] != created[0] {
+		t.Errorf("linked ideas %v, want [%d]", linked, created[0])
 	}
 }
 
