@@ -28,6 +28,7 @@ type GitHubStore interface {
 	LinkedIdeas(ctx context.Context, team, channel string) ([]int64, error)
 	NoteComment(ctx context.Context, team, channel string, n, id, rev int64, at time.Time) error
 	SeeIssue(ctx context.Context, team, channel string, n int64, repo string, number int, state string) error
+	PushIssue(ctx context.Context, team, channel string, n int64, actor prio.Actor, now time.Time) error
 }
 
 // UseTracker syncs backlogs with GitHub through t, polling each connected
@@ -40,7 +41,8 @@ var noToken = prio.Errorf(prio.Invalid, "priobot has no GitHub token yet: whoeve
 	"(a fine-grained token with Issues read and write on the repositories to connect) and restarts it. Then `/backlog github connect owner/repo` works.")
 
 // githubCmd serves `/backlog github [connect owner/repo [label <name>] |
-// disconnect]`: the backlog's connection, or a change to it (owners).
+// disconnect | push #12]`: the backlog's connection, a change to it
+// (owners), or an issue opened for an idea.
 func (a *App) githubCmd(ctx context.Context, r Request) (*Reply, error) {
 	verb, rest, _ := strings.Cut(strings.TrimSpace(r.Text), " ")
 	switch strings.ToLower(verb) {
@@ -50,9 +52,11 @@ func (a *App) githubCmd(ctx context.Context, r Request) (*Reply, error) {
 		return a.connectGitHub(ctx, r, rest)
 	case "disconnect":
 		return a.disconnectGitHub(ctx, r)
+	case "push":
+		return a.pushIdea(ctx, r, rest)
 	}
 	return nil, prio.Errorf(prio.Invalid, "I don't know %s here. `/backlog github` shows this backlog's GitHub sync; "+
-		"`/backlog github connect owner/repo [label <name>]` and `/backlog github disconnect` change it.", prio.Quote(prio.Shorten(verb, 40)))
+		"`/backlog github connect owner/repo [label <name>]` and `/backlog github disconnect` change it; `/backlog github push #12` opens an issue for an idea.", prio.Quote(prio.Shorten(verb, 40)))
 }
 
 // parseConnect reads `owner/repo [label <name>]`.
@@ -195,10 +199,7 @@ func repoLink(r tracker.Repo) string {
 // fromIssue says where an imported idea came from: "from acme/app#5 by
 // octocat", linked to the issue.
 func fromIssue(l *prio.IssueLink) string {
-	ref := esc(l.Ref())
-	if safeURL(l.URL) {
-		ref = "<" + l.URL + "|" + ref + ">"
-	}
+	ref := issueRef(l)
 	if l.Author == "" {
 		return "from " + ref
 	}

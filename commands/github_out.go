@@ -12,24 +12,31 @@ import (
 	"github.com/priobot/priobot/tracker"
 )
 
-// deliverTracker writes an idea's status to its linked issue: shipped
-// closes it as completed, declined as not planned (with the reason in a
-// comment), a reopened idea reopens it. It writes the status the idea has
-// now, so a burst of changes ends on the last; the outbox retries it
-// through GitHub's rate limits and failures.
+// deliverTracker writes to an idea's issue: its status (writeState) or,
+// pushed, the issue itself (pushIssue). The outbox retries it through
+// GitHub's rate limits and failures; a push given up on is told to its
+// pusher.
 func (a *App) deliverTracker(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), itemTimeout)
 	defer cancel()
 	began := a.now()
-	retryAfter, err := a.writeState(ctx, b, item)
+	write := a.writeState
+	if item.Kind == outbox.Push {
+		write = a.pushIssue
+	}
+	retryAfter, err := write(ctx, b, item)
 	var again time.Time
 	dead, outcome := false, "delivered"
 	if err != nil {
 		item.Attempts++
 		item.Error = err.Error()
 		again, dead = outbox.Next(item.Kind, item.Attempts, began, retryAfter)
-		if tracker.Pauses(err) {
+		if tracker.Pauses(err) || errors.Is(err, errDisconnected) {
 			dead = true // the sync pauses on its next poll and the owners hear why
+		}
+		if dead && item.Kind == outbox.Push {
+			a.tellPusher(ctx, b, item, fmt.Sprintf("I couldn't open an issue for #%d on GitHub: %s. `/backlog github` in %s shows the sync; "+
+				"`/backlog github push #%d` tries again.", item.Idea, esc(err.Error()), channelRef(b.Channel), item.Idea))
 		}
 		outcome = map[bool]string{false: "retry", true: "dead"}[dead]
 		a.log.WarnContext(ctx, "outbox: issue not updated", "channel", b.Channel, "item", item.ID, "idea", item.Idea, "attempts", item.Attempts, "dead", dead, "err", err)
@@ -40,8 +47,10 @@ func (a *App) deliverTracker(ctx context.Context, b outbox.Backlog, item outbox.
 	a.delivered(item.Kind, outcome)
 }
 
-// writeState sets the idea's issue to the state its status means now; it
-// says how long GitHub asked to wait when it did.
+// writeState sets the idea's issue to the state its status means now
+// (shipped closes it as completed, declined as not planned with the reason
+// in a comment, reopened reopens it), so a burst of changes ends on the
+// last; it says how long GitHub asked to wait when it did.
 func (a *App) writeState(ctx context.Context, b outbox.Backlog, item outbox.Item) (time.Duration, error) {
 	ideas, err := a.ideas.Ideas(ctx, b.Team, b.Channel, []int64{item.Idea})
 	if err != nil {

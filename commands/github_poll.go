@@ -94,6 +94,13 @@ func (a *App) importIssues(ctx context.Context, team, channel, label string, iss
 		if n, err := a.github.IssueIdea(ctx, team, channel, is.Repo, is.Number); err != nil || n != 0 {
 			continue // linked already: its changes sync, it is not made again
 		}
+		if t, ch, n, ok := tracker.MarkOf(is.Body); ok && t == team && ch == channel {
+			// Opened by a push from here that has not linked it yet.
+			if err := a.linkPushed(ctx, team, channel, n, is); err != nil {
+				a.log.WarnContext(ctx, "pushed issue not linked", "team", team, "channel", channel, "idea", n, "issue", is.Ref(), "err", err)
+			}
+			continue
+		}
 		idea := prio.Idea{Team: team, Channel: channel, Title: prio.Shorten(strings.TrimSpace(is.Title), prio.MaxTitle),
 			Description: prio.Shorten(strings.TrimSpace(is.Body), prio.MaxDescription), AuthorName: is.Author,
 			Status: prio.StatusNew, Created: a.now(), Via: "github",

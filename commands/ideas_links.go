@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/priobot/priobot/prio"
@@ -42,18 +43,22 @@ func (a *App) changeLink(ctx context.Context, r Request, op string) (*Reply, err
 	return ephemeral(fmt.Sprintf("#%d no longer links to %s.%s", n, esc(link), tied)), nil
 }
 
-// links shows an idea's links by host and path: "Links: jira.example.com/PROJ-12".
+// links shows an idea's links by host and path: "Links: jira.example.com/PROJ-12";
+// the issue it follows, when pushed there, by name: "acme/app#41".
 func links(idea prio.Idea) string {
-	if len(idea.Links) == 0 {
-		return ""
+	var shown []string
+	if is := idea.Issue; is != nil && idea.Author != "" && !slices.Contains(idea.Links, is.URL) {
+		shown = append(shown, issueRef(is))
 	}
-	shown := make([]string, len(idea.Links))
-	for i, l := range idea.Links {
+	for _, l := range idea.Links {
 		label := l
 		if u, err := url.Parse(l); err == nil {
 			label = strings.TrimSuffix(u.Host+u.EscapedPath(), "/")
 		}
-		shown[i] = "<" + l + "|" + esc(prio.Shorten(label, 60)) + ">"
+		shown = append(shown, "<"+l+"|"+esc(prio.Shorten(label, 60))+">")
+	}
+	if len(shown) == 0 {
+		return ""
 	}
 	return "Links: " + strings.Join(shown, " · ")
 }

@@ -88,7 +88,7 @@ func (a *App) drain(ctx context.Context, b outbox.Backlog) {
 			switch item.Kind {
 			case outbox.Hook:
 				hooks.Go(func() { a.safely("webhook", func() { a.deliverHook(ctx, b, item) }) })
-			case outbox.Tracker:
+			case outbox.Tracker, outbox.Push:
 				a.deliverTracker(ctx, b, item)
 			default:
 				a.deliver(ctx, b, item)
@@ -236,6 +236,8 @@ func kindWords(c outbox.Item) string {
 		return fmt.Sprintf("%s about #%d", c.Event, c.Idea)
 	case c.Kind == outbox.Hook:
 		return c.Event
+	case c.Kind == outbox.Push:
+		return fmt.Sprintf("an issue opened for #%d", c.Idea)
 	case c.Kind == outbox.Tracker:
 		return fmt.Sprintf("#%d's issue %s", c.Idea, stateWords(prio.Status(c.Status)))
 	case c.Kind == outbox.HookOff:

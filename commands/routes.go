@@ -97,6 +97,7 @@ func (a *App) Routes() []Route {
 		{Kind: Slash, Name: "/backlog", Sub: "webhook", Usage: "/backlog webhook test|remove <https-url>", Help: "Send a webhook a ping, or remove it (owners).", Handle: inChannel(backlogWhere, a.webhookCmd)},
 		{Kind: Slash, Name: "/backlog", Sub: "github", Usage: "/backlog github", Help: "This backlog's sync with a GitHub repository: the repository, its label, the last poll and how many ideas are linked.", Handle: inChannel(backlogWhere, a.githubCmd)},
 		{Kind: Slash, Name: "/backlog", Sub: "github", Usage: "/backlog github connect owner/repo [label <name>]", Help: "Connect this backlog to a GitHub repository: its open issues with the label (default `priobot`) become ideas here (owners).", Handle: inChannel(backlogWhere, a.githubCmd)},
+		{Kind: Slash, Name: "/backlog", Sub: "github", Usage: "/backlog github push #12", Help: "Open an issue for an idea on the connected repository and link them: they move together from then on (its author or owners).", Handle: inChannel(backlogWhere, a.githubCmd)},
 		{Kind: Slash, Name: "/backlog", Sub: "github", Usage: "/backlog github disconnect", Help: "Stop the sync with GitHub; the ideas keep their links (owners).", Handle: inChannel(backlogWhere, a.githubCmd)},
 		{Kind: Slash, Name: "/backlog", Sub: "help", Usage: "/backlog help", Help: "Show every backlog command.", Handle: a.help("/backlog")},
 		{Kind: Action, Name: actSupport, Handle: a.support},

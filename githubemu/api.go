@@ -58,6 +58,10 @@ func (s *Server) api(h func(*http.Request, *repo) answer) http.HandlerFunc {
 		defer s.mu.Unlock()
 		s.rollLocked()
 		a, counted := s.serveLocked(req, h)
+		if s.lose > 0 && req.Method != http.MethodGet && a.status < 300 {
+			s.lose--
+			a = fail(http.StatusBadGateway, "Bad Gateway")
+		}
 		var body []byte
 		if a.body != nil {
 			body, _ = json.Marshal(a.body)

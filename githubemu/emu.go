@@ -47,6 +47,7 @@ type Server struct {
 	secondary []int     // Retry-After seconds of the next refused requests
 	failures  []int     // statuses of the next failed requests
 	failWrite []int     // statuses of the next failed writes (not GETs)
+	lose      int       // how many next writes are done but answered 502
 	commentID int64
 	calls     []Call
 }
@@ -202,6 +203,15 @@ func (s *Server) FailWrites(statuses ...int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failWrite = append(s.failWrite, statuses...)
+}
+
+// LoseAnswers does the next n writes but answers each with a 502, as a
+// proxy that gave up waiting on GitHub does: the client cannot tell
+// whether its write happened.
+func (s *Server) LoseAnswers(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lose += n
 }
 
 // Calls lists the requests answered so far, oldest first.

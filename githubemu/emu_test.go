@@ -225,3 +225,20 @@ func TestRefusals(t *testing.T) {
 		t.Errorf("calls recorded: %v", calls)
 	}
 }
+
+// A lost answer: the write is done, the client hears 502.
+func TestLostAnswers(t *testing.T) {
+	emu, gh, _ := start(t, githubemu.Options{})
+	emu.AddRepo("acme/app", githubemu.RepoOptions{})
+	emu.LoseAnswers(1)
+	title := "Dark mode"
+	if _, _, err := gh.Issues.Create(t.Context(), "acme", "app", &github.IssueRequest{Title: &title}); !strings.Contains(fmt.Sprint(err), "502") {
+		t.Errorf("a lost answer: %v, want 502", err)
+	}
+	if issues := emu.Issues("acme/app"); len(issues) != 1 || issues[0].Title != title {
+		t.Errorf("the write behind the lost answer: %+v, want the issue opened", issues)
+	}
+	if _, _, err := gh.Issues.Create(t.Context(), "acme", "app", &github.IssueRequest{Title: &title}); err != nil {
+		t.Errorf("the next write: %v", err)
+	}
+}

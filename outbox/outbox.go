@@ -91,6 +91,9 @@ const (
 	// as completed or not planned): To is "tracker:<idea>", so one idea's
 	// writes go in order.
 	Tracker = "tracker"
+	// Push opens an issue for an idea on the connected repository and
+	// links it; To is "tracker:<idea>" too, so its state writes follow it.
+	Push = "push"
 )
 
 // Backlog names a backlog's outbox.
@@ -113,7 +116,7 @@ const Lease = 30 * time.Second
 // when the retries are spent.
 func Next(kind string, attempts int, failed time.Time, retryAfter time.Duration) (at time.Time, dead bool) {
 	retries := Retries
-	if kind == Hook || kind == Tracker {
+	if kind == Hook || kind == Tracker || kind == Push {
 		retries = HookRetries
 	}
 	if attempts > len(retries) {

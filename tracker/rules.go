@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -107,4 +108,23 @@ func ParseIssueURL(raw, repoURL string) (int, error) {
 		return 0, prio.Errorf(prio.Invalid, "%s is not an issue of %s; link one like %s/issues/5.", prio.Quote(prio.Shorten(raw, 80)), base.Path[1:], repoURL)
 	}
 	return n, nil
+}
+
+// Mark is what priobot hides in the body of an issue it opens for idea n
+// of a backlog: a later poll, or a retried push, knows the issue by it
+// and links it rather than making an idea of it or opening another.
+func Mark(team, channel string, n int64) string {
+	return fmt.Sprintf("<!-- priobot:%s/%s#%d -->", team, channel, n)
+}
+
+var markRE = regexp.MustCompile(`<!-- priobot:([A-Z0-9]{1,30})/([A-Z0-9]{1,30})#([1-9][0-9]{0,17}) -->`)
+
+// MarkOf reads the mark in an issue's body: the idea it was opened for.
+func MarkOf(body string) (team, channel string, n int64, ok bool) {
+	m := markRE.FindStringSubmatch(body)
+	if m == nil {
+		return "", "", 0, false
+	}
+	n, err := strconv.ParseInt(m[3], 10, 64)
+	return m[1], m[2], n, err == nil
 }

@@ -117,12 +117,37 @@ func TestParseIssueURL(t *testing.T) {
 	}
 }
 
+func TestMarkOf(t *testing.T) {
+	type mark struct {
+		Team, Channel string
+		N             int64
+		OK            bool
+	}
+	tests := []struct {
+		body string
+		want mark
+	}{
+		{"Dark mode, please.\n\n" + tracker.Mark("T1", "C9", 12), mark{"T1", "C9", 12, true}},
+		{"no mark here", mark{}},
+		{"<!-- priobot:T1/C9#0 -->", mark{}},
+		{"<!-- priobot:t1/c9#3 -->", mark{}},
+		{"<!-- priobot:T1/C9#99999999999999999999 -->", mark{}},
+	}
+	for _, tt := range tests {
+		var got mark
+		got.Team, got.Channel, got.N, got.OK = tracker.MarkOf(tt.body)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("MarkOf(%q) (-want +got):\n%s", tt.body, diff)
+		}
+	}
+}
+
 func contains(s, part string) bool { return strings.Contains(s, part) }
 
 // FuzzParsers: the tracker's parsers never panic, and what they accept
 // is what they say.
 func FuzzParsers(f *testing.F) {
-	for _, s := range []string{"acme/app", "https://github.com/acme/app/issues/5", "<x>", "a/b#1"} {
+	for _, s := range []string{"acme/app", "https://github.com/acme/app/issues/5", "<x>", "a/b#1", "text\n<!-- priobot:T1/C1#12 -->"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
@@ -133,6 +158,11 @@ func FuzzParsers(f *testing.F) {
 		}
 		if n, err := tracker.ParseIssueURL(raw, "https://github.com/acme/app"); err == nil && n < 1 {
 			t.Errorf("ParseIssueURL(%q) = %d", raw, n)
+		}
+		if team, channel, n, ok := tracker.MarkOf(raw); ok {
+			if t2, c2, n2, ok2 := tracker.MarkOf(tracker.Mark(team, channel, n)); !ok2 || t2 != team || c2 != channel || n2 != n {
+				t.Errorf("MarkOf(%q) = %s %s %d, which reads back as %s %s %d %v", raw, team, channel, n, t2, c2, n2, ok2)
+			}
 		}
 	})
 }
