@@ -104,7 +104,9 @@ func TestARetriedPushOpensOneIssue(t *testing.T) {
 	h.message(h.product, "#1 Dark mode", "Links: acme/app#1")
 	h.clock.Advance(time.Minute) // past the first retry's wait
 	h.dm(h.ann, "#1 Dark mode is on GitHub now: acme/app#1.")
-	creates := h.githubCalls(func(c githubemu.Call) bool { return c.Method == http.MethodPost && strings.HasSuffix(c.Path, "/issues") })
+	creates := h.githubCalls(func(c githubemu.Call) bool {
+		return c.Method == http.MethodPost && strings.HasSuffix(c.Path, "/issues")
+	})
 	if len(gh.Issues("acme/app")) != 1 || len(creates) != 1 {
 		t.Errorf("%d issues on acme/app after %d creates, want one of each", len(gh.Issues("acme/app")), len(creates))
 	}
