@@ -34,11 +34,18 @@ const outboxBatch = 8
 // case a change noted on another replica slipped past the hint.
 const outboxSweep = time.Minute
 
-// sweepOutboxes delivers what the due backlogs' outboxes hold. Items are
-// leased, so any number of replicas may sweep. A change made by this
-// process is delivered at once besides (kickOutbox).
+// drainsAtOnce bounds the backlogs one process delivers to side by side:
+// a backlog held back by a rate limit or a hanging endpoint holds back no
+// other, and a burst of due backlogs is not a goroutine and a connection
+// each.
+const drainsAtOnce = 16
+
+// sweepOutboxes starts the delivery of what the due backlogs' outboxes
+// hold, each backlog beside the others. Items are leased, so any number of
+// replicas may sweep. A change made by this process is delivered at once
+// besides (kickOutbox).
 func (a *App) sweepOutboxes(ctx context.Context) {
-	forEachDue(ctx, a, "outbox", a.outbox.DueOutboxes, func(b outbox.Backlog) { a.drain(ctx, b) })
+	forEachDue(ctx, a, "outbox", a.outbox.DueOutboxes, func(b outbox.Backlog) { a.startDrain(ctx, b) })
 }
 
 // kickOutbox delivers a backlog's outbox now, in the background, after a
@@ -48,7 +55,26 @@ func (a *App) kickOutbox(ctx context.Context, team, channel string) {
 	if err := a.outbox.NoteOutbox(ctx, b, a.now()); err != nil {
 		a.log.WarnContext(ctx, "outbox not noted", "channel", channel, "err", err)
 	}
-	a.background("outbox "+channel, func() { a.drain(context.Background(), b) })
+	a.startDrain(context.Background(), b)
+}
+
+// startDrain drains a backlog's outbox in the background, unless this
+// process drains it already (then that drain looks again) or drains as
+// many backlogs as it may (then the hint brings the next sweep to it).
+func (a *App) startDrain(ctx context.Context, b outbox.Backlog) {
+	if running, ok := a.drains.Load(b.Team + ":" + b.Channel); ok {
+		running.(*atomic.Bool).Store(true)
+		return
+	}
+	select {
+	case a.drainSlots <- struct{}{}:
+	default:
+		return
+	}
+	a.background("outbox "+b.Channel, func() {
+		defer func() { <-a.drainSlots }()
+		a.drain(ctx, b)
+	})
 }
 
 // drain delivers a backlog's due items, batch after batch, until none is

@@ -1,12 +1,17 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/priobot/priobot/githubemu"
 	"github.com/priobot/priobot/outbox"
+	"github.com/priobot/priobot/slackemu"
+	"github.com/priobot/priobot/store"
 )
 
 // outboxBatch is how many items a replica claims at once (commands.outboxBatch).
@@ -210,5 +215,61 @@ func TestReplicaKilledMidDelivery(t *testing.T) {
 		if n := p.told(u, news); n != 1 {
 			t.Errorf("%s got the news %d times", u, n)
 		}
+	}
+}
+
+// A backlog whose deliveries hang (here its repository on GitHub) holds
+// back no other backlog's: the due outboxes drain side by side.
+func TestAHeldBackBacklogHoldsBackNoOther(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	for i, r := range []struct{ repo, channel string }{{"acme/app", h.product}, {"acme/web", h.design}} {
+		gh.AddRepo(r.repo, githubemu.RepoOptions{})
+		gh.OpenIssue(r.repo, "octocat", "Dark mode", "", "priobot")
+		h.slash(h.ann, r.channel, "/backlog", "github connect "+r.repo)
+		h.message(r.channel, fmt.Sprintf("#%d Dark mode", i+1), "Imported from "+r.repo+"#1")
+	}
+	for _, repo := range []string{"acme/app", "acme/web"} {
+		if err := gh.Wait(soon(t), func() bool { is, _ := gh.Issue(repo, 1); return len(is.Comments) == 1 }); err != nil {
+			t.Fatalf("priobot never commented on %s#1", repo)
+		}
+	}
+	st, err := store.Open(t.Context(), h.redis.URL(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// Each status write fails once, so a sweep retries it (its drain
+	// after the change is over: the outbox is not due now): #product's
+	// first, and that one hangs.
+	failOnce := func(user, channel, command, repo string) {
+		t.Helper()
+		gh.FailWrites(http.StatusBadGateway)
+		h.slash(user, channel, "/backlog", command)
+		if err := gh.Wait(soon(t), func() bool {
+			return len(h.githubCalls(func(c githubemu.Call) bool {
+				return c.Status == http.StatusBadGateway && strings.Contains(c.Path, repo)
+			})) == 1
+		}); err != nil {
+			t.Fatalf("the write to %s was not tried", repo)
+		}
+		for ctx := soon(t); ; {
+			due, err := st.DueOutboxes(ctx, h.clock.Now())
+			if err != nil {
+				t.Fatalf("%s's outbox stayed due: %v", channel, err)
+			}
+			if !slices.Contains(due, outbox.Backlog{Team: slackemu.DefaultTeam, Channel: channel}) {
+				break
+			}
+		}
+	}
+	failOnce(h.ann, h.product, "status #1 shipped", "acme/app")
+	h.clock.Advance(time.Second)
+	gh.Hold("acme/app")
+	t.Cleanup(gh.Release)
+	failOnce(h.ann, h.design, "status #2 shipped", "acme/web")
+	h.clock.Advance(time.Minute)
+	if err := gh.Wait(soon(t), func() bool { is, _ := gh.Issue("acme/web", 1); return is.State == "closed" }); err != nil {
+		t.Fatal("acme/web#1 waited on acme/app's hanging write")
 	}
 }

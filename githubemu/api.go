@@ -54,6 +54,7 @@ func fail(status int, message string) answer {
 // repository's visibility, ETags and the rate-limit headers.
 func (s *Server) api(h func(*http.Request, *repo) answer) http.HandlerFunc {
 	return func(w http.ResponseWriter, req *http.Request) {
+		s.heldBack(req)
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.rollLocked()

@@ -42,12 +42,13 @@ type Server struct {
 	changed   chan struct{}    // closed and replaced on every change
 	repos     map[string]*repo // "owner/name" -> repo
 	revoked   bool
-	used      int       // requests counted in the current hour
-	reset     time.Time // when the hour ends
-	secondary []int     // Retry-After seconds of the next refused requests
-	failures  []int     // statuses of the next failed requests
-	failWrite []int     // statuses of the next failed writes (not GETs)
-	lose      int       // how many next writes are done but answered 502
+	used      int                      // requests counted in the current hour
+	reset     time.Time                // when the hour ends
+	secondary []int                    // Retry-After seconds of the next refused requests
+	failures  []int                    // statuses of the next failed requests
+	failWrite []int                    // statuses of the next failed writes (not GETs)
+	lose      int                      // how many next writes are done but answered 502
+	held      map[string]chan struct{} // "owner/name" -> closed on Release
 	commentID int64
 	calls     []Call
 }
@@ -212,6 +213,46 @@ func (s *Server) LoseAnswers(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.lose += n
+}
+
+// Hold keeps every write to a repository waiting, unanswered, until
+// Release (or until its client gives up): a GitHub that hangs on one
+// repository while it answers the others.
+func (s *Server) Hold(fullName string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held == nil {
+		s.held = map[string]chan struct{}{}
+	}
+	if s.held[strings.ToLower(fullName)] == nil {
+		s.held[strings.ToLower(fullName)] = make(chan struct{})
+	}
+}
+
+// Release answers the writes Hold kept waiting, and the next at once.
+func (s *Server) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, c := range s.held {
+		close(c)
+		delete(s.held, name)
+	}
+}
+
+// heldBack waits while writes to the request's repository are held.
+func (s *Server) heldBack(req *http.Request) {
+	if req.Method == http.MethodGet {
+		return
+	}
+	s.mu.Lock()
+	c := s.held[strings.ToLower(req.PathValue("owner")+"/"+req.PathValue("repo"))]
+	s.mu.Unlock()
+	if c != nil {
+		select {
+		case <-c:
+		case <-req.Context().Done():
+		}
+	}
 }
 
 // Calls lists the requests answered so far, oldest first.
