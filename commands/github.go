@@ -29,6 +29,7 @@ type GitHubStore interface {
 	NoteComment(ctx context.Context, team, channel string, n, id, rev int64, at time.Time) error
 	SeeIssue(ctx context.Context, team, channel string, n int64, repo string, number int, state string) error
 	PushIssue(ctx context.Context, team, channel string, n int64, actor prio.Actor, now time.Time) error
+	QueueComments(ctx context.Context, team, channel string, numbers []int64, now time.Time) (int, error)
 }
 
 // UseTracker syncs backlogs with GitHub through t, polling each connected

@@ -2,11 +2,11 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/prio"
 	"github.com/priobot/priobot/tracker"
 )
@@ -15,54 +15,72 @@ import (
 // on one issue: a burst of votes or supporters is one edit.
 const commentEvery = time.Minute
 
-// commentsPerPoll caps the comments one poll writes: GitHub asks content
+// commentsPerPoll caps the comments one poll queues: GitHub asks content
 // creation to be spaced, so a first import of 1,000 issues is commented
 // over the next polls, 20 at a time, not in one burst.
 const commentsPerPoll = 20
 
-// refreshComments keeps priobot's one comment on each tied issue saying
-// where its idea sits: written when the idea's own state changed since
-// (its rev), edited in place, at most once a minute per issue. It runs in
-// the poll, under its lease: one replica writes; a failure is tried again
-// at the next poll. It returns how many comments it wrote.
-func (a *App) refreshComments(ctx context.Context, team, channel string, c tracker.Connection) int {
+// queueComments asks the outbox to write priobot's one comment on each
+// tied issue whose idea changed since (its rev), at most once a minute per
+// issue: the poll (one replica, under its lease) finds them, any replica
+// delivers them, retried through GitHub's limits, in order with the
+// idea's state writes.
+func (a *App) queueComments(ctx context.Context, team, channel string, c tracker.Connection) {
 	numbers, err := a.github.LinkedIdeas(ctx, team, channel)
 	if err != nil || len(numbers) == 0 {
-		return 0
+		return
 	}
 	ideas, err := a.ideas.Ideas(ctx, team, channel, numbers)
 	if err != nil {
-		return 0
+		return
 	}
-	written := 0
-	for _, listed := range ideas {
-		is := listed.Issue
-		if written == commentsPerPoll {
+	var due []int64
+	for _, idea := range ideas {
+		is := idea.Issue
+		if len(due) == commentsPerPoll {
 			break
 		}
-		if is == nil || !strings.EqualFold(is.Repo, c.Repo.Name) || ctx.Err() != nil ||
-			(is.Comment != 0 && is.CommentedRev == listed.Rev) || a.now().Sub(is.CommentedAt) < commentEvery {
+		if is == nil || !strings.EqualFold(is.Repo, c.Repo.Name) || is.CommentQueued ||
+			(is.Comment != 0 && is.CommentedRev == idea.Rev) || a.now().Sub(is.CommentedAt) < commentEvery {
 			continue
 		}
-		idea, pos, err := a.ideas.Where(ctx, team, channel, listed.Number)
-		if err != nil {
-			continue
-		}
-		body := commentBody(idea, pos, c.ChannelName, a.slack.Permalink(ctx, channel, idea.CardTS), a.now())
-		id, err := a.tracker.Comment(ctx, is.Repo, is.Number, is.Comment, body)
-		var limited *tracker.RateLimited
-		if errors.As(err, &limited) || tracker.Pauses(err) {
-			return written // the next poll meets it and says so
-		}
-		if err != nil {
-			a.log.WarnContext(ctx, "github comment not written", "team", team, "channel", channel, "idea", idea.Number, "err", err)
-			continue
-		}
-		if err := a.github.NoteComment(ctx, team, channel, idea.Number, id, idea.Rev, a.now()); err == nil {
-			written++
-		}
+		due = append(due, idea.Number)
 	}
-	return written
+	if len(due) == 0 {
+		return
+	}
+	if queued, err := a.github.QueueComments(ctx, team, channel, due, a.now()); err != nil {
+		a.log.WarnContext(ctx, "github comments not queued", "team", team, "channel", channel, "err", err)
+	} else if queued > 0 {
+		a.kickOutbox(ctx, team, channel)
+	}
+}
+
+// writeComment writes priobot's comment on an idea's issue as the idea
+// sits now: a new one the first time, the same one edited in place after.
+func (a *App) writeComment(ctx context.Context, b outbox.Backlog, item outbox.Item) (time.Duration, error) {
+	idea, pos, err := a.ideas.Where(ctx, b.Team, b.Channel, item.Idea)
+	if prio.ErrorCode(err) == prio.NotFound {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	c, ok, err := a.github.GitHubConnection(ctx, b.Team, b.Channel)
+	if err != nil {
+		return 0, err
+	}
+	is := idea.Issue
+	if is == nil || !ok || c.State != tracker.On || !strings.EqualFold(c.Repo.Name, is.Repo) || a.tracker == nil {
+		// Unlinked, disconnected or paused: nothing to write now.
+		return 0, a.github.NoteComment(ctx, b.Team, b.Channel, idea.Number, 0, 0, a.now())
+	}
+	body := commentBody(idea, pos, c.ChannelName, a.slack.Permalink(ctx, b.Channel, idea.CardTS), a.now())
+	id, err := a.tracker.Comment(ctx, is.Repo, is.Number, is.Comment, body)
+	if err != nil {
+		return waitFor(err, a.now()), err
+	}
+	return 0, a.github.NoteComment(ctx, b.Team, b.Channel, idea.Number, id, idea.Rev, a.now())
 }
 
 // commentBody is priobot's comment on an issue, in GitHub's Markdown:

@@ -12,8 +12,9 @@ import (
 	"github.com/priobot/priobot/tracker"
 )
 
-// deliverTracker writes to an idea's issue: its status (writeState) or,
-// pushed, the issue itself (pushIssue). The outbox retries it through
+// deliverTracker writes to an idea's issue: its status (writeState),
+// priobot's comment (writeComment) or, pushed, the issue itself
+// (pushIssue). The outbox retries it through
 // GitHub's rate limits and failures; a push given up on is told to its
 // pusher.
 func (a *App) deliverTracker(ctx context.Context, b outbox.Backlog, item outbox.Item) {
@@ -21,8 +22,11 @@ func (a *App) deliverTracker(ctx context.Context, b outbox.Backlog, item outbox.
 	defer cancel()
 	began := a.now()
 	write := a.writeState
-	if item.Kind == outbox.Push {
+	switch item.Kind {
+	case outbox.Push:
 		write = a.pushIssue
+	case outbox.Comment:
+		write = a.writeComment
 	}
 	retryAfter, err := write(ctx, b, item)
 	var again time.Time
@@ -33,6 +37,9 @@ func (a *App) deliverTracker(ctx context.Context, b outbox.Backlog, item outbox.
 		again, dead = outbox.Next(item.Kind, item.Attempts, began, retryAfter)
 		if tracker.Pauses(err) || errors.Is(err, errDisconnected) {
 			dead = true // the sync pauses on its next poll and the owners hear why
+		}
+		if dead && item.Kind == outbox.Comment {
+			_ = a.github.NoteComment(ctx, b.Team, b.Channel, item.Idea, 0, 0, a.now()) // a later poll asks again
 		}
 		if dead && item.Kind == outbox.Push {
 			a.tellPusher(ctx, b, item, fmt.Sprintf("I couldn't open an issue for #%d on GitHub: %s. `/backlog github` in %s shows the sync; "+

@@ -79,7 +79,7 @@ func (a *App) pollRepo(ctx context.Context, team, channel string) {
 	imported := a.importIssues(ctx, team, channel, c.Label, issues)
 	a.announceImport(ctx, team, channel, c, imported)
 	moved := a.syncStatuses(ctx, team, channel, issues, imported)
-	a.refreshComments(ctx, team, channel, c)
+	a.queueComments(ctx, team, channel, c)
 	finish(&cur, pollOutcome(len(issues), len(imported), moved), now.Add(a.poll))
 }
 

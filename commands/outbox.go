@@ -62,9 +62,12 @@ func (a *App) kickOutbox(ctx context.Context, team, channel string) {
 // process drains it already (then that drain looks again) or drains as
 // many backlogs as it may (then the hint brings the next sweep to it).
 func (a *App) startDrain(ctx context.Context, b outbox.Backlog) {
-	if running, ok := a.drains.Load(b.Team + ":" + b.Channel); ok {
+	key := b.Team + ":" + b.Channel
+	if running, ok := a.drains.Load(key); ok {
 		running.(*atomic.Bool).Store(true)
-		return
+		if still, ok := a.drains.Load(key); ok && still == running {
+			return // it was still there after the flag was set: it looks again
+		}
 	}
 	select {
 	case a.drainSlots <- struct{}{}:
@@ -81,8 +84,7 @@ func (a *App) startDrain(ctx context.Context, b outbox.Backlog) {
 // due or shutdown begins; then it leaves the hint at the next due time.
 // One drain per backlog runs in a process at a time, so its DMs go one
 // after another, as Slack's rate limits want; a drain asked for meanwhile
-// makes the running one look again (or, should it just have finished,
-// the next tick does).
+// makes the running one look again before it ends.
 func (a *App) drain(ctx context.Context, b outbox.Backlog) {
 	key := b.Team + ":" + b.Channel
 	again := new(atomic.Bool)
@@ -90,7 +92,7 @@ func (a *App) drain(ctx context.Context, b outbox.Backlog) {
 		running.(*atomic.Bool).Store(true)
 		return
 	}
-	defer a.drains.Delete(key)
+	defer a.drains.CompareAndDelete(key, again)
 	for ctx.Err() == nil && !a.stopping() {
 		items, next, err := a.outbox.ClaimOutbox(ctx, b, a.now(), outboxBatch)
 		if err != nil {
@@ -105,22 +107,46 @@ func (a *App) drain(ctx context.Context, b outbox.Backlog) {
 				next = a.now().Add(outboxSweep)
 			}
 			_ = a.outbox.RecheckOutbox(ctx, b, next)
-			return
+			// A drain asked for after the last look either finds this one
+			// gone and starts its own, or set again before it went.
+			a.drains.CompareAndDelete(key, again)
+			if !again.Load() {
+				return
+			}
+			if _, busy := a.drains.LoadOrStore(key, again); busy {
+				return
+			}
+			again.Store(false)
+			continue
 		}
 		// Each item claimed is the first of its recipient's, so they may
-		// go at once: webhooks side by side, DMs one after another.
-		var hooks sync.WaitGroup
+		// go at once: webhooks side by side; GitHub's writes one after
+		// another, as GitHub asks, beside Slack's DMs, one after another.
+		var lanes sync.WaitGroup
+		var writes []outbox.Item
 		for _, item := range items {
 			switch item.Kind {
 			case outbox.Hook:
-				hooks.Go(func() { a.safely("webhook", func() { a.deliverHook(ctx, b, item) }) })
-			case outbox.Tracker, outbox.Push:
-				a.deliverTracker(ctx, b, item)
+				lanes.Go(func() { a.safely("webhook", func() { a.deliverHook(ctx, b, item) }) })
+			case outbox.Tracker, outbox.Push, outbox.Comment:
+				writes = append(writes, item)
+			}
+		}
+		if len(writes) > 0 {
+			lanes.Go(func() {
+				for _, item := range writes {
+					a.safely("tracker", func() { a.deliverTracker(ctx, b, item) })
+				}
+			})
+		}
+		for _, item := range items {
+			switch item.Kind {
+			case outbox.Hook, outbox.Tracker, outbox.Push, outbox.Comment:
 			default:
 				a.deliver(ctx, b, item)
 			}
 		}
-		hooks.Wait()
+		lanes.Wait()
 	}
 }
 
@@ -262,6 +288,8 @@ func kindWords(c outbox.Item) string {
 		return fmt.Sprintf("%s about #%d", c.Event, c.Idea)
 	case c.Kind == outbox.Hook:
 		return c.Event
+	case c.Kind == outbox.Comment:
+		return fmt.Sprintf("priobot's comment on #%d's issue", c.Idea)
 	case c.Kind == outbox.Push:
 		return fmt.Sprintf("an issue opened for #%d", c.Idea)
 	case c.Kind == outbox.Tracker:

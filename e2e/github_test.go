@@ -77,18 +77,24 @@ func (h *harness) ticking(n int) {
 // holds parts: GitHub answers before priobot writes down what it said.
 func (h *harness) githubSays(user, channel string, parts ...string) {
 	h.t.Helper()
+	h.backlogSays(user, channel, "github", parts...)
+}
+
+// backlogSays asks `/backlog text` until the answer holds parts.
+func (h *harness) backlogSays(user, channel, text string, parts ...string) {
+	h.t.Helper()
 	for range 100 {
 		before := len(h.emu.Ephemerals(user, channel))
-		h.slash(user, channel, "/backlog", "github")
+		h.slash(user, channel, "/backlog", text)
 		if err := h.emu.Wait(h.t.Context(), func() bool { return len(h.emu.Ephemerals(user, channel)) > before }); err != nil {
-			h.t.Fatal("no answer to /backlog github")
+			h.t.Fatalf("no answer to /backlog %s", text)
 		}
 		list := h.emu.Ephemerals(user, channel)
 		if list[len(list)-1].Contains(parts...) {
 			return
 		}
 	}
-	h.t.Fatalf("/backlog github never said %q", parts)
+	h.t.Fatalf("/backlog %s never said %q", text, parts)
 }
 
 // waitGitHub waits until GitHub has answered at least n more issue lists.
@@ -259,4 +265,34 @@ func TestGitHubRateLimitsHoldThePollsBack(t *testing.T) {
 		t.Fatal("priobot never met the hourly limit")
 	}
 	h.githubSays(h.ann, h.product, "GitHub asked priobot to wait until", "its hourly rate limit is used up")
+}
+
+// priobot's comments are written by the outbox, not by the poll: a
+// repository whose writes hang holds back neither the other repositories'
+// polls nor its own.
+func TestAHangingCommentHoldsBackNoPoll(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	gh := h.github
+	for i, r := range []struct{ repo, channel, title string }{{"acme/app", h.product, "Dark mode"}, {"acme/web", h.design, "Fax export"}} {
+		gh.AddRepo(r.repo, githubemu.RepoOptions{})
+		gh.OpenIssue(r.repo, "octocat", r.title, "", "priobot")
+		h.slash(h.ann, r.channel, "/backlog", "github connect "+r.repo)
+		h.support(h.bob, h.message(r.channel, fmt.Sprintf("#%d %s", i+1, r.title), "Imported from "+r.repo+"#1"))
+		if err := gh.Wait(soon(t), func() bool { is, _ := gh.Issue(r.repo, 1); return len(is.Comments) == 1 }); err != nil {
+			t.Fatalf("priobot never commented on %s#1", r.repo)
+		}
+	}
+	gh.Hold("acme/app")
+	t.Cleanup(gh.Release)
+	h.slash(h.ann, h.product, "/backlog", "status #1 planned")
+	h.ephemeral(h.ann, h.product, "You moved #1 Dark mode")
+	h.clock.Advance(time.Minute) // the comment may be edited again
+	if err := gh.Wait(soon(t), func() bool { return gh.Held() == 1 }); err != nil {
+		t.Fatal("priobot never tried to edit its comment on acme/app#1")
+	}
+	gh.CloseIssue("acme/web", 1, "completed", "octocat")
+	h.message(h.emu.IM(h.bob), "octocat on GitHub moved #2 Fax export", "shipped")
+	// acme/app's own polls go on: the idea follows its issue.
+	gh.CloseIssue("acme/app", 1, "not_planned", "octocat")
+	h.backlogSays(h.ann, h.product, "#1", "#1 Dark mode was declined by octocat on GitHub")
 }

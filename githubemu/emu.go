@@ -49,6 +49,7 @@ type Server struct {
 	failWrite []int                    // statuses of the next failed writes (not GETs)
 	lose      int                      // how many next writes are done but answered 502
 	held      map[string]chan struct{} // "owner/name" -> closed on Release
+	waiting   int                      // writes Hold keeps waiting now
 	commentID int64
 	calls     []Call
 }
@@ -246,13 +247,28 @@ func (s *Server) heldBack(req *http.Request) {
 	}
 	s.mu.Lock()
 	c := s.held[strings.ToLower(req.PathValue("owner")+"/"+req.PathValue("repo"))]
-	s.mu.Unlock()
 	if c != nil {
-		select {
-		case <-c:
-		case <-req.Context().Done():
-		}
+		s.waiting++
+		s.touched()
 	}
+	s.mu.Unlock()
+	if c == nil {
+		return
+	}
+	select {
+	case <-c:
+	case <-req.Context().Done():
+	}
+	s.mu.Lock()
+	s.waiting--
+	s.mu.Unlock()
+}
+
+// Held says how many writes Hold keeps waiting now.
+func (s *Server) Held() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.waiting
 }
 
 // Calls lists the requests answered so far, oldest first.

@@ -94,6 +94,9 @@ const (
 	// Push opens an issue for an idea on the connected repository and
 	// links it; To is "tracker:<idea>" too, so its state writes follow it.
 	Push = "push"
+	// Comment writes priobot's comment on an idea's issue, as the idea
+	// sits when it is delivered; To is "tracker:<idea>" too.
+	Comment = "comment"
 )
 
 // Backlog names a backlog's outbox.
@@ -116,7 +119,7 @@ const Lease = 30 * time.Second
 // when the retries are spent.
 func Next(kind string, attempts int, failed time.Time, retryAfter time.Duration) (at time.Time, dead bool) {
 	retries := Retries
-	if kind == Hook || kind == Tracker || kind == Push {
+	if kind == Hook || kind == Tracker || kind == Push || kind == Comment {
 		retries = HookRetries
 	}
 	if attempts > len(retries) {

@@ -180,6 +180,8 @@ type IssueLink struct {
 	// "completed" or "not_planned"): a different one at a write means it
 	// changed on the tracker meanwhile, and the tracker wins.
 	Seen string
+	// CommentQueued says the outbox holds a write of priobot's comment.
+	CommentQueued bool
 }
 
 // Ref names the issue as people write it: "owner/repo#5".

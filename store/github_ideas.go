@@ -22,9 +22,53 @@ func (s *Store) LinkedIdeas(ctx context.Context, team, channel string) ([]int64,
 }
 
 // NoteComment remembers priobot's comment on idea n's issue: its id, and
-// the idea's rev and the time it was written at.
+// the idea's rev and the time it was written at; id 0 when it was not
+// written (given up on, or nothing to write), so a later poll asks again.
 func (s *Store) NoteComment(ctx context.Context, team, channel string, n, id, rev int64, at time.Time) error {
-	return translate(s.rdb.HSet(ctx, ideaKey(team, channel, n), fCommentID, id, fCommentRev, rev, fCommentAt, at.UnixMilli()).Err())
+	key := ideaKey(team, channel, n)
+	if id == 0 {
+		return translate(s.rdb.HDel(ctx, key, fCommentDue).Err())
+	}
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, key, fCommentID, id, fCommentRev, rev, fCommentAt, at.UnixMilli())
+		p.HDel(ctx, key, fCommentDue)
+		return nil
+	})
+	return translate(err)
+}
+
+// queueComments asks the outbox to write priobot's comment on the issues
+// of some ideas, once: an idea whose write is queued already, or that
+// follows no issue any more, is passed over.
+//
+// KEYS[1..5] -> the outbox, KEYS[6..] -> the ideas (HASH)
+// ARGV[1] -> now (unix ms), ARGV[2..] -> the ideas' numbers
+// Output: how many writes were queued.
+var queueComments = redis.NewScript(eventsLua + `
+local queued = 0
+for i = 6, #KEYS do
+	local f = redis.call("HMGET", KEYS[i], "issue_repo", "issue_comment_queued")
+	if f[1] and not f[2] then
+		redis.call("HSET", KEYS[i], "issue_comment_queued", "1")
+		local n = ARGV[i - 4]
+		enqueue(1, "tracker:" .. n, {kind = "comment", idea = tonumber(n), actor = "", at = tonumber(ARGV[1])}, tonumber(ARGV[1]))
+		queued = queued + 1
+	end
+end
+return queued
+`)
+
+// QueueComments asks for priobot's comment on the issues of ideas
+// numbers to be written (see queueComments); it returns how many were.
+func (s *Store) QueueComments(ctx context.Context, team, channel string, numbers []int64, now time.Time) (int, error) {
+	keys := outboxKeys(team, channel)
+	args := []any{now.UnixMilli()}
+	for _, n := range numbers {
+		keys = append(keys, ideaKey(team, channel, n))
+		args = append(args, n)
+	}
+	queued, err := queueComments.Run(ctx, s.rdb, keys, args...).Int()
+	return queued, translate(err)
 }
 
 // SeeIssue remembers the state of idea n's issue as priobot last saw or

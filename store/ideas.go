@@ -51,6 +51,7 @@ const (
 	fCommentRev  = "issue_comment_rev" // the idea's rev it was written at
 	fCommentAt   = "issue_comment_at"
 	fIssueSeen   = "issue_seen" // its state as last seen or written
+	fCommentDue  = "issue_comment_queued" // "1": the outbox holds a write of the comment
 	valuePrefix  = "v:"
 )
 
@@ -332,7 +333,7 @@ func decodeIdea(team, channel string, h map[string]string) prio.Idea {
 	if h[fIssueRepo] != "" {
 		n, _ := strconv.Atoi(h[fIssueNumber])
 		idea.Issue = &prio.IssueLink{Repo: h[fIssueRepo], Number: n, URL: h[fIssueURL], Author: h[fIssueAuthor],
-			CommentedAt: millis(h[fCommentAt]), Seen: h[fIssueSeen]}
+			CommentedAt: millis(h[fCommentAt]), Seen: h[fIssueSeen], CommentQueued: h[fCommentDue] == "1"}
 		idea.Issue.Comment, _ = strconv.ParseInt(h[fCommentID], 10, 64)
 		idea.Issue.CommentedRev, _ = strconv.ParseInt(h[fCommentRev], 10, 64)
 	}
