@@ -50,7 +50,7 @@ const (
 	fCommentID   = "issue_comment"     // priobot's comment on the issue
 	fCommentRev  = "issue_comment_rev" // the idea's rev it was written at
 	fCommentAt   = "issue_comment_at"
-	fIssueSeen   = "issue_seen" // its state as last seen or written
+	fIssueSeen   = "issue_seen"           // its state as last seen or written
 	fCommentDue  = "issue_comment_queued" // "1": the outbox holds a write of the comment
 	valuePrefix  = "v:"
 )
