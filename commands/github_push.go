@@ -143,11 +143,8 @@ func pushBody(idea prio.Idea, pos prio.Position, channelName, card, pusher strin
 	if strings.HasPrefix(card, "https://") {
 		where = "[" + where + "](" + card + ")"
 	}
-	asked := plural(idea.Supporters+1, "person") + " asked for it"
-	if idea.Supporters == 0 {
-		asked = "1 person asked for it"
-	}
-	line := fmt.Sprintf("Pushed from priobot by %s: %s, %s by %s; %s.", inert(pusher), where, idea.Status.Label(), inert(idea.AuthorName), asked)
+	line := fmt.Sprintf("Pushed from priobot by %s: %s, submitted by %s and %s. %s asked for it.",
+		inert(pusher), where, inert(idea.AuthorName), idea.Status.Label(), plural(idea.Supporters+1, "person"))
 	if idea.Scored && !pos.Queue && pos.Place > 0 {
 		line += fmt.Sprintf(" It ranks %s of %d there.", ordinal(pos.Place), pos.Of)
 	}

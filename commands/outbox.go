@@ -265,6 +265,8 @@ func (a *App) outboxCmd(ctx context.Context, r Request) (*Reply, error) {
 			to = esc(item.URL)
 		case outbox.Thread:
 			to = channelRef(item.Channel)
+		case outbox.Tracker, outbox.Push, outbox.Comment:
+			to = "GitHub"
 		}
 		by := ""
 		if item.Actor != "" {
@@ -291,7 +293,7 @@ func kindWords(c outbox.Item) string {
 	case c.Kind == outbox.Comment:
 		return fmt.Sprintf("priobot's comment on #%d's issue", c.Idea)
 	case c.Kind == outbox.Push:
-		return fmt.Sprintf("an issue opened for #%d", c.Idea)
+		return fmt.Sprintf("opening an issue for #%d", c.Idea)
 	case c.Kind == outbox.Tracker:
 		return fmt.Sprintf("#%d's issue %s", c.Idea, stateWords(prio.Status(c.Status)))
 	case c.Kind == outbox.HookOff:

@@ -60,7 +60,7 @@ func TestPushOpensAnIssueForAnIdea(t *testing.T) {
 	h.dm(h.ann, "#1 Dark mode is on GitHub now: acme/app#1.", "Closing the issue ships or declines #1")
 	is := h.pushed("Dark mode")
 	if !strings.Contains(is.Body, "@\u200bhere the dashboard hurts at night") || !strings.Contains(is.Body, "Pushed from priobot by ann") ||
-		!strings.Contains(is.Body, "2 people asked for it") || len(is.Labels) != 1 || is.Labels[0] != "priobot" {
+		!strings.Contains(is.Body, "submitted by ann and awaiting scoring. 2 people asked for it.") || len(is.Labels) != 1 || is.Labels[0] != "priobot" {
 		t.Errorf("the pushed issue reads %q, labels %q", is.Body, is.Labels)
 	}
 	h.message(h.product, "#1 Dark mode", "Links: acme/app#1")
@@ -131,5 +131,5 @@ func TestARefusedPushTellsThePusher(t *testing.T) {
 	h.dm(h.ann, "I couldn't open an issue for #1 on GitHub: the token may not do this (403)", "/backlog github push #1 tries again.")
 	h.delivered(h.ann, h.product)
 	h.slash(h.ann, h.product, "/backlog", "outbox")
-	h.ephemeral(h.ann, h.product, "an issue opened for #1", "the token may not do this (403)")
+	h.ephemeral(h.ann, h.product, "to GitHub: opening an issue for #1 by ann on", "the token may not do this (403)")
 }

@@ -126,9 +126,9 @@ func containing(list []string, part string) (string, bool) {
 	return "", false
 }
 
-// TestPlaygroundDemoIsALivingBacklog: -demo's first screen, as ava.
 // TestPlaygroundHasAGitHub: the playground's emulated GitHub holds
-// acme/app with labelled issues, so connecting #product imports them.
+// acme/app with labelled issues, so connecting #product imports them, and
+// an idea pushed there comes back with its issue's link.
 func TestPlaygroundHasAGitHub(t *testing.T) {
 	t.Setenv("REDIS_URL", "")
 	page, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0"})
@@ -137,8 +137,14 @@ func TestPlaygroundHasAGitHub(t *testing.T) {
 	v.waitFor("ava", "product", "Imported 4 issues labelled priobot from acme/app", "#1–#4.")
 	v.typeIn("ava", "product", "/backlog #2")
 	v.waitFor("ava", "product", "#2 Bulk edit tags", "It was imported from acme/app#2", "by hubot.")
+	v.typeIn("ava", "product", "/idea Dark mode")
+	v.waitFor("ava", "product", "#5 Dark mode")
+	v.typeIn("ava", "product", "/backlog github push #5")
+	v.waitFor("ava", "priobot", "#5 Dark mode is on GitHub now: acme/app#6")
+	v.waitFor("ava", "product", "#5 Dark mode", "Links: acme/app#6")
 }
 
+// TestPlaygroundDemoIsALivingBacklog: -demo's first screen, as ava.
 func TestPlaygroundDemoIsALivingBacklog(t *testing.T) {
 	t.Setenv("REDIS_URL", "")
 	page, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0", Demo: true})
