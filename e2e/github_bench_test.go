@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,7 +108,18 @@ func BenchmarkGitHubClosedAtOnce(b *testing.B) {
 		}
 		took := time.Since(start)
 		b.ReportMetric(took.Seconds(), "s/100-closed")
+		lists, comments := 0, 0
+		for _, c := range gh.Calls()[requests:] {
+			switch {
+			case strings.Contains(c.Path, "/comments"):
+				comments++
+			case c.Method == http.MethodGet && strings.HasSuffix(c.Path, "/issues"):
+				lists++
+			}
+		}
 		b.ReportMetric(float64(len(gh.Calls())-requests), "github-requests")
+		b.ReportMetric(float64(lists), "github-lists")
+		b.ReportMetric(float64(comments), "github-comment-writes")
 		b.ReportMetric(float64(len(h.emu.Calls("chat.postMessage"))-posts), "slack-posts")
 		h.shutdown()
 	}
