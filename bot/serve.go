@@ -66,6 +66,7 @@ func (b *Bot) serveCommand(ctx context.Context, req envelope, cmd slack.SlashCom
 		}
 		if p, ok := ackPayload(req, reply); ok {
 			b.ack(req, p)
+			b.then(ctx, req, cmd.ResponseURL, reply)
 			return
 		}
 		b.ack(req, nil)
@@ -99,6 +100,18 @@ func (b *Bot) reply(ctx context.Context, req envelope, url string, reply *comman
 		return
 	}
 	if err := b.api.respond(ctx, url, reply); err != nil {
+		b.log.Error("reply not delivered", "type", req.Type, "envelope_id", req.EnvelopeID, "err", err)
+		return
+	}
+	b.then(ctx, req, url, reply)
+}
+
+// then sends what a reply says to the person after it, privately.
+func (b *Bot) then(ctx context.Context, req envelope, url string, reply *commands.Reply) {
+	if reply.Then == nil || url == "" {
+		return
+	}
+	if err := b.api.respond(ctx, url, &commands.Reply{Message: *reply.Then}); err != nil {
 		b.log.Error("reply not delivered", "type", req.Type, "envelope_id", req.EnvelopeID, "err", err)
 	}
 }

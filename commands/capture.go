@@ -17,6 +17,7 @@ import (
 type CaptureStore interface {
 	CreateRequested(ctx context.Context, idea prio.Idea, requesters []string, actor prio.Actor, now time.Time) (prio.Sourced, error)
 	SilenceSource(ctx context.Context, team, channel string, n int64) error
+	Placement(ctx context.Context, team, user, channel, ts string) (prio.Placement, error)
 }
 
 // formMeta is what the idea form remembers: who opened it, in which
@@ -41,11 +42,20 @@ func (a *App) addToBacklog(ctx context.Context, r Request) (*Reply, error) {
 		desc = append(desc[:prio.MaxDescription-1], '…')
 	}
 	f := sourcedForm{meta: meta, title: prio.TitleFrom(m.Text), description: string(desc)}
-	if !dm(m.Channel, m.ChannelName) {
-		f.backlog = m.Channel
+	source := m.Channel
+	if dm(m.Channel, m.ChannelName) {
+		source = ""
 	}
+	pl, err := a.capture.Placement(ctx, r.Team, r.User, m.Channel, m.TS)
+	if err != nil {
+		a.log.WarnContext(ctx, "form placement unknown", "err", err) // the person picks
+	}
+	f.backlog = pl.Backlog(source)
 	if userID.MatchString(m.User) {
 		f.requesters = []string{m.User}
+	}
+	if pl.Taken.Number != 0 {
+		f.backlog, f.lead = pl.Taken.Channel, a.alreadyAnIdea(ctx, r, pl.Taken.Channel, pl.Taken.Number)
 	}
 	if f.title == "" {
 		f.notes = append(f.notes, "This message has no text: give the idea a title.")
@@ -59,7 +69,27 @@ func (a *App) addToBacklog(ctx context.Context, r Request) (*Reply, error) {
 // newIdeaShortcut serves the global shortcut **New idea** and the App
 // Home's **New idea** button: the idea form with a backlog picker.
 func (a *App) newIdeaShortcut(ctx context.Context, r Request) (*Reply, error) {
-	return nil, a.slack.OpenModal(ctx, r.TriggerID, sourcedForm{meta: formMeta{Team: r.Team, User: r.User}}.view())
+	pl, err := a.capture.Placement(ctx, r.Team, r.User, "", "")
+	if err != nil {
+		a.log.WarnContext(ctx, "form placement unknown", "err", err)
+	}
+	return nil, a.slack.OpenModal(ctx, r.TriggerID, sourcedForm{meta: formMeta{Team: r.Team, User: r.User}, backlog: pl.Backlog("")}.view())
+}
+
+// alreadyAnIdea tells whoever opens the form on a message that is an idea
+// already where it sits, and that submitting adds them as requesters.
+func (a *App) alreadyAnIdea(ctx context.Context, r Request, backlog string, n int64) string {
+	const join = " Add to backlog adds you, and whoever you name below, as requesters: you hear how it moves. No second idea is made."
+	if a.private(ctx, backlog, "") {
+		if in, err := a.slack.Member(ctx, backlog, r.User); err != nil || !in {
+			return "This message is already an idea, in a private channel's backlog." + join
+		}
+	}
+	line, err := a.shortWhere(ctx, r.Team, backlog, n)
+	if err != nil {
+		return "This message is already an idea." + join
+	}
+	return "This message is already " + line + "." + join
 }
 
 // dm says whether a conversation is a direct message or a group DM: no
@@ -85,6 +115,7 @@ type sourcedForm struct {
 	backlog            string
 	requesters         []string
 	notes              []string
+	lead               string // what the form says first: the message is an idea already
 }
 
 func (f sourcedForm) view() slack.ModalViewRequest {
@@ -104,19 +135,24 @@ func (f sourcedForm) view() slack.ModalViewRequest {
 	askers.InitialUsers = f.requesters
 	askersBlock := slack.NewInputBlock(inputAskers, label("Requested by"), label("They support it and hear how it moves."), askers)
 	askersBlock.Optional = true
-	blocks := []slack.Block{
+	var blocks []slack.Block
+	submit := "Add to backlog"
+	if f.lead != "" {
+		blocks, submit = append(blocks, section("%s", f.lead)), "Add me as requester"
+	}
+	blocks = append(blocks,
 		slack.NewInputBlock(inputTitle, label("Title"), nil, title),
 		descBlock,
 		slack.NewInputBlock(inputBacklog, label("Backlog"), label("The channel whose backlog gets the idea."), backlog),
 		askersBlock,
-	}
+	)
 	for _, n := range f.notes {
 		blocks = append(blocks, note("%s", n))
 	}
 	meta, _ := json.Marshal(f.meta)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: viewIdeaFrom, PrivateMetadata: string(meta),
-		Title: label("New idea"), Submit: label("Add to backlog"), Close: label("Cancel"),
+		Title: label("New idea"), Submit: label(submit), Close: label("Cancel"),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
 }
@@ -148,8 +184,13 @@ func (a *App) submitIdeaFrom(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.slack.PostEphemeral(ctx, idea.Channel, r.User, reply.Message); err != nil {
-		_ = a.slack.DM(ctx, r.User, reply.Message) // not in the channel: say it in a DM
+	// Told where they acted: in the message's conversation, else the backlog.
+	where := idea.Channel
+	if form.meta.Channel != "" {
+		where = form.meta.Channel
+	}
+	if err := a.slack.PostEphemeral(ctx, where, r.User, reply.Message); err != nil {
+		_ = a.slack.DM(ctx, r.User, reply.Message) // priobot cannot post there: say it in a DM
 	}
 	return nil, nil
 }

@@ -125,6 +125,11 @@ func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block,
 	if more := total - int64(len(refs)); more > 0 {
 		blocks = append(blocks, note("…and %d older: `/backlog mine` lists them all, %d at a time.", more, minePage))
 	}
+	supported, err := a.supportedLines(ctx, team, user)
+	if err != nil {
+		return nil, nil, err
+	}
+	blocks = append(blocks, supported...)
 	for _, channel := range channels[:min(len(channels), homeBacklogs)] {
 		top, total, err := a.ideas.Ranked(ctx, team, channel, 0, 5)
 		if err != nil {
@@ -165,6 +170,25 @@ func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block,
 		}
 	}
 	return blocks, channels, nil
+}
+
+// supportedLines are the Home's ideas a person supports or asked for,
+// apart from theirs: where each sits, newest first.
+func (a *App) supportedLines(ctx context.Context, team, user string) ([]slack.Block, error) {
+	refs, total, err := a.ideas.UserSupports(ctx, team, user, 0, homeIdeas)
+	if err != nil || len(refs) == 0 {
+		return nil, err
+	}
+	lines := []string{"*Ideas you support or asked for*"}
+	for _, ref := range refs {
+		if line, err := a.shortWhere(ctx, ref.Team, ref.Channel, ref.Number); err == nil {
+			lines = append(lines, line)
+		}
+	}
+	if more := total - int64(len(refs)); more > 0 {
+		lines = append(lines, fmt.Sprintf("…and %d older.", more))
+	}
+	return []slack.Block{slack.NewDividerBlock(), section("%s", strings.Join(lines, "\n"))}, nil
 }
 
 // pendingVotes lists, as links, the open poker cards user has not voted on:

@@ -18,7 +18,10 @@ func ideaCard(idea prio.Idea) Message {
 		blocks = append(blocks, section("%s", esc(idea.Description)))
 	}
 	status := idea.Status.Label()
-	if idea.Scored && idea.Status.Open() {
+	switch {
+	case idea.Scored && idea.Status == prio.StatusRanked:
+		status = "score " + prio.FormatScore(idea.Score)
+	case idea.Scored && idea.Status.Open():
 		status += " · score " + prio.FormatScore(idea.Score)
 	}
 	if idea.Status == prio.StatusMerged {
@@ -83,6 +86,9 @@ func (a *App) support(ctx context.Context, r Request) (*Reply, error) {
 	}
 	a.announced(ctx, r.Team, r.Channel)
 	a.refreshCard(r.Team, r.Channel, n)
+	if viewer, err := a.homes.HomeViewer(ctx, r.Team, r.User, a.now()); err == nil && viewer {
+		a.refreshHome(r.Team, r.User) // the ideas they support are on it
+	}
 	if on {
 		return ephemeral(fmt.Sprintf("You support #%d now (%s). You'll hear when its status changes; click again to withdraw.", n, plural(count, "supporter"))), nil
 	}
@@ -91,9 +97,22 @@ func (a *App) support(ctx context.Context, r Request) (*Reply, error) {
 
 // mergeClicked serves **Merge into #7** on the look-alike prompt.
 func (a *App) mergeClicked(ctx context.Context, r Request) (*Reply, error) {
-	from, into, err := mergeValue(r.Value)
+	from, into, backlog, err := mergeValue(r.Value)
 	if err != nil {
 		return nil, err
+	}
+	if backlog != "" && backlog != r.Channel {
+		// The hint was shown where the person acted, away from the backlog:
+		// a private one only merges for its members.
+		if !channelID.MatchString(backlog) {
+			return nil, errBrokenMerge
+		}
+		if a.private(ctx, backlog, "") {
+			if in, err := a.slack.Member(ctx, backlog, r.User); err != nil || !in {
+				return nil, prio.Errorf(prio.Forbidden, "That backlog is in a private channel you are not in.")
+			}
+		}
+		r.Channel = backlog
 	}
 	reply, err := a.doMerge(ctx, r, from, into)
 	if err != nil {
@@ -103,15 +122,19 @@ func (a *App) mergeClicked(ctx context.Context, r Request) (*Reply, error) {
 	return reply, nil
 }
 
-// mergeValue reads the value of a **Merge into** button: "<from>><into>".
-func mergeValue(v string) (from, into int64, err error) {
-	fromText, intoText, ok := strings.Cut(v, ">")
+var errBrokenMerge = prio.Errorf(prio.Invalid, "That button is broken; use `/backlog merge #12 into #7`.")
+
+// mergeValue reads the value of a **Merge into** button:
+// "<from>><into>[><backlog channel>]".
+func mergeValue(v string) (from, into int64, backlog string, err error) {
+	fromText, rest, ok := strings.Cut(v, ">")
+	intoText, backlog, _ := strings.Cut(rest, ">")
 	from, err1 := prio.ParseRef(fromText)
 	into, err2 := prio.ParseRef(intoText)
 	if !ok || err1 != nil || err2 != nil || from == into {
-		return 0, 0, prio.Errorf(prio.Invalid, "That button is broken; use `/backlog merge #12 into #7`.")
+		return 0, 0, "", errBrokenMerge
 	}
-	return from, into, nil
+	return from, into, backlog, nil
 }
 
 // keepClicked serves **Keep mine**: nothing changes; the prompt goes.

@@ -132,6 +132,9 @@ func (a *App) entryText(ctx context.Context, idea prio.Idea, group []prio.Event)
 	case "merged_into":
 		return fmt.Sprintf("%s merged it into #%d", who, e.Into)
 	case "merged_in":
+		if e.N > 0 {
+			return fmt.Sprintf("%s merged #%d into it; %s moved from #%d", who, e.FromIdea, plural(e.N, "supporter"), e.FromIdea)
+		}
 		return fmt.Sprintf("%s merged #%d into it", who, e.FromIdea)
 	case "renamed":
 		return fmt.Sprintf("renamed on %s from “%s”", esc(e.Name), esc(e.From))

@@ -1,14 +1,11 @@
 package commands
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -57,6 +54,11 @@ func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error
 	head := fmt.Sprintf("Backlog of %s: %s", channelRef(r.Channel), countLine(counts))
 	blocks := []slack.Block{section("*%s*", head)}
 	lines := []string{head}
+	if total > 0 {
+		order := fmt.Sprintf("*Ranked by score* (%d: every idea in play with a score, planned and in progress included)", total)
+		blocks = append(blocks, section("%s", order))
+		lines = append(lines, plainText(order))
+	}
 	for i, idea := range ranked {
 		line := fmt.Sprintf("*%d.* #%d %s — score %s", page*pageSize+int64(i)+1, idea.Number, esc(idea.Title), prio.FormatScore(idea.Score))
 		if idea.Status != prio.StatusRanked {
@@ -108,7 +110,8 @@ func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error
 	return ephemeral(strings.Join(lines, "\n"), blocks...), nil
 }
 
-// countLine writes "4 ranked · 2 awaiting scoring · 1 shipped".
+// countLine writes "4 scored · 2 awaiting scoring · 1 shipped": how many
+// ideas have each status.
 func countLine(counts map[prio.Status]int64) string {
 	var parts []string
 	for _, s := range prio.AllStatuses {
@@ -177,6 +180,11 @@ func (a *App) shortWhere(ctx context.Context, team, channel string, n int64) (st
 	}
 	line := fmt.Sprintf("#%d %s — ", idea.Number, esc(idea.Title))
 	switch {
+	case idea.Status == prio.StatusMerged:
+		line += fmt.Sprintf("merged into #%d", idea.MergedInto)
+		if into, err := a.ideas.Ideas(ctx, team, channel, []int64{idea.MergedInto}); err == nil && len(into) == 1 {
+			line += " " + esc(into[0].Title)
+		}
 	case !idea.Status.Open():
 		line += idea.Status.Label()
 	case pos.Place == 0:
@@ -248,82 +256,4 @@ func (a *App) allIdeas(ctx context.Context, team, channel string) ([]prio.Idea, 
 		out = append(out, ideas...)
 	}
 	return out, nil
-}
-
-// export serves `/backlog export`: the whole backlog as an RFC 4180 CSV,
-// sent to the user privately.
-func (a *App) export(ctx context.Context, r Request) (*Reply, error) {
-	ideas, err := a.allIdeas(ctx, r.Team, r.Channel)
-	if err != nil {
-		return nil, err
-	}
-	if len(ideas) == 0 {
-		return ephemeral("This channel's backlog is empty; there is nothing to export yet."), nil
-	}
-	fw, err := a.settings.Framework(ctx, r.Team, r.Channel)
-	if err != nil {
-		return nil, err
-	}
-	data, err := backlogCSV(ideas, fw)
-	if err != nil {
-		return nil, err
-	}
-	name := fmt.Sprintf("backlog-%s-%s.csv", r.ChannelName, a.now().UTC().Format("2006-01-02"))
-	comment := fmt.Sprintf("The backlog of %s: %s.", channelRef(r.Channel), plural(int64(len(ideas)), "idea"))
-	if err := a.slack.UploadToDM(ctx, r.User, File{Name: name, Title: "Backlog export", Comment: comment, Content: data}); err != nil {
-		return nil, err
-	}
-	return ephemeral(fmt.Sprintf("I've sent you %s as a CSV file in a direct message.", plural(int64(len(ideas)), "idea"))), nil
-}
-
-// defuse keeps a spreadsheet from running typed text as a formula (an idea
-// titled =HYPERLINK(…) opened in Excel): such a cell gets a leading quote.
-func defuse(text string) string {
-	if text != "" && strings.ContainsRune("=+-@\t\r", rune(text[0])) {
-		return "'" + text
-	}
-	return text
-}
-
-// backlogCSV writes every field of every idea, one row each, in RFC 4180.
-func backlogCSV(ideas []prio.Idea, fw prio.Framework) ([]byte, error) {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	header := []string{"number", "title", "description", "status", "score", "framework"}
-	for _, c := range fw.Criteria {
-		header = append(header, c.Key)
-	}
-	header = append(header, "supporters", "author", "author_name", "created", "scored_at", "scored_via", "scored_by",
-		"status_by", "status_at", "reason", "merged_into", "channel")
-	_ = w.Write(header)
-	stamp := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format(time.RFC3339)
-	}
-	for _, idea := range ideas {
-		score := ""
-		if idea.Scored {
-			score = strconv.FormatFloat(idea.Score, 'f', -1, 64)
-		}
-		row := []string{strconv.FormatInt(idea.Number, 10), defuse(idea.Title), defuse(idea.Description), idea.Status.Label(), score, fw.Name}
-		for _, c := range fw.Criteria {
-			value := ""
-			if v, ok := idea.Values[c.ID]; ok {
-				value = c.Label(v)
-			}
-			row = append(row, value)
-		}
-		merged := ""
-		if idea.MergedInto > 0 {
-			merged = strconv.FormatInt(idea.MergedInto, 10)
-		}
-		row = append(row, strconv.FormatInt(idea.Supporters, 10), idea.Author, defuse(idea.AuthorName), stamp(idea.Created),
-			stamp(idea.ScoredAt), idea.ScoredVia, idea.ScoredBy, idea.StatusBy, stamp(idea.StatusAt), defuse(idea.Reason), merged, idea.Channel)
-		_ = w.Write(row)
-	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
 }

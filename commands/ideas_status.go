@@ -7,6 +7,7 @@ import (
 
 	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/prio"
+	"github.com/slack-go/slack"
 )
 
 // manage runs a change to a backlog as r.User. The store refuses
@@ -33,7 +34,31 @@ func (a *App) asOwner(ctx context.Context, r Request, what string, change func(p
 	if prio.ErrorCode(err) == prio.Forbidden {
 		return prio.Errorf(prio.Forbidden, "Only this backlog's owners (and workspace admins) can %s. `/backlog owners` shows who they are.", what)
 	}
+	if err == nil {
+		a.tellUnowned(ctx, r)
+	}
 	return err
+}
+
+// tellUnowned tells a person, privately and once per backlog, after their
+// first change there, that anyone may manage a backlog that has no owners,
+// and how to name them. The change itself is done already.
+func (a *App) tellUnowned(ctx context.Context, r Request) {
+	if r.Channel == "" {
+		return
+	}
+	first, err := a.settings.TellUnowned(ctx, r.Team, r.Channel, r.User)
+	if err != nil || !first {
+		return
+	}
+	text := fmt.Sprintf("A word about %s's backlog: it has no owners yet, so anyone here may change its statuses, scores and settings, as you just did. "+
+		"`/backlog owners add @you @someone` names its owners; from then on only they (and workspace admins) can.", channelRef(r.Channel))
+	if sayAfter(ctx, text) {
+		return
+	}
+	if err := a.slack.PostEphemeral(ctx, r.Channel, r.User, Message{Text: plainText(text), Blocks: []slack.Block{section("%s", text)}}); err != nil {
+		a.log.WarnContext(ctx, "unowned backlog not explained", "channel", r.Channel, "err", err)
+	}
 }
 
 // setStatus serves `/backlog status #12 planned|in-progress|shipped`.

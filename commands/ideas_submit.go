@@ -20,6 +20,7 @@ type IdeaStore interface {
 	Locate(ctx context.Context, team string, n int64) (string, error)
 	Where(ctx context.Context, team, channel string, n int64) (prio.Idea, prio.Position, error)
 	Ranked(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error)
+	UserSupports(ctx context.Context, team, user string, offset, limit int64) ([]prio.Idea, int64, error)
 	Awaiting(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error)
 	Unscored(ctx context.Context, team, channel string, offset, limit int64) ([]prio.Idea, int64, error)
 	Ideas(ctx context.Context, team, channel string, numbers []int64) ([]prio.Idea, error)
@@ -125,14 +126,14 @@ func (a *App) postIdea(ctx context.Context, r Request, idea prio.Idea, place int
 		return nil, err
 	}
 	a.homesChanged(r.Team, r.Channel)
-	text := fmt.Sprintf("Thanks! #%d %s is in the backlog, %s in the queue awaiting scoring.", idea.Number, esc(idea.Title), ordinal(place))
+	text := fmt.Sprintf("Thanks! #%d %s is in %s's backlog, %s in the queue awaiting scoring.", idea.Number, esc(idea.Title), channelRef(r.Channel), ordinal(place))
 	blocks := []slack.Block{section("%s", text)}
 	if twin, ok := a.lookalike(ctx, idea); ok {
 		text += fmt.Sprintf(" It looks like #%d %s.", twin.Number, esc(twin.Title))
 		blocks = append(blocks,
 			section("It looks like *#%d %s* (%s). Same idea? Merge yours into it and your support moves there.", twin.Number, esc(twin.Title), twin.Status.Label()),
 			slack.NewActionBlock("lookalike",
-				button(actMergeInto, fmt.Sprintf("%d>%d", idea.Number, twin.Number), fmt.Sprintf("Merge into #%d", twin.Number)),
+				button(actMergeInto, fmt.Sprintf("%d>%d>%s", idea.Number, twin.Number, r.Channel), fmt.Sprintf("Merge into #%d", twin.Number)),
 				button(actKeep, strconv.FormatInt(idea.Number, 10), "Keep mine")))
 	}
 	return ephemeral(text, blocks...), nil

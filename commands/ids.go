@@ -38,7 +38,7 @@ const (
 	actEnd      = "poker_end"    // value: sid → endSession
 	actNudge    = "poker_nudge"  // value: sid → nudge
 	actReason   = "poker_reason" // value: "sid:idea:criterion" → reasonClicked
-	viewPoker   = "poker_new"    // private_metadata: channel id → submitPokerForm
+	viewPoker   = "poker_new"    // private_metadata: pokerFormMeta → submitPokerForm
 	viewReason  = "poker_reason" // private_metadata: "channel:sid:idea:criterion" → submitReason
 	inputIdeas  = "ideas"        // the poker form's ideas
 	inputVoters = "voters"       // … its voters

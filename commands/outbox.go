@@ -230,6 +230,8 @@ func did(c outbox.Item, idea prio.Idea) string {
 	switch {
 	case c.Kind == outbox.Merge:
 		return fmt.Sprintf("merged #%d %s into #%d; its supporters now support #%d", c.Idea, title, c.Into, c.Into)
+	case c.Kind == outbox.Scored && c.Session != 0:
+		return fmt.Sprintf("accepted priority poker's score for #%d %s", c.Idea, title)
 	case c.Kind == outbox.Scored && c.Rescored:
 		return fmt.Sprintf("re-scored #%d %s", c.Idea, title)
 	case c.Kind == outbox.Scored:

@@ -22,6 +22,9 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 		head += fmt.Sprintf(" · round %d", card.Round)
 	}
 	blocks := []slack.Block{section("%s", head)}
+	if card.State == poker.CardVoting || card.State == poker.CardRevealed {
+		blocks = append(blocks, ideaContext(idea)...) // not a vote on a title alone
+	}
 	ref := fmt.Sprintf("%d:%d:%d", ps.ID, idea.Number, card.Round)
 	name := voterName(ps, names)
 	nameAll := func(users []string) string { return nameList(users, name) }
@@ -81,6 +84,32 @@ func (a *App) cardMessage(ctx context.Context, ps poker.Session, card poker.Card
 		text += " — " + plainText(line)
 	}
 	return Message{Text: text, Blocks: blocks}
+}
+
+// ideaContext is what a voter reads of an idea above the buttons: its
+// description (a few lines of it), who submitted it, from where, how many
+// asked for it, and its links.
+func ideaContext(idea prio.Idea) []slack.Block {
+	var blocks []slack.Block
+	if d := strings.TrimSpace(idea.Description); d != "" {
+		lines := strings.Split(d, "\n")
+		if len(lines) > 3 {
+			d = strings.Join(lines[:3], "\n") + "…"
+		}
+		blocks = append(blocks, section("%s", esc(prio.Shorten(d, 300))))
+	}
+	who := "Submitted by " + esc(idea.AuthorName)
+	switch {
+	case idea.Source != nil:
+		who += " " + from(idea.Source)
+	case idea.Issue != nil && idea.Author == "":
+		who = "Imported " + fromIssue(idea.Issue)
+	}
+	line := who + " · " + plural(idea.Supporters+1, "person") + " asked for it"
+	if l := links(idea); l != "" {
+		line += " · " + l
+	}
+	return append(blocks, note("%s", line))
 }
 
 // voterName names a voter as the session knows them.

@@ -80,6 +80,14 @@ func (a *App) decide(ctx context.Context, r Request) (*Reply, error) {
 		_ = a.poker.NoteAgreement(ctx, r.Team, r.Channel, n, string(poker.Worst(results)))
 		a.kickOutbox(ctx, r.Team, r.Channel) // the source thread's line, webhook events
 		a.refreshCard(r.Team, r.Channel, n)
+		// The other revealed cards predict places in a ranking that moved.
+		others, err := a.poker.RestateRevealed(ctx, ps, n)
+		if err != nil {
+			a.log.WarnContext(ctx, "revealed cards not restated", "session", sid, "err", err)
+		}
+		for _, other := range others {
+			a.redraw(ps, other)
+		}
 	}
 	if _, err := a.drawCard(ctx, ps, n); err != nil {
 		a.log.WarnContext(ctx, "card not redrawn", "err", err)

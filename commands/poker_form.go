@@ -2,7 +2,9 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,9 +14,22 @@ import (
 	"github.com/priobot/priobot/prio"
 )
 
-// openPokerForm opens the form `/poker` alone shows: pick ideas, voters,
-// a deadline and a quorum.
-func (a *App) openPokerForm(ctx context.Context, r Request) error {
+// pokerFormMeta is what the poker form remembers: who opened it, in which
+// workspace and channel; a submission from anyone else is refused.
+type pokerFormMeta struct {
+	Team    string `json:"t"`
+	User    string `json:"u"`
+	Channel string `json:"c"`
+}
+
+// openPokerForm opens the form `/poker` alone shows: pick ideas (those
+// chosen ticked already), voters, a deadline and a quorum. Ideas on an
+// open card are not offered: one session scores an idea at a time.
+func (a *App) openPokerForm(ctx context.Context, r Request, chosen []int64) error {
+	inPlay, err := a.poker.InPlay(ctx, r.Team, r.Channel)
+	if err != nil {
+		return err
+	}
 	waiting, _, err := a.ideas.Awaiting(ctx, r.Team, r.Channel, 0, 60)
 	if err != nil {
 		return err
@@ -23,15 +38,32 @@ func (a *App) openPokerForm(ctx context.Context, r Request) error {
 	if err != nil {
 		return err
 	}
-	var options []*slack.OptionBlockObject
+	var options, ticked []*slack.OptionBlockObject
 	for _, idea := range append(waiting, ranked...) {
+		if _, on := inPlay[idea.Number]; on {
+			continue
+		}
 		label := prio.Shorten(fmt.Sprintf("#%d %s", idea.Number, idea.Title), 75)
-		options = append(options, slack.NewOptionBlockObject(strconv.FormatInt(idea.Number, 10), slack.NewTextBlockObject(slack.PlainTextType, label, false, false), nil))
+		o := slack.NewOptionBlockObject(strconv.FormatInt(idea.Number, 10), slack.NewTextBlockObject(slack.PlainTextType, label, false, false), nil)
+		options = append(options, o)
+		if slices.Contains(chosen, idea.Number) && len(ticked) < poker.MaxIdeas {
+			ticked = append(ticked, o)
+		}
+	}
+	var left []int64
+	for _, n := range chosen {
+		if _, on := inPlay[n]; on {
+			left = append(left, n)
+		}
 	}
 	if len(options) == 0 {
+		if len(inPlay) > 0 {
+			return prio.Errorf(prio.Conflict, "Every idea in play in this backlog is on an open poker card already. Its session's thread has them.")
+		}
 		return prio.Errorf(prio.NotFound, "This channel's backlog has no ideas in play to score. Add some with `/idea`.")
 	}
 	pick := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "value", options...)
+	pick.InitialOptions = ticked
 	maxIdeas := poker.MaxIdeas
 	pick.MaxSelectedItems = &maxIdeas
 	voters := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "value")
@@ -46,22 +78,35 @@ func (a *App) openPokerForm(ctx context.Context, r Request) error {
 		b.Optional = optional
 		return b
 	}
+	blocks := []slack.Block{input(inputIdeas, "Ideas to score", pick, false)}
+	if len(left) > 0 {
+		verb, pronoun := "are", "they are"
+		if len(left) == 1 {
+			verb, pronoun = "is", "it is"
+		}
+		blocks = append(blocks, note("%s %s left out: %s on an open card of a session already, and one session scores an idea at a time.",
+			refList(left), verb, pronoun))
+	}
+	blocks = append(blocks,
+		input(inputVoters, "Voters (empty: anyone in the channel)", voters, true),
+		input(inputFor, "Voting closes after", deadline, true),
+		input(inputQuorum, "Reveal once this many have voted", quorum, true))
+	meta, _ := json.Marshal(pokerFormMeta{Team: r.Team, User: r.User, Channel: r.Channel})
 	view := slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: viewPoker, PrivateMetadata: r.Channel,
+		Type: slack.VTModal, CallbackID: viewPoker, PrivateMetadata: string(meta),
 		Title:  slack.NewTextBlockObject(slack.PlainTextType, "Priority poker", false, false),
 		Submit: slack.NewTextBlockObject(slack.PlainTextType, "Start", false, false),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			input(inputIdeas, "Ideas to score", pick, false),
-			input(inputVoters, "Voters (empty: anyone in the channel)", voters, true),
-			input(inputFor, "Voting closes after", deadline, true),
-			input(inputQuorum, "Reveal once this many have voted", quorum, true),
-		}},
+		Blocks: slack.Blocks{BlockSet: blocks},
 	}
 	return a.slack.OpenModal(ctx, r.TriggerID, view)
 }
 
 // submitPokerForm starts the session the form describes.
 func (a *App) submitPokerForm(ctx context.Context, r Request) (*Reply, error) {
+	var meta pokerFormMeta
+	if err := json.Unmarshal([]byte(r.PrivateMetadata), &meta); err != nil || meta.Team != r.Team || meta.User != r.User || !channelID.MatchString(meta.Channel) {
+		return &Reply{ViewErrors: map[string]string{inputIdeas: "This form was not opened by you here. Type `/poker` in the channel again."}}, nil
+	}
 	words := []string{}
 	for _, n := range strings.Split(r.Values[inputIdeas], ",") {
 		if n != "" {
@@ -84,7 +129,7 @@ func (a *App) submitPokerForm(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return &Reply{ViewErrors: map[string]string{inputIdeas: prio.ErrorMessage(err)}}, nil
 	}
-	r.Channel = r.PrivateMetadata
+	r.Channel = meta.Channel
 	reply, err := a.runSession(ctx, r, start)
 	if err != nil {
 		return &Reply{ViewErrors: map[string]string{inputIdeas: prio.ErrorMessage(err)}}, nil

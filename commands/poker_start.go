@@ -35,12 +35,13 @@ type PokerStore interface {
 	ClaimRender(ctx context.Context, team, channel string, sid, n int64) (bool, error)
 	NoteAgreement(ctx context.Context, team, channel string, n int64, agreement string) error
 	Rounds(ctx context.Context, ps poker.Session, n int64) ([]map[string]map[string]string, error)
+	RestateRevealed(ctx context.Context, ps poker.Session, n int64) ([]int64, error)
 }
 
 // startPoker serves `/poker #3 #5 [with @a @b] [for 24h] [quorum 3]`.
 func (a *App) startPoker(ctx context.Context, r Request) (*Reply, error) {
 	if strings.TrimSpace(r.Text) == "" {
-		return nil, a.openPokerForm(ctx, r)
+		return nil, a.openPokerForm(ctx, r, nil)
 	}
 	start, err := poker.ParseStart(r.Text)
 	if err != nil {

@@ -48,12 +48,14 @@ func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 	card := poker.Card{Idea: n, State: poker.CardVoting}
 	if voted.Revealed != "" {
 		card.State, card.RevealedBy = poker.CardRevealed, voted.Revealed
-		a.afterReveal(ctx, ps, n)
 	} else {
 		a.redraw(ps, n)
 	}
 	if voted.Turn {
 		a.sendReceipts(ctx, ps, fw, n, r, keys, voted.Receipt, receipt(ps, fw, card, voted.Mine))
+	}
+	if voted.Revealed != "" { // after the receipt: what follows from a vote comes after it
+		a.afterReveal(ctx, ps, n)
 	}
 	return nil, nil
 }

@@ -2,8 +2,10 @@ package commands
 
 import (
 	"context"
+	"strings"
 
 	"github.com/priobot/priobot/prio"
+	"github.com/slack-go/slack"
 )
 
 // Kind says what in Slack reaches a route.
@@ -46,6 +48,7 @@ func (r Request) actor() prio.Actor { return prio.Actor{ID: r.User, Name: r.User
 type Reply struct {
 	Message
 	InChannel  bool              // show to the channel; otherwise only to the person
+	Then       *Message          // said to the person alone, after the reply
 	Replace    bool              // replace the message the click came from
 	ViewErrors map[string]string // a modal submission: errors by input block id
 }
@@ -137,8 +140,31 @@ func inChannel(where string, h Handler) Handler {
 		if dm(r.Channel, r.ChannelName) {
 			return nil, prio.Errorf(prio.Invalid, "Backlogs live in channels: %s. Here, `/backlog mine` lists your ideas, `/backlog #12` says where one sits, and `/idea` opens a form to add one to any channel's backlog.", where)
 		}
-		return h(ctx, r)
+		n := &afterwords{}
+		reply, err := h(context.WithValue(ctx, afterwordsKey{}, n), r)
+		if err != nil || len(n.lines) == 0 || reply == nil {
+			return reply, err
+		}
+		text := strings.Join(n.lines, "\n")
+		reply.Then = &Message{Text: plainText(text), Blocks: []slack.Block{section("%s", text)}}
+		return reply, nil
 	}
+}
+
+// afterwords are what a handler's helpers add to its private answer (a
+// word about a backlog without owners): said after the answer itself.
+type afterwords struct{ lines []string }
+
+type afterwordsKey struct{}
+
+// sayAfter adds a line to what the person is told after the answer of the
+// command being served; false when no answer gathers them (a click).
+func sayAfter(ctx context.Context, line string) bool {
+	n, ok := ctx.Value(afterwordsKey{}).(*afterwords)
+	if ok {
+		n.lines = append(n.lines, line)
+	}
+	return ok
 }
 
 // Where to run a command that needs a backlog.

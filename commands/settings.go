@@ -15,6 +15,7 @@ type SettingsStore interface {
 	SetFramework(ctx context.Context, team, channel string, fw prio.Framework, actor prio.Actor) error
 	Owners(ctx context.Context, team, channel string) ([]string, error)
 	ChangeOwners(ctx context.Context, team, channel string, actor prio.Actor, op string, users []string) ([]string, error)
+	TellUnowned(ctx context.Context, team, channel, user string) (bool, error)
 }
 
 // owners serves `/backlog owners [add|remove @a @b]`.

@@ -94,16 +94,17 @@ func (a *App) matrixNow(ctx context.Context, r Request) (*Reply, error) {
 	return nil, nil
 }
 
-// summaryPoker serves **Start poker on these**: a session on the ideas the
-// summary listed, run by whoever clicked.
+// summaryPoker serves **Start poker on these**: the poker form, with the
+// ideas the summary listed ticked, for whoever clicked to choose voters
+// and a deadline before anyone is asked.
 func (a *App) summaryPoker(ctx context.Context, r Request) (*Reply, error) {
-	var start poker.Start
+	var chosen []int64
 	for _, v := range strings.Split(r.Value, ",") {
 		n, err := prio.ParseRef(v)
-		if err != nil || len(start.Ideas) == poker.MaxIdeas {
+		if err != nil || len(chosen) == poker.MaxIdeas {
 			return nil, prio.Errorf(prio.Invalid, "That button is broken; start a session with `/poker next 5`.")
 		}
-		start.Ideas = append(start.Ideas, n)
+		chosen = append(chosen, n)
 	}
-	return a.runSession(ctx, r, start)
+	return nil, a.openPokerForm(ctx, r, chosen)
 }

@@ -25,15 +25,14 @@ func (a *App) postSummary(ctx context.Context, team, channel, week string, late 
 	if err != nil {
 		return nil, err
 	}
-	if strings.Contains(m.Text, " ranked") { // no ranked idea: no matrix to show
-		if err := a.postMatrix(ctx, team, channel, ts); err != nil {
-			return nil, err
-		}
+	if err := a.postMatrix(ctx, team, channel, ts); err != nil {
+		return nil, err
 	}
 	return a.summaryFacts(ctx, team, channel, week, ts)
 }
 
-// postMatrix uploads the priority matrix of a backlog's ranked ideas.
+// postMatrix uploads the priority matrix of a backlog's ranked ideas;
+// none without one.
 func (a *App) postMatrix(ctx context.Context, team, channel, threadTS string) error {
 	fw, err := a.settings.Framework(ctx, team, channel)
 	if err != nil {
@@ -50,13 +49,25 @@ func (a *App) postMatrix(ctx context.Context, team, channel, threadTS string) er
 			points = append(points, matrix.Point{Label: fmt.Sprintf("#%d %s", idea.Number, prio.Shorten(idea.Title, 24)), Benefit: benefit, Cost: cost})
 		}
 	}
-	png, err := matrix.Render("Priority matrix ("+fw.Title+")", fw.BenefitLabel, fw.CostLabel, points)
+	if len(points) == 0 {
+		return nil
+	}
+	axes := matrix.Axes{Benefit: fw.BenefitScale, Cost: fw.CostScale}
+	png, err := matrix.Render("Priority matrix ("+fw.Title+")", fw.BenefitLabel, fw.CostLabel, axes, points)
 	if err != nil {
 		return err
 	}
 	comment := fmt.Sprintf("Priority matrix of %s: %s by %s and %s.", channelRef(channel), plural(int64(len(points)), "ranked idea"), strings.ToLower(fw.BenefitLabel), strings.ToLower(fw.CostLabel))
 	return a.slack.Upload(ctx, channel, threadTS, File{Name: "priority-matrix.png", Title: "Priority matrix", Comment: comment, Content: png,
-		AltText: "Priority matrix of " + fw.Title + " scores. " + matrix.Quadrants(points, maxAltText-60)})
+		AltText: "Priority matrix of " + fw.Title + " scores. " + dividers(fw, axes) + matrix.Quadrants(axes, points, maxAltText-120)})
+}
+
+// dividers says where the matrix's quadrants split: "Dividers at value 7
+// and effort 7."
+func dividers(fw prio.Framework, axes matrix.Axes) string {
+	cost, benefit := axes.Dividers()
+	return fmt.Sprintf("Dividers at %s %s and %s %s. ", strings.ToLower(fw.BenefitLabel), prio.FormatScore(benefit),
+		strings.ToLower(fw.CostLabel), prio.FormatScore(cost))
 }
 
 // maxAltText is the most an image's alt text may hold, in characters.

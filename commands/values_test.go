@@ -26,6 +26,7 @@ func TestActionValues(t *testing.T) {
 		{"12>12", merge2, got{Err: true}},
 		{"12>", merge2, got{Err: true}},
 		{"#12>#7", merge2, got{A: 12, B: 7}},
+		{"12>7>C0PRODUCT", merge2, got{A: 12, B: 7, Channel: "C0PRODUCT"}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, tt.parse(tt.value)); diff != "" {
@@ -36,9 +37,10 @@ func TestActionValues(t *testing.T) {
 
 // got is what a value parser read: two numbers, a round, or an error.
 type got struct {
-	A, B  int64
-	Round int
-	Err   bool
+	A, B    int64
+	Round   int
+	Channel string
+	Err     bool
 }
 
 func poker3(v string) got {
@@ -50,24 +52,24 @@ func poker3(v string) got {
 }
 
 func merge2(v string) got {
-	from, into, err := mergeValue(v)
+	from, into, backlog, err := mergeValue(v)
 	if err != nil {
 		return got{Err: true}
 	}
-	return got{A: from, B: into}
+	return got{A: from, B: into, Channel: backlog}
 }
 
 // FuzzActionValues: a button's value, however forged, gives a reference or
 // a usage error, never a panic.
 func FuzzActionValues(f *testing.F) {
-	for _, seed := range []string{"1:2:3", "12>7", "", ":::", "9223372036854775807:1:1", ">"} {
+	for _, seed := range []string{"1:2:3", "12>7", "12>7>C123", "", ":::", "9223372036854775807:1:1", ">"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
 		if _, _, _, err := pokerRef(v); err != nil && prio.ErrorCode(err) != prio.Invalid {
 			t.Fatalf("pokerRef(%q): %v", v, err)
 		}
-		if _, _, err := mergeValue(v); err != nil && prio.ErrorCode(err) != prio.Invalid {
+		if _, _, _, err := mergeValue(v); err != nil && prio.ErrorCode(err) != prio.Invalid {
 			t.Fatalf("mergeValue(%q): %v", v, err)
 		}
 	})

@@ -60,12 +60,13 @@ func TestMessageBecomesAnIdeaAndTheThreadHearsBack(t *testing.T) {
 	if len(reply.Mentions) != 0 {
 		t.Errorf("the thread reply pings %v", reply.Mentions)
 	}
-	p.ephemeral(p.bob, p.product, "Thanks! #1 Dark mode please is in the backlog", "I said so in the message's thread; updates will follow there.")
+	// Told where he acted: in #support.
+	p.ephemeral(p.bob, support, "Thanks! #1 Dark mode please is in #product's backlog", "I said so in the message's thread; updates will follow there.")
 
 	// carl adds the same message, naming ann as asking too.
 	p.shortcut(p.carl, asked)
 	p.submit(p.carl, map[string]string{"backlog": p.product, "requesters": dana + "," + p.ann})
-	p.ephemeral(p.carl, p.product, "That message is already #1 in #product's backlog, so no second idea was made.",
+	p.ephemeral(p.carl, support, "That message is already #1 in #product's backlog, so no second idea was made.",
 		"You and the people you named support it now: 3 supporters.")
 	if n := len(p.emu.Messages(p.product)); n != 1 {
 		t.Errorf("%d messages in #product, want the one card", n)
@@ -120,7 +121,8 @@ func TestMessageFromWherePriobotCannotPost(t *testing.T) {
 		t.Errorf("the form says %q", form.Text)
 	}
 	p.submit(p.bob, map[string]string{"backlog": p.product})
-	p.ephemeral(p.bob, p.product, "#1 SSO for the big customer is in the backlog",
+	// priobot cannot post in #deals, where he acted: a DM tells him.
+	p.dm(p.bob, "#1 SSO for the big customer is in #product's backlog",
 		"I can't post in the conversation that message is in, so its thread won't get updates; its requesters hear by direct message.")
 	p.slash(p.ann, p.product, "/backlog", "status #1 planned")
 	p.dm(dana, "In #product, ann moved #1 SSO for the big customer from awaiting scoring to planned.")
@@ -142,7 +144,7 @@ func TestMessageFromWherePriobotCannotPost(t *testing.T) {
 		t.Errorf("bob added to a private channel's backlog: %v %v", errs, err)
 	}
 	p.submit(p.bob, map[string]string{"backlog": p.product}) // the form stays open: he picks another
-	p.ephemeral(p.bob, p.product, "That message is already #1 in #product's backlog, so no second idea was made.")
+	p.dm(p.bob, "That message is already #1 in #product's backlog, so no second idea was made.")
 
 	// A message of files only: the title must be typed.
 	files, _ := p.emu.Say(dana, p.design, "", "")
@@ -165,7 +167,7 @@ func TestGlobalShortcutNewIdea(t *testing.T) {
 	p.form(p.bob)
 	p.submit(p.bob, map[string]string{"title": "Export to CSV", "backlog": p.design, "requesters": p.dan})
 	p.message(p.design, "#1 Export to CSV", "Submitted by bob", "1 supporter")
-	p.ephemeral(p.bob, p.design, "Thanks! #1 Export to CSV is in the backlog")
+	p.ephemeral(p.bob, p.design, "Thanks! #1 Export to CSV is in #design's backlog")
 
 	// A form whose metadata names someone else is refused.
 	if err := p.emu.GlobalShortcut(t.Context(), p.carl, "New idea"); err != nil {

@@ -76,7 +76,7 @@ func TestIdeaForm(t *testing.T) {
 		t.Fatalf("submit: %v %v", errs, err)
 	}
 	h.message(h.product, "#1 Offline mode", "for trains & <planes>")
-	h.ephemeral(h.ann, h.product, "#1 Offline mode is in the backlog")
+	h.ephemeral(h.ann, h.product, "#1 Offline mode is in #product's backlog")
 }
 
 func TestLookalikeOffersAMerge(t *testing.T) {
@@ -111,12 +111,12 @@ func TestScoringRanksAndExplains(t *testing.T) {
 	h.ephemeral(h.bob, h.product, "#1 Dark mode sits 3rd of 3 in #product's backlog — score 2.67 (value 8 ÷ effort 3), scored on", "by ann; above it: #2, #3.")
 	h.slash(h.bob, h.product, "/backlog", "4")
 	h.ephemeral(h.bob, h.product, "#4 Tags is 1st of 1 awaiting scoring")
-	h.message(h.product, "#2 Export", "ranked · score 6.5")
+	h.message(h.product, "#2 Export", "score 6.5")
 
 	h.slash(h.ann, h.product, "/backlog", "score #1 value=20 effort=3")
 	h.ephemeral(h.ann, h.product, `Value takes a number from 1 to 13 (the cards are 1 2 3 5 8 13), not “20”.`)
 	h.slash(h.ann, h.product, "/backlog", "")
-	list := h.ephemeral(h.ann, h.product, "Backlog of #product: 1 awaiting scoring · 3 ranked")
+	list := h.ephemeral(h.ann, h.product, "Backlog of #product: 1 awaiting scoring · 3 scored", "Ranked by score (3: every idea in play with a score, planned and in progress included)")
 	if !strings.Contains(list.Text, "1. #2 Export — score 6.5") || !strings.Contains(list.Text, "3. #1 Dark mode — score 2.67") || !strings.Contains(list.Text, "#4 Tags") {
 		t.Errorf("listing:\n%s", list.Text)
 	}
@@ -244,7 +244,7 @@ func TestListingPages(t *testing.T) {
 		h.slash(h.ann, h.product, "/backlog", fmt.Sprintf("score #%d value=%d effort=1", i, []int{1, 2, 3, 5, 8, 13}[i%6]))
 	}
 	h.slash(h.bob, h.product, "/backlog", "")
-	page := h.ephemeral(h.bob, h.product, "Backlog of #product: 12 ranked", "1. #5 Idea 05 — score 13", "10. ")
+	page := h.ephemeral(h.bob, h.product, "Backlog of #product: 12 scored", "1. #5 Idea 05 — score 13", "10. ")
 	if strings.Contains(page.Text, "11. ") || strings.Join(page.Buttons, ",") != "Next" {
 		t.Fatalf("first page:\n%s\nbuttons %v", page.Text, page.Buttons)
 	}
@@ -285,7 +285,7 @@ func TestMineSearchAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the export is not valid CSV: %v", err)
 	}
-	if len(rows) != 3 || rows[0][1] != "title" || rows[1][1] != "Dark mode" || rows[1][2] != "easier on the eyes at night" || rows[2][1] != `Export, with "quotes"` {
+	if len(rows) != 3 || rows[0][2] != "title" || rows[1][2] != "Dark mode" || rows[1][3] != "easier on the eyes at night" || rows[2][2] != `Export, with "quotes"` {
 		t.Errorf("export rows: %q", rows)
 	}
 	if !strings.Contains(string(files[0].Content), "\r\n") {

@@ -44,7 +44,7 @@ func TestHistoryAfterAFullRitual(t *testing.T) {
 		"scored 2.17 in priority poker run by ann",
 		"round 1: Value: carl 13 · dan 2 → median 7.5, low agreement; Effort: carl 1 · dan 8 → median 4.5, low agreement",
 		"round 2: Value: carl 8 · dan 5 → median 6.5, high agreement; Effort: carl 3 · dan 3 → median 3, high agreement",
-		"ann moved it from ranked to planned",
+		"ann moved it from scored to planned",
 		"ann linked it to https://tracker.example.com/PROJ-1",
 		"ann moved it from planned to shipped",
 	}

@@ -18,13 +18,13 @@ func TestHostileInput(t *testing.T) {
 		name, command, text string
 		answer              string // in the private answer
 	}{
-		{"mrkdwn injection", "/idea", "<!channel> <@U123> <https://evil.test|click> <!subteam^S1>", "#2 <!channel> <@U123> <https://evil.test|click> <!subteam^S1> is in the backlog"},
+		{"mrkdwn injection", "/idea", "<!channel> <@U123> <https://evil.test|click> <!subteam^S1>", "#2 <!channel> <@U123> <https://evil.test|click> <!subteam^S1> is in #product's backlog"},
 		{"4,000 characters", "/idea", long, "That title is 4000 characters long"},
 		{"4,000-character search", "/backlog", "search " + long, "No idea in this channel's backlog matches"},
 		{"4,000-character reason", "/backlog", "decline #1 " + long, "Keep the reason to 500 characters"},
-		{"control characters", "/idea", "Ring\x07 the\x1b[31m bell\x00 | desc\x08", "#3 Ring the [31m bell is in the backlog"},
-		{"right-to-left override", "/idea", "\u202Eelif.exe", "#4 elif.exe is in the backlog"},
-		{"emoji", "/idea", "🚀 Faster launch 👩‍👩‍👧", "#5 🚀 Faster launch 👩‍👩‍👧 is in the backlog"},
+		{"control characters", "/idea", "Ring\x07 the\x1b[31m bell\x00 | desc\x08", "#3 Ring the [31m bell is in #product's backlog"},
+		{"right-to-left override", "/idea", "\u202Eelif.exe", "#4 elif.exe is in #product's backlog"},
+		{"emoji", "/idea", "🚀 Faster launch 👩‍👩‍👧", "#5 🚀 Faster launch 👩‍👩‍👧 is in #product's backlog"},
 		{"huge idea number", "/backlog", "status #99999999999999999999 planned", "far larger than any idea number"},
 		{"negative idea number", "/backlog", "merge #-1 into #1", "is not an idea number"},
 		{"owner injection", "/backlog", "owners add <!channel>", "is not a person"},

@@ -17,7 +17,7 @@ func TestIdeaIsNumberedPostedAndListed(t *testing.T) {
 	if len(card.Mentions) != 0 {
 		t.Errorf("the card pings %v; submitting an idea should ping nobody", card.Mentions)
 	}
-	h.ephemeral(h.ann, h.product, "#1 Dark mode is in the backlog", "1st in the queue")
+	h.ephemeral(h.ann, h.product, "#1 Dark mode is in #product's backlog", "1st in the queue")
 
 	h.slash(h.bob, h.product, "/idea", "Export to CSV")
 	h.ephemeral(h.bob, h.product, "#2 Export to CSV", "2nd in the queue")

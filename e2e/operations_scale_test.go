@@ -20,7 +20,7 @@ func TestWorkspacesAreIsolated(t *testing.T) {
 	h.idea(h.ann, h.product, "Secret roadmap item | acquisition plans")
 	h.slash(h.ann, h.product, "/backlog", "score #1 value=13 effort=1")
 	h.idea(eve, theirs, "Their own idea")
-	h.ephemeral(eve, theirs, "#1 Their own idea is in the backlog") // numbering is per workspace
+	h.ephemeral(eve, theirs, "#1 Their own idea is in #product's backlog") // numbering is per workspace
 
 	for _, text := range []string{"", "#1", "mine", "search secret", "search roadmap"} {
 		h.slash(eve, theirs, "/backlog", text)

@@ -16,7 +16,7 @@ func TestPostingWaitsOutRateLimits(t *testing.T) {
 	h.emu.RateLimit("chat.postMessage", 2, time.Second)
 	h.slash(h.ann, h.product, "/idea", "Patience")
 	h.message(h.product, "#1 Patience")
-	h.ephemeral(h.ann, h.product, "#1 Patience is in the backlog")
+	h.ephemeral(h.ann, h.product, "#1 Patience is in #product's backlog")
 	if n := h.emu.TooEarly(); n != 0 {
 		t.Errorf("the bot called chat.postMessage %d times before Retry-After ran out", n)
 	}

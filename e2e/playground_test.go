@@ -209,7 +209,7 @@ func TestPlaygroundInABrowser(t *testing.T) {
 	if text := b.see(card); !strings.Contains(text, "for late-night work") || !strings.Contains(text, "Submitted by ava") {
 		t.Errorf("the card reads %q", text)
 	}
-	b.see(message("messages", "Only visible to you", "Thanks! #1 Dark mode is in the backlog"))
+	b.see(message("messages", "Only visible to you", "Thanks! #1 Dark mode is in #product's backlog"))
 	b.screenshot("1-idea")
 
 	// 2. dev supports it.

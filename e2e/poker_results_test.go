@@ -69,7 +69,7 @@ func TestPokerMedianIsTheMedian(t *testing.T) {
 		t.Fatal("no matrix with ideas scored between cards")
 	}
 	// What the matrix shows, for a screen reader: each point by number and title.
-	if alt := p.emu.Files(p.product)[0].AltText; !strings.Contains(alt, "Quick wins: #2 Export.") || !strings.Contains(alt, "#1 Dark mode") {
+	if alt := p.emu.Files(p.product)[0].AltText; !strings.Contains(alt, "Fill-ins: #2 Export.") || !strings.Contains(alt, "Money pits: #1 Dark mode") {
 		t.Errorf("the matrix's alt text is %q", alt)
 	}
 }
@@ -155,22 +155,36 @@ func TestPokerOneOpenCardPerIdea(t *testing.T) {
 	p.ephemeral(p.dan, p.product, "Priority poker is on: 1 card in the thread.")
 }
 
+// Start poker on these opens the poker form with the summary's ideas
+// ticked: nobody is asked to vote until the clicker chooses voters and
+// starts. A second click leaves out the ideas now on open cards, and says so.
 func TestSummaryStartPokerTwice(t *testing.T) {
-	p := newPokerTable(t, "Dark mode", "Export")
+	p := newPokerTable(t, "Dark mode", "Export", "Search")
 	p.slash(p.ann, p.product, "/backlog", "summary")
 	summary := p.message(p.product, "Backlog summary", "Start poker on these")
+	before := len(p.emu.Messages(p.product))
 	p.click(p.bob, summary, "Start poker on these")
+	p.form(p.bob)
+	if n := len(p.emu.Messages(p.product)); n != before {
+		t.Errorf("%d new messages in #product after the click, want none before the form is sent", n-before)
+	}
+	p.submit(p.bob, map[string]string{"ideas": "1,2", "voters": p.carl})
 	p.ephemeral(p.bob, p.product, "Priority poker is on: 2 cards in the thread.")
 	p.click(p.carl, summary, "Start poker on these")
-	p.ephemeral(p.carl, p.product, "Nothing started: #1 and #2 are on an open card already (#1's card, #2's card).")
+	form := p.form(p.carl)
+	if !strings.Contains(form.Text, "#1 and #2 are left out: they are on an open card of a session already") || strings.Contains(form.Text, "#1 Dark mode") {
+		t.Errorf("carl's form reads %q", form.Text)
+	}
+	p.submit(p.carl, nil)
+	p.ephemeral(p.carl, p.product, "Priority poker is on: 1 card in the thread.")
 	sessions := 0
 	for _, m := range p.emu.Messages(p.product) {
 		if m.Contains("Priority poker run by") {
 			sessions++
 		}
 	}
-	if sessions != 1 {
-		t.Errorf("%d sessions from two clicks on one summary, want 1", sessions)
+	if sessions != 2 {
+		t.Errorf("%d sessions from two clicks on one summary, want 2 (one an idea each can be on)", sessions)
 	}
 }
 

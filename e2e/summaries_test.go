@@ -114,6 +114,8 @@ func TestWeeklySummaryIsPostedOnceOnTime(t *testing.T) {
 	}
 
 	h.click(h.bob, summary, "Start poker on these")
+	h.form(h.bob)
+	h.submit(h.bob, nil) // the form opens with the summary's ideas ticked
 	h.message(h.product, "Priority poker run by bob on 1 idea", "#4 Tags")
 }
 

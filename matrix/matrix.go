@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -31,18 +32,57 @@ const (
 	Height = 700
 )
 
+// Axes are the scales of the matrix: the values each axis marks (a
+// criterion's cards, or round values of a product or sum of them), lowest
+// first. Each divider sits at the middle of its scale, by the same rule.
+type Axes struct {
+	Benefit, Cost []float64
+}
+
+// Dividers are where the quadrants split: the middle of each scale.
+func (a Axes) Dividers() (cost, benefit float64) {
+	mid := func(s []float64) float64 { return (s[0] + s[len(s)-1]) / 2 }
+	return mid(a.Cost), mid(a.Benefit)
+}
+
+// quadrant says which quadrant a point is in, 0 to 3 as quadrantNames: a
+// point on the cost divider counts as low cost, one on the benefit
+// divider as high benefit.
+func (a Axes) quadrant(p Point) int {
+	midX, midY := a.Dividers()
+	q := 0
+	if p.Cost > midX {
+		q++
+	}
+	if p.Benefit < midY {
+		q += 2
+	}
+	return q
+}
+
+var quadrantNames = []string{"Quick wins", "Big bets", "Fill-ins", "Money pits"}
+
+// onDivider says whether a point sits exactly on a divider.
+func (a Axes) onDivider(p Point) bool {
+	midX, midY := a.Dividers()
+	return p.Cost == midX || p.Benefit == midY
+}
+
 // Render draws points as a PNG, each labelled where its label stays
-// legible (see placeLabels); give them best first. The quadrants split each axis at the middle
-// of the plotted range: quick wins (high benefit, low cost), big bets
-// (high, high), fill-ins (low, low) and money pits (low benefit, high cost).
-func Render(title, benefitLabel, costLabel string, points []Point) ([]byte, error) {
+// legible (see placeLabels); give them best first. The axes span their
+// scales, marked at its values, and the quadrants split each at its middle:
+// quick wins (high benefit, low cost), big bets (high, high), fill-ins
+// (low, low) and money pits (low benefit, high cost). A point on a divider
+// is drawn a little into the quadrant it counts in.
+func Render(title, benefitLabel, costLabel string, axes Axes, points []Point) ([]byte, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = costLabel + " (cost) →"
 	p.Y.Label.Text = benefitLabel + " (benefit) →"
-	xmin, xmax, ymin, ymax := bounds(points)
+	xmin, xmax, ymin, ymax := bounds(axes)
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
-	midX, midY := (xmin+xmax)/2, (ymin+ymax)/2
+	p.X.Tick.Marker, p.Y.Tick.Marker = ticks(axes.Cost), ticks(axes.Benefit)
+	midX, midY := axes.Dividers()
 
 	for _, l := range []plotter.XYs{{{X: midX, Y: ymin}, {X: midX, Y: ymax}}, {{X: xmin, Y: midY}, {X: xmax, Y: midY}}} {
 		line, err := plotter.NewLine(l)
@@ -59,7 +99,7 @@ func Render(title, benefitLabel, costLabel string, points []Point) ([]byte, erro
 			{X: xmin + pad(xmin, xmax), Y: ymax - pad(ymin, ymax)}, {X: midX + pad(xmin, xmax), Y: ymax - pad(ymin, ymax)},
 			{X: xmin + pad(xmin, xmax), Y: ymin + pad(ymin, ymax)}, {X: midX + pad(xmin, xmax), Y: ymin + pad(ymin, ymax)},
 		},
-		Labels: []string{"Quick wins", "Big bets", "Fill-ins", "Money pits"},
+		Labels: quadrantNames,
 	})
 	if err != nil {
 		return nil, err
@@ -74,6 +114,13 @@ func Render(title, benefitLabel, costLabel string, points []Point) ([]byte, erro
 		xys := make(plotter.XYs, len(points))
 		for i, pt := range points {
 			xys[i] = plotter.XY{X: pt.Cost, Y: pt.Benefit}
+			nudgeX, nudgeY := (xmax-xmin)*0.012, (ymax-ymin)*0.012
+			if pt.Cost == midX {
+				xys[i].X -= nudgeX // counted as low cost
+			}
+			if pt.Benefit == midY {
+				xys[i].Y += nudgeY // counted as high benefit
+			}
 		}
 		scatter, err := plotter.NewScatter(xys)
 		if err != nil {
@@ -93,52 +140,46 @@ func Render(title, benefitLabel, costLabel string, points []Point) ([]byte, erro
 	return buf.Bytes(), nil
 }
 
-// bounds frames the points with a margin; an empty or flat set still gets a frame.
-func bounds(points []Point) (xmin, xmax, ymin, ymax float64) {
-	xmin, ymin = math.Inf(1), math.Inf(1)
-	xmax, ymax = math.Inf(-1), math.Inf(-1)
-	for _, p := range points {
-		xmin, xmax = math.Min(xmin, p.Cost), math.Max(xmax, p.Cost)
-		ymin, ymax = math.Min(ymin, p.Benefit), math.Max(ymax, p.Benefit)
-	}
-	if len(points) == 0 {
-		return 0, 1, 0, 1
-	}
-	frame := func(lo, hi float64) (float64, float64) {
-		if hi-lo < 1e-9 {
-			return lo - 1, hi + 1
-		}
-		m := (hi - lo) * 0.12
+// bounds frames the scales with a margin, so a point at either end of
+// one is drawn whole.
+func bounds(a Axes) (xmin, xmax, ymin, ymax float64) {
+	frame := func(s []float64) (float64, float64) {
+		lo, hi := s[0], s[len(s)-1]
+		m := math.Max((hi-lo)*0.06, 1e-3)
 		return lo - m, hi + m
 	}
-	xmin, xmax = frame(xmin, xmax)
-	ymin, ymax = frame(ymin, ymax)
+	xmin, xmax = frame(a.Cost)
+	ymin, ymax = frame(a.Benefit)
 	return xmin, xmax, ymin, ymax
+}
+
+// ticks marks an axis at its scale's values.
+func ticks(scale []float64) plot.ConstantTicks {
+	out := make(plot.ConstantTicks, len(scale))
+	for i, v := range scale {
+		out[i] = plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)}
+	}
+	return out
 }
 
 // Quadrants names the ideas in each quadrant of the picture Render draws
 // of points, for people who cannot see it (the image's alt text): "Quick
-// wins: #2 Export, #1 Dark mode. Money pits: #3 Mobile app." Empty
-// quadrants are left out; it stays within max characters.
-func Quadrants(points []Point, max int) string {
-	xmin, xmax, ymin, ymax := bounds(points)
-	midX, midY := (xmin+xmax)/2, (ymin+ymax)/2
-	names := []string{"Quick wins", "Big bets", "Fill-ins", "Money pits"}
-	groups := make([][]string, len(names))
+// wins: #2 Export, #1 Dark mode (on a divider). Money pits: #3 Mobile
+// app." Empty quadrants are left out; it stays within max characters.
+func Quadrants(axes Axes, points []Point, max int) string {
+	groups := make([][]string, len(quadrantNames))
 	for _, p := range points {
-		q := 0
-		if p.Cost > midX {
-			q++
+		label := p.Label
+		if axes.onDivider(p) {
+			label += " (on a divider)"
 		}
-		if p.Benefit < midY {
-			q += 2
-		}
-		groups[q] = append(groups[q], p.Label)
+		q := axes.quadrant(p)
+		groups[q] = append(groups[q], label)
 	}
 	var parts []string
 	for q, labels := range groups {
 		if len(labels) > 0 {
-			parts = append(parts, names[q]+": "+strings.Join(labels, ", ")+".")
+			parts = append(parts, quadrantNames[q]+": "+strings.Join(labels, ", ")+".")
 		}
 	}
 	text := strings.Join(parts, " ")

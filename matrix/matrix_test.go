@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/priobot/priobot/matrix"
 )
 
@@ -15,7 +16,7 @@ func TestRenderIsAValidPNG(t *testing.T) {
 		"no ideas": nil,
 	}
 	for name, points := range tests {
-		data, err := matrix.Render("Priority matrix of #product", "Value", "Effort", points)
+		data, err := matrix.Render("Priority matrix of #product", "Value", "Effort", fib, points)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -29,13 +30,36 @@ func TestRenderIsAValidPNG(t *testing.T) {
 	}
 }
 
+// fib is value vs effort's scales: 1 to 13 on both axes.
+var fib = matrix.Axes{Benefit: []float64{1, 2, 3, 5, 8, 13}, Cost: []float64{1, 2, 3, 5, 8, 13}}
+
 func TestQuadrantsNameEveryIdea(t *testing.T) {
-	points := []matrix.Point{{"#2 Export", 13, 2}, {"#9 SSO", 13, 13}, {"#3 Mobile app", 1, 13}, {"#1 Dark mode", 8, 3}}
-	want := "Quick wins: #2 Export, #1 Dark mode. Big bets: #9 SSO. Money pits: #3 Mobile app."
-	if got := matrix.Quadrants(points, 1000); got != want {
-		t.Errorf("Quadrants = %q\nwant %q", got, want)
+	tests := []struct {
+		name   string
+		points []matrix.Point
+		want   string
+	}{
+		{"by the scale's middle", []matrix.Point{{"#2 Export", 13, 2}, {"#9 SSO", 13, 13}, {"#3 Mobile app", 1, 13}, {"#1 Dark mode", 8, 3}},
+			"Quick wins: #2 Export, #1 Dark mode. Big bets: #9 SSO. Money pits: #3 Mobile app."},
+		// Not the middle of the points' range (8 and 7.5 here): the scale's, 7 on both.
+		{"the same divider on both axes", []matrix.Point{{"#1", 8, 8}, {"#2", 6.5, 6.5}, {"#3", 13, 2}},
+			"Quick wins: #3. Big bets: #1. Fill-ins: #2."},
+		{"on a divider: low cost, high benefit", []matrix.Point{{"#1", 7, 7}, {"#2", 3, 7}},
+			"Quick wins: #1 (on a divider). Fill-ins: #2 (on a divider)."},
 	}
-	if got := matrix.Quadrants(points, 20); len([]rune(got)) != 20 {
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, matrix.Quadrants(fib, tt.points, 1000)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+	if got := matrix.Quadrants(fib, tests[0].points, 20); len([]rune(got)) != 20 {
 		t.Errorf("Quadrants within 20 characters = %q", got)
+	}
+}
+
+func TestDividersAtTheScalesMiddle(t *testing.T) {
+	cost, benefit := fib.Dividers()
+	if cost != 7 || benefit != 7 {
+		t.Errorf("dividers at cost %v, benefit %v; want 7 and 7", cost, benefit)
 	}
 }

@@ -23,7 +23,7 @@ type Item struct {
 	Reopen   bool    `json:"reopen,omitempty"`   // Status: put back in play
 	Rescored bool    `json:"rescored,omitempty"` // Scored: it had a score before
 	Reason   string  `json:"reason,omitempty"`   // Status: why it was declined
-	Session  int64   `json:"session,omitempty"`  // Invite: the poker session
+	Session  int64   `json:"session,omitempty"`  // Invite: the poker session; Scored: the one whose result it is
 	Ideas    []int64 `json:"ideas,omitempty"`    // Invite: the ideas it scores
 	Channel  string  `json:"channel,omitempty"`  // Thread: the source message's channel
 	TS       string  `json:"ts,omitempty"`       // and ts

@@ -63,8 +63,11 @@ type Framework struct {
 	Formula  string                                   // for people: "value ÷ effort"
 	score    func(v func(key string) float64) float64 // by criterion Key
 
-	// The priority matrix plots benefit against cost.
+	// The priority matrix plots benefit against cost, each axis marked at
+	// these values (a criterion's cards, or round values of a product or
+	// sum of them), lowest to highest possible.
 	BenefitLabel, CostLabel string
+	BenefitScale, CostScale []float64
 	benefit, cost           func(v func(key string) float64) float64
 }
 
@@ -122,7 +125,7 @@ var Frameworks = []Framework{
 			{ID: "value-effort:effort", Key: "effort", Name: "Effort", Scale: fibonacci},
 		},
 		score:        func(v func(string) float64) float64 { return v("value") / v("effort") },
-		BenefitLabel: "Value", CostLabel: "Effort",
+		BenefitLabel: "Value", CostLabel: "Effort", BenefitScale: fibonacci, CostScale: fibonacci,
 		benefit: func(v func(string) float64) float64 { return v("value") },
 		cost:    func(v func(string) float64) float64 { return v("effort") },
 	},
@@ -136,6 +139,7 @@ var Frameworks = []Framework{
 		},
 		score:        func(v func(string) float64) float64 { return v("reach") * v("impact") * v("confidence") / v("effort") },
 		BenefitLabel: "Reach × impact × confidence", CostLabel: "Effort",
+		BenefitScale: []float64{0.125, 10, 20, 30, 40, 50, 60}, CostScale: []float64{0.5, 1, 2, 3, 5, 8},
 		benefit: func(v func(string) float64) float64 { return v("reach") * v("impact") * v("confidence") },
 		cost:    func(v func(string) float64) float64 { return v("effort") },
 	},
@@ -148,6 +152,7 @@ var Frameworks = []Framework{
 		},
 		score:        func(v func(string) float64) float64 { return v("impact") * v("confidence") * v("ease") },
 		BenefitLabel: "Impact × confidence", CostLabel: "Difficulty (11 − ease)",
+		BenefitScale: []float64{1, 25, 50, 75, 100}, CostScale: oneToTen,
 		benefit: func(v func(string) float64) float64 { return v("impact") * v("confidence") },
 		cost:    func(v func(string) float64) float64 { return 11 - v("ease") },
 	},
@@ -161,6 +166,7 @@ var Frameworks = []Framework{
 		},
 		score:        func(v func(string) float64) float64 { return (v("value") + v("time") + v("risk")) / v("size") },
 		BenefitLabel: "Value + time + risk", CostLabel: "Job size",
+		BenefitScale: []float64{3, 15, 30, 45, 60}, CostScale: fibonacci20,
 		benefit: func(v func(string) float64) float64 { return v("value") + v("time") + v("risk") },
 		cost:    func(v func(string) float64) float64 { return v("size") },
 	},

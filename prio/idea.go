@@ -43,6 +43,8 @@ func (s Status) Label() string {
 	switch s {
 	case StatusNew:
 		return "awaiting scoring"
+	case StatusRanked: // a status; "ranked" is a place, which planned ideas have too
+		return "scored"
 	case StatusInProgress:
 		return "in progress"
 	}

@@ -256,3 +256,25 @@ func FuzzParsers(f *testing.F) {
 		check(err)
 	})
 }
+
+// Every framework's matrix scales hold every point its cards can make, so
+// the matrix's frame and dividers come from the scale, not the ideas.
+func TestFrameworkScalesHoldEveryPoint(t *testing.T) {
+	for _, fw := range prio.Frameworks {
+		n := len(fw.Criteria)
+		for mask := 0; mask < 1<<n; mask++ {
+			values := map[string]float64{}
+			for i, c := range fw.Criteria {
+				values[c.ID] = c.Scale[0]
+				if mask&(1<<i) != 0 {
+					values[c.ID] = c.Scale[len(c.Scale)-1]
+				}
+			}
+			benefit, cost := fw.Axes(values)
+			b, c := fw.BenefitScale, fw.CostScale
+			if benefit < b[0] || benefit > b[len(b)-1] || cost < c[0] || cost > c[len(c)-1] {
+				t.Errorf("%s: benefit %v and cost %v fall outside its scales %v and %v", fw.Name, benefit, cost, b, c)
+			}
+		}
+	}
+}

@@ -85,3 +85,31 @@ func Unmark(text string) string {
 	b.WriteString(text)
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
 }
+
+// Placement is what decides where the idea form sends an idea: the
+// backlog the person last added to, whether the message's own channel
+// holds a backlog, the workspace's only backlog, and the idea the message
+// already is (Taken.Number 0 for none).
+type Placement struct {
+	Last             string
+	SourceHasBacklog bool
+	Only             string
+	Taken            struct {
+		Channel string
+		Number  int64
+	}
+}
+
+// Backlog is the backlog the form opens on, for a message in channel
+// (none for a form opened from no message): the one the person last added
+// to, else the message's channel when it holds a backlog, else the
+// workspace's only backlog, else none (the person picks).
+func (p Placement) Backlog(channel string) string {
+	switch {
+	case p.Last != "":
+		return p.Last
+	case channel != "" && p.SourceHasBacklog:
+		return channel
+	}
+	return p.Only
+}

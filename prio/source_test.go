@@ -46,3 +46,23 @@ func FuzzTitleFrom(f *testing.F) {
 		}
 	})
 }
+
+func TestPlacementBacklog(t *testing.T) {
+	tests := []struct {
+		name   string
+		p      prio.Placement
+		source string
+		want   string
+	}{
+		{"where they last added", prio.Placement{Last: "C1", SourceHasBacklog: true, Only: "C2"}, "C3", "C1"},
+		{"the message's channel holds a backlog", prio.Placement{SourceHasBacklog: true, Only: "C3"}, "C3", "C3"},
+		{"the workspace's only backlog", prio.Placement{Only: "C2"}, "C3", "C2"},
+		{"a form from no message", prio.Placement{SourceHasBacklog: true}, "", ""},
+		{"none: the person picks", prio.Placement{}, "C3", ""},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, tt.p.Backlog(tt.source)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}

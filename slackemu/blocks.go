@@ -3,6 +3,7 @@ package slackemu
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -47,6 +48,8 @@ type element struct {
 	Placeholder   *textObj `json:"placeholder"`
 	AltText       string   `json:"alt_text"`
 	InitialOption *option  `json:"initial_option"`
+	// a multi_static_select's options ticked when it opens
+	InitialOptions []option `json:"initial_options"`
 	// users and conversations pickers
 	InitialUsers        []string `json:"initial_users"`
 	InitialUser         string   `json:"initial_user"`
@@ -257,8 +260,17 @@ func checkElement(e element, at string) error {
 				return blocksError{fmt.Sprintf("option value too long %s/options/%d", at, j)}
 			}
 		}
+	case "multi_static_select":
+		if len(e.Options) == 0 || len(e.Options) > maxOptions {
+			return blocksError{"wrong number of options " + at}
+		}
+		for _, o := range e.InitialOptions { // Slack refuses an initial option it does not offer
+			if !slices.ContainsFunc(e.Options, func(x option) bool { return x.Value == o.Value && x.Text.Text == o.Text.Text }) {
+				return blocksError{"initial_options must match options " + at}
+			}
+		}
 	case "plain_text_input", "users_select", "multi_users_select", "conversations_select", "channels_select",
-		"datepicker", "timepicker", "image", "multi_static_select", "number_input":
+		"datepicker", "timepicker", "image", "number_input":
 	default:
 		return blocksError{fmt.Sprintf("unknown element type %q %s", e.Type, at)}
 	}

@@ -2,7 +2,10 @@ package slackemu_test
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -182,5 +185,31 @@ func TestSaveAndLoadKeepTheWorkspace(t *testing.T) {
 	_, ts, err := api2.PostMessage(product, slack.MsgOptionText("next", false))
 	if err != nil || !slackemu.Before(after[len(after)-1].TS, ts) {
 		t.Errorf("a message after loading has ts %s (%v)", ts, err)
+	}
+}
+
+// Message timestamps follow the clock, as Slack's do, so the playground
+// shows when each was posted: not when it started, and not when the
+// workspace it loaded was saved.
+func TestTimestampsFollowTheClock(t *testing.T) {
+	emu, api := start(t, slackemu.Options{})
+	hourAgo := time.Now().Add(-time.Hour)
+	saved := fmt.Sprintf(`{"seq": 100, "ts_base": %d, "last_ts": %d, "teams": [%q]}`, hourAgo.Unix(), hourAgo.UnixMicro(), slackemu.DefaultTeam)
+	if err := emu.Load([]byte(saved)); err != nil {
+		t.Fatal(err)
+	}
+	product := emu.AddChannel("product", slackemu.ChannelOptions{})
+	before := time.Now()
+	_, first, err := api.PostMessage(product, slack.MsgOptionText("one", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, second, _ := api.PostMessage(product, slack.MsgOptionText("two", false))
+	sec, _ := strconv.ParseFloat(first, 64)
+	if at := time.UnixMicro(int64(sec * 1e6)); at.Before(before.Add(-time.Second)) || at.After(time.Now().Add(time.Second)) {
+		t.Errorf("a message posted at %s has ts %s (%s)", before.Format(time.TimeOnly), first, at.Format(time.TimeOnly))
+	}
+	if !slackemu.Before(first, second) {
+		t.Errorf("ts %s then %s: not increasing", first, second)
 	}
 }

@@ -55,8 +55,8 @@ type Server struct {
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every change: a broadcast
-	seq     int64         // for ids and ts
-	tsBase  int64
+	seq     int64         // for ids
+	lastTS  int64         // the last message ts handed out, in µs: ts follow the clock, each later than the last
 
 	teams    map[string]bool
 	users    map[string]*User
@@ -157,8 +157,8 @@ func Start(o Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: o, ln: ln, base: "http://" + ln.Addr().String(), commands: commands, shortcuts: shortcuts,
-		changed: make(chan struct{}), tsBase: time.Now().Unix(),
-		teams: map[string]bool{DefaultTeam: true}, users: map[string]*User{}, channels: map[string]*channel{},
+		changed: make(chan struct{}),
+		teams:   map[string]bool{DefaultTeam: true}, users: map[string]*User{}, channels: map[string]*channel{},
 		ims: map[string]string{}, views: map[string]*View{}, homes: map[string]string{}, modals: map[string]string{},
 		triggers: map[string]trigger{}, files: map[string]*File{}, replies: map[string]*responseURL{},
 		conns: map[int]*conn{}, envelopes: map[string]*envelope{}, acksOn: map[int]int{},
@@ -200,8 +200,8 @@ func (s *Server) nextID(prefix string) string {
 
 // nextTS returns a fresh, increasing message timestamp. Call with s.mu held.
 func (s *Server) nextTS() string {
-	s.seq++
-	return fmt.Sprintf("%d.%06d", s.tsBase+s.seq/1_000_000, s.seq%1_000_000)
+	s.lastTS = max(time.Now().UnixMicro(), s.lastTS+1)
+	return fmt.Sprintf("%d.%06d", s.lastTS/1_000_000, s.lastTS%1_000_000)
 }
 
 // AddTeam adds another workspace (the app is installed in each).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -165,7 +166,8 @@ func elementHTML(b *strings.Builder, blockID string, e element, n Names) error {
 	case "multi_static_select": // ticked in a list, as Slack's menu shows them
 		fmt.Fprintf(b, `<div class="multi" %s>`, data)
 		for _, o := range e.Options {
-			fmt.Fprintf(b, `<label><input type="checkbox" value="%s"> %s</label>`, attr(o.Value), html.EscapeString(o.Text.Text))
+			ticked := map[bool]string{true: " checked"}[slices.ContainsFunc(e.InitialOptions, func(i option) bool { return i.Value == o.Value })]
+			fmt.Fprintf(b, `<label><input type="checkbox" value="%s"%s> %s</label>`, attr(o.Value), ticked, html.EscapeString(o.Text.Text))
 		}
 		b.WriteString(`</div>`)
 	case "users_select", "conversations_select", "channels_select":

@@ -12,7 +12,7 @@ import (
 
 type savedState struct {
 	Seq      int64             `json:"seq"`
-	TSBase   int64             `json:"ts_base"`
+	LastTS   int64             `json:"last_ts"` // µs
 	Teams    []string          `json:"teams"`
 	Users    []User            `json:"users"`
 	Channels []savedChannel    `json:"channels"`
@@ -48,7 +48,7 @@ type savedView struct {
 func (s *Server) Save() ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := savedState{Seq: s.seq, TSBase: s.tsBase, Teams: sortedKeys(s.teams), Homes: s.homes}
+	st := savedState{Seq: s.seq, LastTS: s.lastTS, Teams: sortedKeys(s.teams), Homes: s.homes}
 	for _, id := range sortedKeys(s.users) {
 		st.Users = append(st.Users, *s.users[id])
 	}
@@ -79,7 +79,7 @@ func (s *Server) Load(data []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer s.changedLocked()
-	s.seq, s.tsBase = st.Seq, st.TSBase
+	s.seq, s.lastTS = st.Seq, st.LastTS
 	s.teams, s.users, s.channels, s.ims = map[string]bool{}, map[string]*User{}, map[string]*channel{}, map[string]string{}
 	s.views, s.homes, s.files = map[string]*View{}, map[string]string{}, map[string]*File{}
 	for _, t := range st.Teams {

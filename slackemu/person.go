@@ -335,6 +335,12 @@ func initial(e *element) string {
 	switch {
 	case e.InitialOption != nil:
 		return e.InitialOption.Value
+	case len(e.InitialOptions) > 0:
+		values := make([]string, len(e.InitialOptions))
+		for i, o := range e.InitialOptions {
+			values[i] = o.Value
+		}
+		return strings.Join(values, ",")
 	case len(e.InitialUsers) > 0:
 		return strings.Join(e.InitialUsers, ",")
 	case e.InitialUser != "":

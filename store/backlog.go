@@ -70,6 +70,23 @@ func (s *Store) Owners(ctx context.Context, team, channel string) ([]string, err
 	return owners, translate(err)
 }
 
+// tellUnowned notes that a person is told a backlog has no owners, once.
+//
+// KEYS[1] -> owners, KEYS[2] -> who was told (SET)
+// ARGV[1] -> the person
+// Output: 1 when the backlog has no owners and the person was not told yet.
+var tellUnowned = redis.NewScript(`
+if redis.call("SCARD", KEYS[1]) > 0 then return 0 end
+return redis.call("SADD", KEYS[2], ARGV[1])
+`)
+
+// TellUnowned reports whether user should now be told that anyone may
+// manage this backlog (it has no owners; they were not told before).
+func (s *Store) TellUnowned(ctx context.Context, team, channel, user string) (bool, error) {
+	n, err := tellUnowned.Run(ctx, s.rdb, []string{ownersKey(team, channel), unownedToldKey(team, channel)}, user).Int()
+	return n == 1, translate(err)
+}
+
 // ChangeOwners adds ("add") or removes ("remove") owners and returns the
 // owners after the change.
 func (s *Store) ChangeOwners(ctx context.Context, team, channel string, actor prio.Actor, op string, users []string) ([]string, error) {

@@ -106,6 +106,11 @@ func (s *Store) ToggleSupport(ctx context.Context, team, channel string, n int64
 	if err := refusal(res, n, "supported"); err != nil {
 		return false, 0, err
 	}
+	// The person's index lives in the team's slot: written apart, and a
+	// Home shows what the idea says when they differ.
+	if err := s.noteSupport(ctx, team, channel, n, user.ID, res[0] == "added", now); err != nil {
+		return false, 0, err
+	}
 	return res[0] == "added", res[1].(int64), nil
 }
 

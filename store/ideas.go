@@ -115,6 +115,18 @@ func (s *Store) create(ctx context.Context, idea prio.Idea, requesters []string)
 		if idea.Author != "" { // one imported from a tracker has no author in Slack
 			p.ZAdd(ctx, userIdeasKey(t, idea.Author), redis.Z{Score: float64(n), Member: c + ":" + strconv.FormatInt(n, 10)})
 		}
+		p.SAdd(ctx, backlogsKey(t), c)
+		if idea.Author != "" && idea.Via != "github" {
+			p.Set(ctx, lastBacklogKey(t, idea.Author), c, 0)
+		}
+		if src := idea.Source; src != nil {
+			p.HSet(ctx, messageIdeasKey(t), src.Channel+":"+src.TS, c+":"+strconv.FormatInt(n, 10))
+		}
+		for _, u := range requesters {
+			if u != idea.Author {
+				p.ZAdd(ctx, userSupportsKey(t, u), redis.Z{Score: float64(idea.Created.UnixMilli()), Member: c + ":" + strconv.FormatInt(n, 10)})
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -259,13 +271,33 @@ func (s *Store) Counts(ctx context.Context, team, channel string) (map[prio.Stat
 // UserIdeas lists the (channel, number) of up to limit of the ideas a
 // person submitted, newest first from offset, and how many they submitted.
 func (s *Store) UserIdeas(ctx context.Context, team, user string, offset, limit int64) ([]prio.Idea, int64, error) {
+	return s.userList(ctx, team, userIdeasKey(team, user), offset, limit)
+}
+
+// UserSupports lists the (channel, number) of up to limit of the ideas a
+// person supports or asked for, newest first from offset, and how many.
+func (s *Store) UserSupports(ctx context.Context, team, user string, offset, limit int64) ([]prio.Idea, int64, error) {
+	return s.userList(ctx, team, userSupportsKey(team, user), offset, limit)
+}
+
+// noteSupport keeps a person's supports index in step with a Me too.
+func (s *Store) noteSupport(ctx context.Context, team, channel string, n int64, user string, on bool, now time.Time) error {
+	m := channel + ":" + strconv.FormatInt(n, 10)
+	if on {
+		return translate(s.rdb.ZAdd(ctx, userSupportsKey(team, user), redis.Z{Score: float64(now.UnixMilli()), Member: m}).Err())
+	}
+	return translate(s.rdb.ZRem(ctx, userSupportsKey(team, user), m).Err())
+}
+
+// userList reads a page of a person's index of ideas (ZSET "channel:number").
+func (s *Store) userList(ctx context.Context, team, key string, offset, limit int64) ([]prio.Idea, int64, error) {
 	var (
 		page  *redis.StringSliceCmd
 		total *redis.IntCmd
 	)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		page = p.ZRevRange(ctx, userIdeasKey(team, user), offset, offset+limit-1)
-		total = p.ZCard(ctx, userIdeasKey(team, user))
+		page = p.ZRevRange(ctx, key, offset, offset+limit-1)
+		total = p.ZCard(ctx, key)
 		return nil
 	})
 	if err != nil {

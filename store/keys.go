@@ -23,6 +23,23 @@ func ideaIndexKey(team string) string { return teamTag(team) + "idea:channel" }
 // person submitted, for `/backlog mine` and the App Home.
 func userIdeasKey(team, user string) string { return teamTag(team) + "user:" + user + ":ideas" }
 
+// backlogsKey (SET of channel ids) lists the team's channels that hold a
+// backlog (an idea was added there), for the form's default backlog.
+func backlogsKey(team string) string { return teamTag(team) + "backlogs" }
+
+// lastBacklogKey (STRING channel id) is the backlog a person last added an
+// idea to: the form opens on it.
+func lastBacklogKey(team, user string) string { return teamTag(team) + "user:" + user + ":backlog" }
+
+// messageIdeasKey (HASH "channel:ts" -> "backlog channel:number") finds,
+// team-wide, the idea a Slack message was made into, when the form opens.
+func messageIdeasKey(team string) string { return teamTag(team) + "message:ideas" }
+
+// userSupportsKey (ZSET "channel:number" scored by when) lists the ideas a
+// person supports or asked for, in their team: written apart from the
+// backlog, like userIdeasKey, so the Home finds them.
+func userSupportsKey(team, user string) string { return teamTag(team) + "user:" + user + ":supports" }
+
 // eventKey (STRING, expires) marks an Events API event_id as handled.
 func eventKey(team, eventID string) string { return teamTag(team) + "event:" + eventID }
 
@@ -64,6 +81,10 @@ func metaKey(team, channel string) string { return backlogTag(team, channel) + "
 
 // ownersKey (SET of user ids) holds who may manage a backlog; empty: anyone.
 func ownersKey(team, channel string) string { return backlogTag(team, channel) + "owners" }
+
+// unownedToldKey (SET of user ids) holds who was told that anyone may
+// manage a backlog that has no owners: each person once.
+func unownedToldKey(team, channel string) string { return backlogTag(team, channel) + "unowned:told" }
 
 // countsKey (HASH status -> count) counts a backlog's ideas by status.
 func countsKey(team, channel string) string { return backlogTag(team, channel) + "counts" }

@@ -333,13 +333,58 @@ func (s *Store) ClaimRender(ctx context.Context, team, channel string, sid, n in
 	return ok, translate(err)
 }
 
-// WouldRank says where a score would sit in a backlog's ranking: 1-based,
-// out of how many (counting the idea itself once).
+// restateRevealed marks a session's revealed cards changed (their
+// version), as the place each predicts moved with the ranking.
+//
+// KEYS[1..] -> the cards (HASH)
+// Output: the idea numbers of the revealed cards.
+var restateRevealed = redis.NewScript(`
+local out = {}
+for _, k in ipairs(KEYS) do
+	if redis.call("HGET", k, "state") == "revealed" then
+		redis.call("HINCRBY", k, "version", 1)
+		table.insert(out, redis.call("HGET", k, "idea"))
+	end
+end
+return out
+`)
+
+// RestateRevealed marks the session's revealed cards other than n's
+// changed, after the ranking moved, and returns their ideas to redraw.
+func (s *Store) RestateRevealed(ctx context.Context, ps poker.Session, n int64) ([]int64, error) {
+	var keys []string
+	for _, i := range ps.Ideas {
+		if i != n {
+			keys = append(keys, cardKey(ps.Team, ps.Channel, ps.ID, i))
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	raw, err := restateRevealed.Run(ctx, s.rdb, keys).StringSlice()
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]int64, 0, len(raw))
+	for _, r := range raw {
+		if v, err := strconv.ParseInt(r, 10, 64); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// WouldRank says where a score would sit in a backlog's ranking, as the
+// ranking orders it (higher first, ties to the older idea): 1-based, out
+// of how many (counting the idea itself once).
 func (s *Store) WouldRank(ctx context.Context, team, channel string, n int64, score float64) (int64, int64, error) {
 	var above, total *redis.IntCmd
+	var tied *redis.StringSliceCmd
 	var self *redis.FloatCmd
+	at := strconv.FormatFloat(-score, 'f', -1, 64)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		above = p.ZCount(ctx, rankedKey(team, channel), "-inf", "("+strconv.FormatFloat(-score, 'f', -1, 64))
+		above = p.ZCount(ctx, rankedKey(team, channel), "-inf", "("+at)
+		tied = p.ZRangeByScore(ctx, rankedKey(team, channel), &redis.ZRangeBy{Min: at, Max: at})
 		total = p.ZCard(ctx, rankedKey(team, channel))
 		self = p.ZScore(ctx, rankedKey(team, channel), member(n))
 		return nil
@@ -348,6 +393,11 @@ func (s *Store) WouldRank(ctx context.Context, team, channel string, n int64, sc
 		return 0, 0, translate(err)
 	}
 	place, of := above.Val()+1, total.Val()+1
+	for _, m := range tied.Val() {
+		if m < member(n) { // an older idea with the same score goes first
+			place++
+		}
+	}
 	if self.Err() == nil { // already ranked: it does not count twice
 		of--
 		if -self.Val() > score {

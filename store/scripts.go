@@ -51,14 +51,31 @@ local function tell(k, recipients, skip, facts, now)
 	return n
 end
 -- inthread writes an item for the thread of the Slack message an idea
--- (its HASH) came from, into the outbox at KEYS[k], unless priobot cannot
--- post there; facts say what happened.
+-- (its HASH) came from, unless priobot cannot post there, and for the
+-- threads of the ideas merged into it ("threads": "channel|ts,…"), into
+-- the outbox at KEYS[k]; facts say what happened.
 local function inthread(k, idea, facts, now)
-	local src = redis.call("HMGET", idea, "source_channel", "source_ts", "source_silent")
-	if not src[2] or src[3] == "1" then return 0 end
-	facts.kind, facts.channel, facts.ts = "thread", src[1], src[2]
-	enqueue(k, "thread:" .. src[1] .. ":" .. src[2], facts, now)
-	return 1
+	local src = redis.call("HMGET", idea, "source_channel", "source_ts", "source_silent", "threads")
+	local n = 0
+	local function post(channel, ts)
+		facts.kind, facts.channel, facts.ts = "thread", channel, ts
+		enqueue(k, "thread:" .. channel .. ":" .. ts, facts, now)
+		n = n + 1
+	end
+	if src[2] and src[3] ~= "1" then post(src[1], src[2]) end
+	for c, ts in string.gmatch(src[4] or "", "([^,|]+)|([^,]+)") do post(c, ts) end
+	return n
+end
+-- followThreads has the target of a merge carry the source's threads: its
+-- own (unless priobot cannot post there) and those merged into it before.
+local function followThreads(source, target)
+	local s = redis.call("HMGET", source, "source_channel", "source_ts", "source_silent", "threads")
+	local add = {}
+	local cur = redis.call("HGET", target, "threads")
+	if cur and cur ~= "" then table.insert(add, cur) end
+	if s[2] and s[3] ~= "1" then table.insert(add, s[1] .. "|" .. s[2]) end
+	if s[4] and s[4] ~= "" then table.insert(add, s[4]) end
+	if #add > 0 then redis.call("HSET", target, "threads", table.concat(add, ",")) end
 end
 local function count(counts, from, to)
 	if from ~= to then
@@ -209,11 +226,12 @@ count(KEYS[8], from, "merged")
 redis.call("ZADD", KEYS[9], ARGV[3], "status:" .. ARGV[5])
 local now = tonumber(ARGV[3])
 record(KEYS[26], KEYS[1], {k = "merged_into", at = now, by = ARGV[1], name = ARGV[7], into = tonumber(ARGV[6])})
-record(KEYS[27], KEYS[3], {k = "merged_in", at = now, by = ARGV[1], name = ARGV[7], from_idea = tonumber(ARGV[5])})
+local has = redis.call("SCARD", KEYS[4])
+record(KEYS[27], KEYS[3], {k = "merged_in", at = now, by = ARGV[1], name = ARGV[7], from_idea = tonumber(ARGV[5]), n = has - had})
 inthread(11, KEYS[1], {idea = tonumber(ARGV[5]), into = tonumber(ARGV[6]), from = from, status = "merged", actor = ARGV[7], at = now}, now)
+followThreads(KEYS[1], KEYS[3])
 announce(16, {event = "idea.updated", change = "merge", idea = tonumber(ARGV[5]), from = from, status = "merged",
 	into = tonumber(ARGV[6]), actor = ARGV[7], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[2], ARGV[4], now)
-local has = redis.call("SCARD", KEYS[4])
 if has ~= had then
 	announce(16, {event = "idea.updated", change = "supporters", idea = tonumber(ARGV[6]), from = tostring(had), status = tostring(has),
 		actor = ARGV[7], actor_id = ARGV[1], at = now}, KEYS[3], KEYS[4], ARGV[8], now)
@@ -262,8 +280,8 @@ return {result, has}
 // ARGV[10] -> number, ARGV[11] -> actor's name, ARGV[12] -> the poker
 // session whose result it is (0 for none), ARGV[13..] -> criterion field,
 // value pairs; KEYS[9] -> supporters, KEYS[10..14] -> the outbox:
-// when an owner's score moves the idea between the queue and the ranking,
-// its author and supporters are told; KEYS[15..24] -> the backlog's event
+// when a score (an owner's or poker's) moves the idea between the queue
+// and the ranking, its author and supporters are told; KEYS[15..24] -> the backlog's event
 // keys: idea.updated (and poker.accepted) go to its webhooks; KEYS[25] ->
 // its history
 // Output: {"ok", old status, new status, how many are told} or a refusal.
@@ -284,11 +302,11 @@ place(KEYS[2], KEYS[3], KEYS[8], ARGV[9], ARGV[10], to, ARGV[6])
 count(KEYS[6], cur, to)
 if ARGV[6] ~= "" then redis.call("ZADD", KEYS[7], ARGV[8], "scored:" .. ARGV[10]) end
 local n = 0
-if cur ~= to and ARGV[7] == "owner" then
+if cur ~= to then
 	local people = redis.call("SMEMBERS", KEYS[9])
 	table.insert(people, 1, redis.call("HGET", KEYS[1], "author"))
 	n = tell(10, people, ARGV[1], {kind = "scored", idea = tonumber(ARGV[10]), from = cur, status = to,
-		rescored = before ~= "", actor = ARGV[11], at = tonumber(ARGV[8])}, tonumber(ARGV[8]))
+		rescored = before ~= "", session = tonumber(ARGV[12]), actor = ARGV[11], at = tonumber(ARGV[8])}, tonumber(ARGV[8]))
 end
 local now = tonumber(ARGV[8])
 record(KEYS[25], KEYS[1], {k = "score", at = now, by = ARGV[1], name = ARGV[11], from = before, to = ARGV[6], via = ARGV[7],

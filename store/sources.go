@@ -77,6 +77,11 @@ func (s *Store) CreateRequested(ctx context.Context, idea prio.Idea, requesters 
 	if res[0].(int64) < 0 {
 		return prio.Sourced{Taken: true, Missing: true, Idea: prio.Idea{Number: taken}}, nil
 	}
+	for _, u := range append(requesters, actor.ID) {
+		if err := s.noteSupport(ctx, t, c, taken, u, true, now); err != nil {
+			return prio.Sourced{}, err
+		}
+	}
 	return prio.Sourced{Taken: true, Joined: res[0].(int64), Idea: prio.Idea{Team: t, Channel: c, Number: taken, Supporters: res[1].(int64),
 		Status: prio.Status(res[2].(string))}}, nil
 }
