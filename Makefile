@@ -44,9 +44,10 @@ build:
 play:
 	go run ./cmd/playground -demo $(PLAY)
 
-# The README's playground screenshots, taken by the browser test.
+# The README's playground screenshots, taken by the browser test, and its matrix example.
 screenshots: chromium
 	PLAYGROUND_SCREENSHOTS=$(CURDIR)/docs go test -count=1 -run '$(BROWSER_TESTS)' ./e2e
+	MATRIX_EXAMPLE=$(CURDIR)/docs/matrix-example.png go test -count=1 -run TestMatrixExample ./matrix
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }

@@ -3,6 +3,7 @@ package matrix_test
 import (
 	"bytes"
 	"image/png"
+	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -61,5 +62,21 @@ func TestDividersAtTheScalesMiddle(t *testing.T) {
 	cost, benefit := fib.Dividers()
 	if cost != 7 || benefit != 7 {
 		t.Errorf("dividers at cost %v, benefit %v; want 7 and 7", cost, benefit)
+	}
+}
+
+// TestMatrixExample draws the README's example, written where
+// MATRIX_EXAMPLE says (make screenshots); otherwise it only draws it.
+func TestMatrixExample(t *testing.T) {
+	points := []matrix.Point{{"#2 Export to CSV", 13, 2}, {"#1 Dark mode", 8, 3}, {"#9 SSO with Okta", 13, 13},
+		{"#4 Tags", 5, 5}, {"#7 Offline mode", 8, 8}, {"#3 Mobile app", 3, 13}, {"#5 Bulk edit", 6.5, 7}, {"#6 Keyboard shortcuts", 2, 1}}
+	data, err := matrix.Render("Priority matrix (Value vs effort)", "Value", "Effort", fib, points)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if file := os.Getenv("MATRIX_EXAMPLE"); file != "" {
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
