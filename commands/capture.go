@@ -79,7 +79,7 @@ func (a *App) newIdeaShortcut(ctx context.Context, r Request) (*Reply, error) {
 // alreadyAnIdea tells whoever opens the form on a message that is an idea
 // already where it sits, and that submitting adds them as requesters.
 func (a *App) alreadyAnIdea(ctx context.Context, r Request, backlog string, n int64) string {
-	const join = " Add to backlog adds you, and whoever you name below, as requesters: you hear how it moves. No second idea is made."
+	const join = " *Add me as requester* adds you, and whoever you name below, as requesters: you hear how it moves. No second idea is made."
 	if a.private(ctx, backlog, "") {
 		if in, err := a.slack.Member(ctx, backlog, r.User); err != nil || !in {
 			return "This message is already an idea, in a private channel's backlog." + join

@@ -52,7 +52,7 @@ func (a *App) tellUnowned(ctx context.Context, r Request) {
 		return
 	}
 	text := fmt.Sprintf("A word about %s's backlog: it has no owners yet, so anyone here may change its statuses, scores and settings, as you just did. "+
-		"`/backlog owners add @you @someone` names its owners; from then on only they (and workspace admins) can.", channelRef(r.Channel))
+		"`/backlog owners add @name` names its owners (yourself too, if it is you); from then on only they and workspace admins can.", channelRef(r.Channel))
 	if sayAfter(ctx, text) {
 		return
 	}

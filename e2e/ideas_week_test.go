@@ -84,7 +84,7 @@ func TestABacklogWithoutOwnersSaysSoOnce(t *testing.T) {
 	word := "A word about #product's backlog: it has no owners yet, so anyone here may change its statuses, scores and settings, as you just did."
 	h.slash(h.bob, h.product, "/backlog", "decline #1 nah")
 	h.ephemeral(h.bob, h.product, "You declined #1 Dark mode")
-	h.ephemeral(h.bob, h.product, word, "/backlog owners add @you @someone names its owners")
+	h.ephemeral(h.bob, h.product, word, "/backlog owners add @name names its owners")
 	h.slash(h.bob, h.product, "/backlog", "status #2 planned")
 	h.ephemeral(h.bob, h.product, "You moved #2 Export")
 	h.slash(h.ann, h.product, "/backlog", "reopen #1")
