@@ -141,9 +141,13 @@ func (b *Bot) serveInteraction(ctx context.Context, req envelope, cb slack.Inter
 		if !b.first(ctx, req, rt, cb.Team.ID, cb.TriggerID) {
 			return
 		}
+		value := act.Value
+		if act.SelectedOption.Value != "" { // a menu's pick
+			value = act.SelectedOption.Value
+		}
 		r := commands.Request{
 			Team: cb.Team.ID, Channel: channel, User: cb.User.ID, ChannelName: cb.Channel.Name, UserName: cb.User.Name,
-			TriggerID: cb.TriggerID, ActionID: act.ActionID, Value: act.Value, ActionTS: act.ActionTs, ResponseURL: cb.ResponseURL,
+			TriggerID: cb.TriggerID, ActionID: act.ActionID, Value: value, ActionTS: act.ActionTs, ResponseURL: cb.ResponseURL,
 		}
 		reply, _ := b.run(ctx, req, rt, r)
 		b.reply(ctx, req, cb.ResponseURL, reply)

@@ -43,9 +43,9 @@ func ideaCard(idea prio.Idea) Message {
 	}
 	num := strconv.FormatInt(idea.Number, 10)
 	if idea.Status.Open() {
-		blocks = append(blocks, slack.NewActionBlock("idea", button(actSupport, num, "Me too"), button(actWhere, num, "Where does it sit?")))
+		blocks = append(blocks, slack.NewActionBlock("idea", button(actSupport, num, "Me too"), button(actWhere, num, "Where does it sit?"), ideaMenu(idea)))
 	} else {
-		blocks = append(blocks, slack.NewActionBlock("idea", button(actWhere, num, "Where does it sit?")))
+		blocks = append(blocks, slack.NewActionBlock("idea", button(actWhere, num, "Where does it sit?"), ideaMenu(idea)))
 	}
 	return Message{Text: fmt.Sprintf("Idea #%d: %s (%s)", idea.Number, esc(idea.Title), idea.Status.Label()), Blocks: blocks}
 }

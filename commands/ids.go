@@ -18,6 +18,22 @@ const (
 	inputDesc      = "description"   // the idea forms' description
 )
 
+// The idea card's menu and the forms it opens (private_metadata:
+// ideaFormMeta).
+const (
+	actIdeaMenu     = "idea_menu"        // value: "verb:number:channel" → menuPicked
+	viewIdeaStatus  = "idea_status_form" // → submitStatusForm
+	viewIdeaScore   = "idea_score_form"  // → submitScoreForm
+	viewIdeaMerge   = "idea_merge_form"  // → submitMergeForm
+	viewIdeaLink    = "idea_link_form"   // → submitLinkForm
+	inputStatus     = "status"           // the status picked
+	inputCriterion  = "criterion:"       // + key: a card of its scale
+	inputBetween    = "between:"         // + key: a value typed between the cards
+	inputInto       = "into"             // the idea picked to merge into
+	inputIntoNumber = "into_number"      // … or its number typed
+	inputLink       = "link"             // the link typed
+)
+
 // Capture: the shortcuts and the form they open.
 const (
 	scAddToBacklog = "add_to_backlog" // message shortcut "Add to backlog" → addToBacklog

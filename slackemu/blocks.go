@@ -286,13 +286,13 @@ type button struct {
 func buttons(blocks []block) []button {
 	var out []button
 	for _, b := range blocks {
-		if b.Accessory != nil && b.Accessory.Type == "button" {
+		if b.Accessory != nil && (b.Accessory.Type == "button" || b.Accessory.Type == "overflow") {
 			out = append(out, button{b.BlockID, *b.Accessory})
 		}
 		if b.Type == "actions" {
 			for _, raw := range b.Elements {
 				var e element
-				if json.Unmarshal(raw, &e) == nil && e.Type == "button" {
+				if json.Unmarshal(raw, &e) == nil && (e.Type == "button" || e.Type == "overflow") {
 					out = append(out, button{b.BlockID, e})
 				}
 			}

@@ -224,8 +224,18 @@ func (s *Server) ClickAction(ctx context.Context, user string, m Message, blockI
 func byID(blockID, actionID, value string) func([]placed) (*button, error) {
 	return func(all []placed) (*button, error) {
 		for _, b := range all {
-			if b.blockID == blockID && b.el.ActionID == actionID && b.el.Value == value {
+			if b.blockID != blockID || b.el.ActionID != actionID {
+				continue
+			}
+			if b.el.Type == "button" && b.el.Value == value {
 				return &b.button, nil
+			}
+			for _, o := range b.el.Options { // a menu: the option picked
+				if b.el.Type == "overflow" && o.Value == value {
+					picked := b.button
+					picked.el.Options = []option{o}
+					return &picked, nil
+				}
 			}
 		}
 		return nil, fmt.Errorf("slackemu: the message has no such button any more")

@@ -139,6 +139,12 @@ func elementHTML(b *strings.Builder, blockID string, e element, n Names) error {
 			class += " " + e.Style
 		}
 		fmt.Fprintf(b, `<button class="%s" %s data-value="%s"%s>%s</button>`, class, data, attr(e.Value), confirmHTML(e.Confirm, n), html.EscapeString(e.Text.Text))
+	case "overflow": // Slack's ⋯: a menu of options, each sent as the pick
+		fmt.Fprintf(b, `<select class="overflow" %s aria-label="More actions"><option value="" selected>⋯</option>`, data)
+		for _, o := range e.Options {
+			fmt.Fprintf(b, `<option value="%s">%s</option>`, attr(o.Value), html.EscapeString(o.Text.Text))
+		}
+		b.WriteString(`</select>`)
 	case "plain_text_input":
 		limit := e.MaxLength
 		if limit <= 0 {

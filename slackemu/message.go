@@ -37,6 +37,7 @@ type Message struct {
 	Text                  string   // rendered as a person reads it (blocks if any, else the text field)
 	Fallback              string   // the top-level text field: notifications and screen readers
 	Buttons               []string // visible button labels, in order
+	Menu                  []string // the options of its overflow menus (⋯), in order
 	Mentions              []string // whom it notifies: user ids, "channel", "here", "everyone"
 	Ephemeral             bool
 	For                   string   // an ephemeral message's only reader
@@ -67,6 +68,12 @@ func (s *Server) snapshotLocked(m *msg) Message {
 		Edits: m.edits, Blocks: len(m.blocks), BlockKit: m.raw,
 	}
 	for _, b := range buttons(m.blocks) {
+		if b.el.Type == "overflow" {
+			for _, o := range b.el.Options {
+				out.Menu = append(out.Menu, o.Text.Text)
+			}
+			continue
+		}
 		out.Buttons = append(out.Buttons, b.el.Text.Text)
 	}
 	return out

@@ -97,6 +97,29 @@ func (s *Server) ClickRow(ctx context.Context, user string, m Message, row, labe
 	return s.click(ctx, user, m, byLabel(row, label))
 }
 
+// Pick opens the overflow menu (⋯) on message m as user and picks the
+// option labelled option, as Slack sends it: a block_actions payload with
+// the selected option.
+func (s *Server) Pick(ctx context.Context, user string, m Message, label string) error {
+	return s.click(ctx, user, m, func(all []placed) (*button, error) {
+		var offered []string
+		for _, b := range all {
+			if b.el.Type != "overflow" {
+				continue
+			}
+			for _, o := range b.el.Options {
+				if o.Text.Text == label {
+					picked := b.button
+					picked.el.Options = []option{o}
+					return &picked, nil
+				}
+				offered = append(offered, o.Text.Text)
+			}
+		}
+		return nil, fmt.Errorf("slackemu: no menu option %q on the message (it offers %v)", label, offered)
+	})
+}
+
 // ClickPayload is the block_actions payload ClickRow would send, for
 // benchmarks of what decoding it costs; nothing is sent.
 func (s *Server) ClickPayload(user string, m Message, row, label string) ([]byte, error) {
@@ -107,7 +130,7 @@ func byLabel(row, label string) func([]placed) (*button, error) {
 	return func(all []placed) (*button, error) {
 		var labels []string
 		for _, b := range all {
-			if !strings.HasPrefix(b.row, row) {
+			if !strings.HasPrefix(b.row, row) || b.el.Type != "button" {
 				continue
 			}
 			if b.el.Text.Text == label {
@@ -166,8 +189,9 @@ type (
 			Text  string `json:"text"`
 			Emoji bool   `json:"emoji"`
 		} `json:"text"`
-		Value    string `json:"value"`
-		ActionTS string `json:"action_ts"`
+		Value          string  `json:"value,omitempty"`
+		SelectedOption *option `json:"selected_option,omitempty"`
+		ActionTS       string  `json:"action_ts"`
 	}
 )
 
@@ -205,9 +229,13 @@ func (s *Server) clickBody(user string, m Message, pick func([]placed) (*button,
 		Container: clickContainer{Type: "message", MessageTS: cur.ts, ChannelID: c.id, IsEphemeral: cur.ephemeral, ThreadTS: cur.threadTS},
 		TriggerID: s.newTriggerLocked(user), Channel: channelRef{c.id, c.name}, ResponseURL: s.newResponseURLLocked(ru),
 		State:   map[string]any{"values": map[string]any{}},
-		Actions: []clickAction{{Type: "button", ActionID: hit.el.ActionID, BlockID: hit.blockID, Value: hit.el.Value, ActionTS: s.nextTS()}},
+		Actions: []clickAction{{Type: hit.el.Type, ActionID: hit.el.ActionID, BlockID: hit.blockID, Value: hit.el.Value, ActionTS: s.nextTS()}},
 	}
-	p.Actions[0].Text.Type, p.Actions[0].Text.Text, p.Actions[0].Text.Emoji = "plain_text", hit.el.Text.Text, true
+	if hit.el.Type == "overflow" { // a menu's pick: the option chosen, no text of its own
+		p.Actions[0].SelectedOption = &hit.el.Options[0]
+	} else {
+		p.Actions[0].Text.Type, p.Actions[0].Text.Text, p.Actions[0].Text.Emoji = "plain_text", hit.el.Text.Text, true
+	}
 	if cur.payload == nil {
 		message := map[string]any{"type": "message", "ts": cur.ts, "text": cur.text, "blocks": cur.raw, "user": cur.user}
 		if cur.user == BotUserID {

@@ -76,7 +76,9 @@ func (r *renderer) element(e element) string {
 	switch e.Type {
 	case "button":
 		return "[" + e.Text.Text + "]"
-	case "static_select", "overflow":
+	case "overflow": // Slack shows a ⋯ that opens the menu
+		return "[⋯]"
+	case "static_select":
 		return "[" + e.Type + "]"
 	}
 	return ""

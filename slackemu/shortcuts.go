@@ -177,7 +177,7 @@ func (s *Server) IM(user string) string {
 // published for user: a block_actions payload from a view, as Slack sends
 // it (no channel, no response_url; a trigger_id to open a form).
 func (s *Server) ClickHome(ctx context.Context, user, label string) error {
-	return s.clickHome(ctx, user, func(b button) bool { return b.el.Text != nil && b.el.Text.Text == label }, fmt.Sprintf("no button %q", label))
+	return s.clickHome(ctx, user, func(b button) bool { return b.el.Type == "button" && b.el.Text != nil && b.el.Text.Text == label }, fmt.Sprintf("no button %q", label))
 }
 
 // ClickHomeAction presses the Home tab's button with the given block and

@@ -303,6 +303,19 @@ document.addEventListener('click', async (e) => {
   }
 });
 
+// A message's ⋯ menu sends the option picked, as Slack does.
+document.addEventListener('change', async (e) => {
+  const menu = e.target.closest('select.overflow[data-action]');
+  if (!menu || menu.closest('.modal') || !menu.value) return;
+  const msg = menu.closest('.message');
+  const value = menu.value;
+  menu.value = '';
+  await act('/api/click', {
+    conv: msg ? state.conv : 'home', ts: msg ? msg.dataset.ts : '',
+    block: menu.dataset.block, action: menu.dataset.action, value,
+  });
+});
+
 async function showMessage(conv, ts) {
   if (conv !== state.conv) await go(conv);
   let row = document.querySelector(`#messages [data-ts="${CSS.escape(ts)}"]`);

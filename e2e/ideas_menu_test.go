@@ -1,0 +1,127 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/priobot/priobot/slackemu"
+)
+
+// pick picks option in the ⋯ menu of message m as user.
+func (h *harness) pick(user string, m slackemu.Message, option string) {
+	h.t.Helper()
+	if err := h.emu.Pick(h.t.Context(), user, m, option); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// formErrors submits the form in front of user and returns the errors it
+// shows (the form stays open).
+func (h *harness) formErrors(user string, values map[string]string) map[string]string {
+	h.t.Helper()
+	errs, err := h.emu.Submit(h.t.Context(), user, values)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return errs
+}
+
+// Every management action is on the card's menu: the owner moves,
+// declines (with a reason), reopens, scores, merges, links and starts
+// poker by clicks, each with the command's checks and answers; someone
+// else is refused in the command's words, and nothing changes.
+func TestTheCardsMenuManagesTheIdea(t *testing.T) {
+	p := newPokerTable(t)
+	p.slash(p.ann, p.product, "/backlog", "owners add "+mention(p.ann, "ann"))
+	p.ephemeral(p.ann, p.product, "owner")
+	dark := p.idea(p.bob, p.product, "Dark mode")
+	p.support(p.carl, dark)
+	p.idea(p.ann, p.product, "Export")
+	night := p.idea(p.bob, p.product, "Night theme")
+	if strings.Join(dark.Menu, ", ") != "Change status…, Score…, Merge into…, Link…, Start poker" {
+		t.Errorf("an open idea's menu offers %v", dark.Menu)
+	}
+
+	p.pick(p.carl, dark, "Change status…")
+	p.ephemeral(p.carl, p.product, "Only this backlog's owners (and workspace admins) can move #1.")
+	if _, open := p.emu.Modal(p.carl); open {
+		t.Error("a form opened for someone who may not use it")
+	}
+
+	p.pick(p.ann, dark, "Change status…")
+	if form := p.form(p.ann); !strings.Contains(form.Text, "bob, its author, and 1 supporter hear of it by direct message.") {
+		t.Errorf("the status form reads %q", form.Text)
+	}
+	if errs := p.formErrors(p.ann, map[string]string{"status": "declined"}); errs["reason"] == "" {
+		t.Error("a decline without a reason was taken")
+	}
+	p.submit(p.ann, map[string]string{"status": "declined", "reason": "Not this year"})
+	p.ephemeral(p.ann, p.product, "You declined #1 Dark mode")
+	dark = p.message(p.product, "#1 Dark mode", "declined")
+	if strings.Join(dark.Menu, ", ") != "Reopen, Link…, History" {
+		t.Errorf("a closed idea's menu offers %v", dark.Menu)
+	}
+	p.pick(p.ann, dark, "History")
+	p.ephemeral(p.ann, p.product, "History of #1 Dark mode", "declined it")
+	p.pick(p.ann, dark, "Reopen")
+	p.ephemeral(p.ann, p.product, "You reopened #1 Dark mode")
+
+	dark = p.message(p.product, "#1 Dark mode", "awaiting scoring")
+	p.pick(p.ann, dark, "Score…")
+	p.form(p.ann)
+	if errs := p.formErrors(p.ann, map[string]string{"criterion:value": "8"}); errs["criterion:effort"] == "" {
+		t.Error("a score without effort was taken")
+	}
+	if errs := p.formErrors(p.ann, map[string]string{"criterion:value": "8", "between:effort": "99"}); !strings.Contains(errs["criterion:value"], "99") {
+		t.Errorf("a value off the scale: %v", errs)
+	}
+	p.submit(p.ann, map[string]string{"criterion:value": "8", "between:effort": "2.5"})
+	p.ephemeral(p.ann, p.product, "You scored #1 Dark mode", "score 3.2")
+
+	p.pick(p.ann, night, "Merge into…")
+	p.form(p.ann)
+	if errs := p.formErrors(p.ann, map[string]string{"into_number": "3"}); errs["into_number"] == "" {
+		t.Error("a merge into itself was taken")
+	}
+	if errs := p.formErrors(p.ann, map[string]string{"into_number": "#99"}); !strings.Contains(errs["into_number"], "#99") {
+		t.Errorf("a merge into an unknown idea: %v", errs)
+	}
+	p.submit(p.ann, map[string]string{"into": "1"})
+	p.ephemeral(p.ann, p.product, "You merged #3 Night theme into #1")
+
+	export := p.message(p.product, "#2 Export")
+	p.pick(p.ann, export, "Link…")
+	p.form(p.ann)
+	p.submit(p.ann, map[string]string{"link": "https://docs.example.com/export"})
+	p.ephemeral(p.ann, p.product, "#2 now links to https://docs.example.com/export")
+	p.pick(p.ann, export, "Start poker")
+	p.form(p.ann)
+	p.submit(p.ann, map[string]string{"voters": p.dan})
+	p.ephemeral(p.ann, p.product, "Priority poker is on: 1 card in the thread.")
+}
+
+// A form is checked again on submit: the idea moved meanwhile, so the
+// form says so and nothing changes; a form whose metadata names someone
+// else is refused.
+func TestAStaleOrForgedIdeaFormChangesNothing(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	card := h.idea(h.ann, h.product, "Dark mode")
+	h.pick(h.ann, card, "Change status…")
+	h.form(h.ann)
+	h.slash(h.ann, h.product, "/backlog", "decline #1 not now")
+	h.ephemeral(h.ann, h.product, "You declined #1 Dark mode")
+	if errs := h.formErrors(h.ann, map[string]string{"status": "planned"}); !strings.Contains(errs["status"], "#1 is declined") {
+		t.Errorf("a stale form: %v", errs)
+	}
+	h.slash(h.ann, h.product, "/backlog", "#1")
+	h.ephemeral(h.ann, h.product, "#1 Dark mode was declined")
+
+	h.idea(h.ann, h.product, "Export")
+	h.pick(h.bob, h.message(h.product, "#2 Export"), "Link…")
+	h.form(h.bob)
+	errs, err := h.emu.SubmitForged(t.Context(), h.bob, `{"t":"`+slackemu.DefaultTeam+`","u":"`+h.ann+`","c":"`+h.product+`","n":2}`,
+		map[string]string{"link": "https://evil.example/x"})
+	if err != nil || errs["link"] == "" {
+		t.Errorf("a forged form was taken: %v %v", errs, err)
+	}
+}
