@@ -67,7 +67,7 @@ func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error
 		if idea.Supporters > 0 {
 			line += " · " + plural(idea.Supporters, "supporter")
 		}
-		blocks = append(blocks, section("%s", line))
+		blocks = append(blocks, withMenu(idea, r.Channel, "%s", line))
 		lines = append(lines, plainText(line))
 	}
 	var nav []slack.BlockElement
@@ -83,7 +83,7 @@ func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error
 	if queued > 0 && page == 0 {
 		blocks = append(blocks, section("*Awaiting scoring* (%d, oldest first)", queued))
 		for _, idea := range waiting {
-			blocks = append(blocks, section("#%d %s", idea.Number, esc(idea.Title)))
+			blocks = append(blocks, withMenu(idea, r.Channel, "#%d %s", idea.Number, esc(idea.Title)))
 			lines = append(lines, fmt.Sprintf("#%d %s (awaiting scoring)", idea.Number, esc(idea.Title)))
 		}
 		if more := queued - int64(len(waiting)); more > 0 {
@@ -100,7 +100,7 @@ func (a *App) listing(ctx context.Context, r Request, page int64) (*Reply, error
 		}
 		for _, idea := range working {
 			line := fmt.Sprintf("#%d %s — %s", idea.Number, esc(idea.Title), idea.Status.Label())
-			blocks = append(blocks, section("%s", line))
+			blocks = append(blocks, withMenu(idea, r.Channel, "%s", line))
 			lines = append(lines, line)
 		}
 		if more := n - int64(len(working)); more > 0 {
@@ -227,7 +227,7 @@ func (a *App) search(ctx context.Context, r Request) (*Reply, error) {
 	lines := []string{head}
 	for _, idea := range hits[:min(len(hits), maxResults)] {
 		line := fmt.Sprintf("#%d %s — %s", idea.Number, esc(idea.Title), idea.Status.Label())
-		blocks = append(blocks, section("%s", line))
+		blocks = append(blocks, withMenu(idea, r.Channel, "%s", line))
 		lines = append(lines, line)
 	}
 	if len(hits) > maxResults {

@@ -39,6 +39,15 @@ func ideaMenu(idea prio.Idea) *slack.OverflowBlockElement {
 	return slack.NewOverflowBlockElement(actIdeaMenu, options...)
 }
 
+// withMenu is a section of text about an idea, with the idea's menu when
+// the idea is in channel (where the menu's picks are checked).
+func withMenu(idea prio.Idea, channel, format string, args ...any) slack.Block {
+	if idea.Channel != channel || idea.Number == 0 {
+		return section(format, args...)
+	}
+	return slack.NewSectionBlock(mrkdwn(format, args...), nil, slack.NewAccessory(ideaMenu(idea)))
+}
+
 // menuPicked serves a pick in a card's menu.
 func (a *App) menuPicked(ctx context.Context, r Request) (*Reply, error) {
 	parts := strings.Split(r.Value, ":")

@@ -61,7 +61,7 @@ func (a *App) where(ctx context.Context, r Request, n int64) (*Reply, error) {
 	if l := links(idea); l != "" {
 		text += "\n" + l
 	}
-	return ephemeral(plainText(text), section("%s", text)), nil
+	return ephemeral(plainText(text), withMenu(idea, r.Channel, "%s", text)), nil
 }
 
 // visibleChannel finds the backlog holding idea n as r.User may see it: in

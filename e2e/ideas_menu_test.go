@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -124,4 +125,40 @@ func TestAStaleOrForgedIdeaFormChangesNothing(t *testing.T) {
 	if err != nil || errs["link"] == "" {
 		t.Errorf("a forged form was taken: %v %v", errs, err)
 	}
+}
+
+// The backlog's lists, search results and where-it-sits carry each idea's
+// menu, one a row, within Block Kit's limits.
+func TestListsCarryEachIdeasMenu(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	for i := 1; i <= 14; i++ {
+		h.idea(h.ann, h.product, fmt.Sprintf("Idea %02d", i))
+		if i <= 12 {
+			h.slash(h.ann, h.product, "/backlog", fmt.Sprintf("score #%d value=%d effort=1", i, []int{1, 2, 3, 5, 8, 13}[i%6]))
+			h.ephemeral(h.ann, h.product, fmt.Sprintf("#%d", i))
+		}
+	}
+	h.slash(h.ann, h.product, "/backlog", "")
+	list := h.ephemeral(h.ann, h.product, "Backlog of #product", "Awaiting scoring")
+	if len(list.Menu) != 5*12 || list.Blocks > 50 {
+		t.Errorf("the list has %d menu options in %d blocks, want a menu of 5 on each of its 12 rows", len(list.Menu), list.Blocks)
+	}
+	if err := h.emu.PickRow(t.Context(), h.ann, list, "#13 Idea 13", "Change status…"); err != nil {
+		t.Fatal(err)
+	}
+	h.form(h.ann)
+	h.submit(h.ann, map[string]string{"status": "planned"})
+	h.ephemeral(h.ann, h.product, "You moved #13 Idea 13 from awaiting scoring to planned")
+
+	h.slash(h.ann, h.product, "/backlog", "search idea 14")
+	found := h.ephemeral(h.ann, h.product, "1 idea matching")
+	h.pick(h.ann, found, "Link…")
+	h.form(h.ann)
+	h.submit(h.ann, map[string]string{"link": "https://docs.example.com/14"})
+	h.ephemeral(h.ann, h.product, "#14 now links to")
+
+	h.slash(h.ann, h.product, "/backlog", "#14")
+	where := h.ephemeral(h.ann, h.product, "#14 Idea 14 is")
+	h.pick(h.ann, where, "Score…")
+	h.form(h.ann)
 }

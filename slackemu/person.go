@@ -101,10 +101,17 @@ func (s *Server) ClickRow(ctx context.Context, user string, m Message, row, labe
 // option labelled option, as Slack sends it: a block_actions payload with
 // the selected option.
 func (s *Server) Pick(ctx context.Context, user string, m Message, label string) error {
+	return s.PickRow(ctx, user, m, "", label)
+}
+
+// PickRow picks option label in the menu of the row whose text starts
+// with row (a list's line, say "2. #5 Export"); an empty row takes the
+// first menu offering it.
+func (s *Server) PickRow(ctx context.Context, user string, m Message, row, label string) error {
 	return s.click(ctx, user, m, func(all []placed) (*button, error) {
 		var offered []string
 		for _, b := range all {
-			if b.el.Type != "overflow" {
+			if b.el.Type != "overflow" || !strings.HasPrefix(b.row, row) {
 				continue
 			}
 			for _, o := range b.el.Options {
