@@ -350,6 +350,12 @@ func (a *App) viaForm(ctx context.Context, r Request, h Handler, block string) (
 	if reply == nil {
 		return nil, nil
 	}
+	if reply.InChannel { // what the command says to the channel, it says there
+		if _, err := a.slack.Post(ctx, r.Channel, reply.Message); err != nil {
+			return nil, err
+		}
+		reply.Message = Message{}
+	}
 	for _, m := range []*Message{&reply.Message, reply.Then} {
 		if m != nil && (m.Text != "" || len(m.Blocks) > 0) {
 			if err := a.slack.PostEphemeral(ctx, r.Channel, r.User, *m); err != nil {

@@ -34,6 +34,19 @@ const (
 	inputLink       = "link"             // the link typed
 )
 
+// The settings form (private_metadata: settingsMeta → submitSettings).
+const (
+	viewSettings    = "backlog_settings"
+	inputFramework  = "framework"
+	inputOwners     = "owners"
+	inputDay        = "summary_day"
+	inputTime       = "summary_time"
+	inputZone       = "summary_zone"
+	inputHookAdd    = "webhook_add"
+	inputHookRemove = "webhook_remove" // endpoint ids
+	inputHookTest   = "webhook_test"   // endpoint ids
+)
+
 // Capture: the shortcuts and the form they open.
 const (
 	scAddToBacklog = "add_to_backlog" // message shortcut "Add to backlog" → addToBacklog

@@ -1,0 +1,227 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/weekly"
+)
+
+// The settings form: a backlog's framework, owners, weekly summary and
+// webhooks in one form (owners; `/backlog settings` or the Home's
+// Settings). Each change runs the command it stands for, so the checks and
+// answers are the command's; several changes are several answers.
+
+// settingsMeta is what the settings form remembers: who opened it, for
+// which backlog.
+type settingsMeta struct {
+	Team    string `json:"t"`
+	User    string `json:"u"`
+	Channel string `json:"c"`
+}
+
+var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+// settingsCmd serves `/backlog settings`: the form, for the backlog's owners.
+func (a *App) settingsCmd(ctx context.Context, r Request) (*Reply, error) {
+	return nil, a.openSettings(ctx, r)
+}
+
+// openSettings opens the settings form of r.Channel's backlog.
+func (a *App) openSettings(ctx context.Context, r Request) error {
+	if err := a.mayManage(ctx, r, "change its settings"); err != nil {
+		return err
+	}
+	fw, err := a.settings.Framework(ctx, r.Team, r.Channel)
+	if err != nil {
+		return err
+	}
+	owners, err := a.settings.Owners(ctx, r.Team, r.Channel)
+	if err != nil {
+		return err
+	}
+	stored, _, err := a.summaries.Schedule(ctx, r.Team, r.Channel)
+	if err != nil {
+		return err
+	}
+	hooks, _, err := a.webhooks.Webhooks(ctx, r.Team, r.Channel)
+	if err != nil {
+		return err
+	}
+	var frameworks []*slack.OptionBlockObject
+	var chosen *slack.OptionBlockObject
+	for _, f := range prio.Frameworks {
+		o := plainOption(f.Name, f.Title+": "+f.Formula)
+		frameworks = append(frameworks, o)
+		if f.Name == fw.Name {
+			chosen = o
+		}
+	}
+	pickFw := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "value", frameworks...)
+	pickFw.InitialOption = chosen
+	people := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "value")
+	people.InitialUsers = owners
+	days := []*slack.OptionBlockObject{plainOption("off", "No weekly summary")}
+	for _, d := range weekdays {
+		days = append(days, plainOption(d, strings.ToUpper(d[:1])+d[1:]))
+	}
+	day := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "value", days...)
+	day.InitialOption = days[0]
+	at := slack.NewPlainTextInputBlockElement(slack.NewTextBlockObject(slack.PlainTextType, "09:00", false, false), "value")
+	zone := slack.NewPlainTextInputBlockElement(slack.NewTextBlockObject(slack.PlainTextType, "Europe/Berlin", false, false), "value")
+	if s, err := weekly.FromString(stored); stored != "" && err == nil {
+		day.InitialOption = days[int(s.Weekday+6)%7+1]
+		at.InitialValue, zone.InitialValue = fmt.Sprintf("%02d:%02d", s.Hour, s.Minute), s.Zone
+	} else if u, err := a.slack.User(ctx, r.User); err == nil {
+		zone.InitialValue = u.TZ
+	}
+	blocks := []slack.Block{
+		section("Settings of %s's backlog. Each change is made as its command would make it, with its answer.", channelRef(r.Channel)),
+		input(inputFramework, "Scoring framework", pickFw, false, "Switching re-ranks the backlog by the values ideas already have."),
+		input(inputOwners, "Owners", people, true, "They (and workspace admins) manage the backlog; with none, anyone in the channel may."),
+		input(inputDay, "Weekly summary", day, false, ""),
+		input(inputTime, "At", at, true, "HH:MM, 24-hour"),
+		input(inputZone, "In the time zone", zone, true, "Area/City, like Europe/Berlin"),
+	}
+	addHook := slack.NewPlainTextInputBlockElement(slack.NewTextBlockObject(slack.PlainTextType, "https://hooks.example.com/priobot", false, false), "value")
+	hookLines := "This backlog sends no webhooks."
+	var urls []*slack.OptionBlockObject
+	if len(hooks) > 0 {
+		var lines []string
+		for _, h := range hooks {
+			lines = append(lines, "• "+esc(h.URL))
+			urls = append(urls, plainOption(h.ID, prio.Shorten(h.URL, 75)))
+		}
+		hookLines = "*Webhooks*\n" + strings.Join(lines, "\n")
+	}
+	blocks = append(blocks, section("%s", hookLines), input(inputHookAdd, "Add a webhook", addHook, true, "Its signing secret is shown to you once."))
+	if len(urls) > 0 {
+		blocks = append(blocks,
+			input(inputHookRemove, "Remove", slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "value", urls...), true, ""),
+			input(inputHookTest, "Send a test ping to", slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "value", urls...), true, ""))
+	}
+	meta, _ := json.Marshal(settingsMeta{Team: r.Team, User: r.User, Channel: r.Channel})
+	return a.slack.OpenModal(ctx, r.TriggerID, slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: viewSettings, PrivateMetadata: string(meta),
+		Title:  slack.NewTextBlockObject(slack.PlainTextType, "Backlog settings", false, false),
+		Submit: slack.NewTextBlockObject(slack.PlainTextType, "Save", false, false),
+		Close:  slack.NewTextBlockObject(slack.PlainTextType, "Cancel", false, false),
+		Blocks: slack.Blocks{BlockSet: blocks},
+	})
+}
+
+// settingsChange is one change the form asks for: the command that makes
+// it, and the input a refusal shows on.
+type settingsChange struct {
+	handle Handler
+	text   string
+	block  string
+}
+
+// submitSettings makes the changes the form asks for, each with its
+// command, owners last (so that naming others does not lock the person
+// out of their other changes). What can be checked before anything
+// changes is; a refusal shows on its input.
+func (a *App) submitSettings(ctx context.Context, r Request) (*Reply, error) {
+	var meta settingsMeta
+	if err := json.Unmarshal([]byte(r.PrivateMetadata), &meta); err != nil || meta.Team != r.Team || meta.User != r.User || !channelID.MatchString(meta.Channel) {
+		return &Reply{ViewErrors: map[string]string{inputFramework: "This form was not opened by you here. Open it again with `/backlog settings`."}}, nil
+	}
+	r.Channel = meta.Channel
+	changes, problems, err := a.settingsChanges(ctx, r)
+	if err != nil || problems != nil {
+		return &Reply{ViewErrors: problems}, err
+	}
+	if len(changes) == 0 {
+		return nil, a.slack.PostEphemeral(ctx, r.Channel, r.User, Message{Text: "Nothing changed: the settings are as they were."})
+	}
+	for _, c := range changes {
+		r.Text = c.text
+		if reply, err := a.viaForm(ctx, r, c.handle, c.block); err != nil || reply != nil {
+			return reply, err
+		}
+	}
+	return nil, nil
+}
+
+// settingsChanges compares the form with the backlog's settings and
+// lists the changes, or the problems found before any change.
+func (a *App) settingsChanges(ctx context.Context, r Request) ([]settingsChange, map[string]string, error) {
+	var out []settingsChange
+	fw, err := a.settings.Framework(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, nil, err
+	}
+	if v := r.Values[inputFramework]; v != "" && v != fw.Name {
+		out = append(out, settingsChange{a.framework, v, inputFramework})
+	}
+	stored, _, err := a.summaries.Schedule(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch day := r.Values[inputDay]; {
+	case day == "off" && stored != "":
+		out = append(out, settingsChange{a.schedule, "off", inputDay})
+	case slices.Contains(weekdays, day):
+		text := strings.TrimSpace(day + " " + r.Values[inputTime] + " " + r.Values[inputZone])
+		s, err := weekly.Parse(text, "UTC") // the command reads a zone left out as the person's
+		if err != nil {
+			return nil, map[string]string{inputTime: prio.ErrorMessage(err)}, nil
+		}
+		if s.String() != stored {
+			out = append(out, settingsChange{a.schedule, text, inputTime})
+		}
+	}
+	hooks, _, err := a.webhooks.Webhooks(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, nil, err
+	}
+	picked := func(block, verb string) {
+		for _, h := range hooks {
+			if slices.Contains(strings.Split(r.Values[block], ","), h.ID) {
+				out = append(out, settingsChange{a.webhookCmd, verb + " " + h.URL, block})
+			}
+		}
+	}
+	picked(inputHookRemove, "remove")
+	if u := strings.TrimSpace(r.Values[inputHookAdd]); u != "" {
+		if _, err := prio.ParseHTTPS(u, "a webhook's address", "`https://hooks.example.com/priobot`"); err != nil {
+			return nil, map[string]string{inputHookAdd: prio.ErrorMessage(err)}, nil
+		}
+		out = append(out, settingsChange{a.webhookCmd, "add " + u, inputHookAdd})
+	}
+	picked(inputHookTest, "test")
+	owners, err := a.settings.Owners(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, nil, err
+	}
+	var want, add, remove []string
+	for _, u := range strings.Split(r.Values[inputOwners], ",") {
+		if userID.MatchString(u) {
+			want = append(want, u)
+		}
+	}
+	for _, u := range want {
+		if !slices.Contains(owners, u) {
+			add = append(add, "<@"+u+">")
+		}
+	}
+	for _, u := range owners {
+		if !slices.Contains(want, u) {
+			remove = append(remove, "<@"+u+">")
+		}
+	}
+	if len(add) > 0 {
+		out = append(out, settingsChange{a.owners, "add " + strings.Join(add, " "), inputOwners})
+	}
+	if len(remove) > 0 {
+		out = append(out, settingsChange{a.owners, "remove " + strings.Join(remove, " "), inputOwners})
+	}
+	return out, nil, nil
+}
