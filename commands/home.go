@@ -21,6 +21,7 @@ type HomeStore interface {
 	HomeViewers(ctx context.Context, team, channel string, now time.Time) ([]string, error)
 	HomeViewer(ctx context.Context, team, user string, now time.Time) (bool, error)
 	ClaimHomeRedraw(ctx context.Context, team, user string, period time.Duration) (bool, error)
+	ManagedBacklogs(ctx context.Context, team, user string, submitted []string) ([]string, error)
 }
 
 // How much the App Home shows: the newest ideas of the person, the top of
@@ -98,80 +99,6 @@ func (a *App) homesChanged(team, channel string) {
 	})
 }
 
-// homeBlocks draws a person's App Home: their ideas with where each sits,
-// the top 5 of each backlog they submitted to, their pending votes, and how
-// to use priobot. channels are the backlogs it shows something of.
-func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block, []string, error) {
-	blocks := []slack.Block{
-		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "Your ideas", false, false)),
-		slack.NewActionBlock("home", button(actHomeNewIdea, "new", "New idea")),
-	}
-	refs, total, err := a.ideas.UserIdeas(ctx, team, user, 0, homeIdeas)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(refs) == 0 {
-		blocks = append(blocks, section("You haven't submitted any ideas yet. Press *New idea*, type `/idea &lt;title&gt;` in a channel, or pick *Add to backlog* in any message's ⋯ menu."))
-	}
-	var channels []string
-	for _, ref := range refs {
-		if line, err := a.shortWhere(ctx, ref.Team, ref.Channel, ref.Number); err == nil {
-			blocks = append(blocks, section("%s", line))
-		}
-		if !slices.Contains(channels, ref.Channel) {
-			channels = append(channels, ref.Channel)
-		}
-	}
-	if more := total - int64(len(refs)); more > 0 {
-		blocks = append(blocks, note("…and %d older: `/backlog mine` lists them all, %d at a time.", more, minePage))
-	}
-	supported, err := a.supportedLines(ctx, team, user)
-	if err != nil {
-		return nil, nil, err
-	}
-	blocks = append(blocks, supported...)
-	for _, channel := range channels[:min(len(channels), homeBacklogs)] {
-		top, total, err := a.ideas.Ranked(ctx, team, channel, 0, 5)
-		if err != nil {
-			return nil, nil, err
-		}
-		lines := []string{fmt.Sprintf("*Top of %s* (%s ranked)", channelRef(channel), plural(total, "idea"))}
-		for i, idea := range top {
-			lines = append(lines, fmt.Sprintf("%d. #%d %s — score %s", i+1, idea.Number, esc(prio.Shorten(idea.Title, 80)), prio.FormatScore(idea.Score)))
-		}
-		if total == 0 {
-			lines = append(lines, "Nothing is scored yet.")
-		}
-		if more := total - int64(len(top)); more > 0 {
-			lines = append(lines, fmt.Sprintf("…and %d more: `/backlog` in %s lists them all.", more, channelRef(channel)))
-		}
-		blocks = append(blocks, slack.NewDividerBlock(), section("%s", strings.Join(lines, "\n")))
-	}
-	if more := len(channels) - homeBacklogs; more > 0 {
-		blocks = append(blocks, note("Your ideas are in %d more backlogs: `/backlog` in each channel shows its top.", more))
-	}
-	pending, more, sessions := a.pendingVotes(ctx, team, user, channels)
-	if len(pending) > 0 {
-		if more > 0 {
-			pending = append(pending, fmt.Sprintf("…and %d more: each session's thread has them.", more))
-		}
-		blocks = append(blocks, slack.NewDividerBlock(), section("*Your pending votes*\n%s", strings.Join(pending, "\n")))
-	}
-	blocks = append(blocks, slack.NewDividerBlock())
-	for i, part := range chunks(a.helpText(), 2800) { // a section holds 3,000 characters
-		if i == 0 {
-			part = "*How to use priobot*\n" + part
-		}
-		blocks = append(blocks, section("%s", part))
-	}
-	for _, c := range sessions {
-		if !slices.Contains(channels, c) {
-			channels = append(channels, c)
-		}
-	}
-	return blocks, channels, nil
-}
-
 // supportedLines are the Home's ideas a person supports or asked for,
 // apart from theirs: where each sits, newest first.
 func (a *App) supportedLines(ctx context.Context, team, user string) ([]slack.Block, error) {
@@ -191,12 +118,16 @@ func (a *App) supportedLines(ctx context.Context, team, user string) ([]slack.Bl
 	return []slack.Block{slack.NewDividerBlock(), section("%s", strings.Join(lines, "\n"))}, nil
 }
 
-// pendingVotes lists, as links, the open poker cards user has not voted on:
-// in sessions that name them as a voter, or that are open to anyone in a
+// owedVote is a poker card waiting for someone's vote: what it says, and
+// where it is.
+type owedVote struct{ label, where, link string }
+
+// pendingVotes lists the open poker cards user has not voted on: in
+// sessions that name them as a voter, or that are open to anyone in a
 // channel they submitted ideas to.
 // Past homePending it counts the rest. sessions are the channels of the
 // sessions user may vote in.
-func (a *App) pendingVotes(ctx context.Context, team, user string, channels []string) (out []string, more int, sessions []string) {
+func (a *App) pendingVotes(ctx context.Context, team, user string, channels []string) (out []owedVote, more int, sessions []string) {
 	refs, err := a.poker.OpenSessions(ctx, team, 20)
 	if err != nil {
 		return nil, 0, nil
@@ -222,11 +153,8 @@ func (a *App) pendingVotes(ctx context.Context, team, user string, channels []st
 				more++
 				continue
 			}
-			label := fmt.Sprintf("#%d %s", idea.Number, esc(prio.Shorten(idea.Title, 60)))
-			if link := a.slack.Permalink(ctx, ps.Channel, card.TS); link != "" {
-				label = "<" + link + "|" + label + ">"
-			}
-			out = append(out, label+" in "+channelRef(ps.Channel))
+			out = append(out, owedVote{label: fmt.Sprintf("#%d %s", idea.Number, esc(prio.Shorten(idea.Title, 60))), where: channelRef(ps.Channel),
+				link: a.slack.Permalink(ctx, ps.Channel, card.TS)})
 		}
 	}
 	return out, more, sessions

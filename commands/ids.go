@@ -7,15 +7,19 @@ package commands
 
 // Ideas: the card, listings and the idea forms.
 const (
-	actSupport     = "idea_support"  // value: idea number → support
-	actWhere       = "idea_where"    // value: idea number → whereClicked
-	actMergeInto   = "idea_merge"    // value: "<from>><into>" → mergeClicked
-	actKeep        = "idea_keep"     // value: idea number → keepClicked
-	actPage        = "backlog_page"  // value: page number, from 0 → pageClicked
-	actHomeNewIdea = "home_new_idea" // the App Home's New idea → newIdeaShortcut
-	viewNewIdea    = "idea_new"      // private_metadata: channel id → submitIdeaForm
-	inputTitle     = "title"         // the idea forms' title
-	inputDesc      = "description"   // the idea forms' description
+	actSupport      = "idea_support"  // value: idea number → support
+	actWhere        = "idea_where"    // value: idea number → whereClicked
+	actMergeInto    = "idea_merge"    // value: "<from>><into>" → mergeClicked
+	actKeep         = "idea_keep"     // value: idea number → keepClicked
+	actPage         = "backlog_page"  // value: page number, from 0 → pageClicked
+	actHomeNewIdea  = "home_new_idea" // the App Home's New idea → newIdeaShortcut
+	actHomeOpen     = "home_open"     // a link to an owed card (Slack opens it) → homeOpened
+	actHomeSettings = "home_settings" // value: channel → homeSettings
+	actHomePoker    = "home_poker"    // value: "channel:3,5,8" → homePoker
+	actHomeHelp     = "home_help"     // → homeHelp
+	viewNewIdea     = "idea_new"      // private_metadata: channel id → submitIdeaForm
+	inputTitle      = "title"         // the idea forms' title
+	inputDesc       = "description"   // the idea forms' description
 )
 
 // The idea card's menu and the forms it opens (private_metadata:

@@ -326,7 +326,7 @@ func TestAppHomeShowsMyIdeasAndTopOfBacklogs(t *testing.T) {
 		t.Fatal("no home tab")
 	}
 	home, _ := h.emu.Home(h.ann)
-	for _, want := range []string{"Your ideas", "#1 Dark mode — 1st of 1 awaiting scoring in #product", "Top of #product (1 idea ranked)", "1. #2 Export — score 4", "/backlog #12"} {
+	for _, want := range []string{"Your ideas", "#1 Dark mode — 1st of 1 awaiting scoring in #product", "Top of #product (1 idea ranked)", "1. #2 Export — score 4", "How to use priobot", "[All commands]"} {
 		if !strings.Contains(home.Text, want) {
 			t.Errorf("home lacks %q:\n%s", want, home.Text)
 		}

@@ -65,7 +65,7 @@ func TestAppHomeIsPublishedOncePerEvent(t *testing.T) {
 		t.Fatal("home tab never published")
 	}
 	home, _ := h.emu.Home(h.ann)
-	if !strings.Contains(home.Text, "/idea <title> | <description>") {
+	if !strings.Contains(home.Text, "How to use priobot") {
 		t.Errorf("home tab lacks usage:\n%s", home.Text)
 	}
 	if got := len(h.emu.Timeouts()); got != 2 {

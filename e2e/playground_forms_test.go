@@ -124,7 +124,7 @@ func TestPlaygroundDemoLinksLeadToTheCards(t *testing.T) {
 	url, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0", Demo: true})
 	b.run("open the page", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
 	b.click(nav("Home"))
-	b.see(`//div[contains(@class,"home")][contains(., "Your pending votes")]`)
+	b.see(`//div[contains(@class,"home")][contains(., "Votes you owe")]`)
 	b.click(`//div[contains(@class,"home")]//a[normalize-space()="#6 Public API rate-limit headers"]`)
 	if card := b.see(message("replies", "#6 Public API rate-limit headers")); !strings.Contains(card, "Waiting for: ava") {
 		t.Errorf("the linked card reads %q", card)

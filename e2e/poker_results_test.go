@@ -263,11 +263,11 @@ func TestHomeFollowsWhatItShows(t *testing.T) {
 	p.homeShows(p.bob, []string{"You haven't submitted any ideas yet"})
 
 	session := p.begin("#1 with " + mention(p.bob, "bob") + " " + mention(p.carl, "carl"))
-	p.homeShows(p.bob, []string{"Your pending votes", "#1 Dark mode in #product"})
+	p.homeShows(p.bob, []string{"Votes you owe", "#1 Dark mode in #product"})
 	card := p.card(session, 1, "Waiting for: bob, carl")
 	p.vote(p.bob, card, "Value", "8")
 	p.vote(p.bob, card, "Effort", "3")
-	p.homeShows(p.bob, []string{"You haven't submitted any ideas yet"}, "Your pending votes")
+	p.homeShows(p.bob, []string{"You haven't submitted any ideas yet"}, "Votes you owe")
 	p.vote(p.carl, card, "Value", "8")
 	p.vote(p.carl, card, "Effort", "3")
 	p.click(p.ann, p.card(session, 1, "Accept"), "Accept")

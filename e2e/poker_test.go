@@ -268,7 +268,7 @@ func TestPokerPendingVotesOnAppHome(t *testing.T) {
 	if err := p.emu.OpenHome(t.Context(), p.bob); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.emu.Wait(t.Context(), func() bool { h, ok := p.emu.Home(p.bob); return ok && strings.Contains(h.Text, "Your pending votes") }); err != nil {
+	if err := p.emu.Wait(t.Context(), func() bool { h, ok := p.emu.Home(p.bob); return ok && strings.Contains(h.Text, "Votes you owe") }); err != nil {
 		h, _ := p.emu.Home(p.bob)
 		t.Fatalf("home lacks pending votes:\n%s", h.Text)
 	}

@@ -138,6 +138,10 @@ func elementHTML(b *strings.Builder, blockID string, e element, n Names) error {
 		if e.Style == "primary" || e.Style == "danger" {
 			class += " " + e.Style
 		}
+		if e.URL != "" { // a link button: Slack opens the link (and tells the app)
+			fmt.Fprintf(b, `<a class="%s" href="%s" target="_blank" rel="noopener">%s</a>`, class, attr(e.URL), html.EscapeString(e.Text.Text))
+			return nil
+		}
 		fmt.Fprintf(b, `<button class="%s" %s data-value="%s"%s>%s</button>`, class, data, attr(e.Value), confirmHTML(e.Confirm, n), html.EscapeString(e.Text.Text))
 	case "overflow": // Slack's ⋯: a menu of options, each sent as the pick
 		fmt.Fprintf(b, `<select class="overflow" %s aria-label="More actions"><option value="" selected>⋯</option>`, data)

@@ -105,7 +105,9 @@ func (s *Store) ChangeOwners(ctx context.Context, team, channel string, actor pr
 	for _, u := range res[1:] {
 		owners = append(owners, u.(string))
 	}
-	return owners, nil
+	// The team's list of backlogs lives in its slot: written apart, so an
+	// owner's Home finds the backlog.
+	return owners, translate(s.rdb.SAdd(ctx, backlogsKey(team), channel).Err())
 }
 
 // ChannelPrivacy returns whether a channel is private, if recorded.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -67,4 +68,39 @@ func (s *Store) HomeViewer(ctx context.Context, team, user string, now time.Time
 func (s *Store) ClaimHomeRedraw(ctx context.Context, team, user string, period time.Duration) (bool, error) {
 	ok, err := s.rdb.SetNX(ctx, homeRenderKey(team, user), 1, period).Result()
 	return ok, translate(err)
+}
+
+// ManagedBacklogs lists the backlogs user manages, of the team's backlogs
+// and the channels user submitted to (submitted): those naming them an
+// owner, and those with no owners among submitted.
+func (s *Store) ManagedBacklogs(ctx context.Context, team, user string, submitted []string) ([]string, error) {
+	channels, err := s.rdb.SMembers(ctx, backlogsKey(team)).Result()
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, c := range submitted {
+		if !slices.Contains(channels, c) {
+			channels = append(channels, c)
+		}
+	}
+	slices.Sort(channels)
+	owner := make([]*redis.BoolCmd, len(channels))
+	count := make([]*redis.IntCmd, len(channels))
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, c := range channels {
+			owner[i] = p.SIsMember(ctx, ownersKey(team, c), user)
+			count[i] = p.SCard(ctx, ownersKey(team, c))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	var out []string
+	for i, c := range channels {
+		if owner[i].Val() || (count[i].Val() == 0 && slices.Contains(submitted, c)) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
