@@ -105,7 +105,7 @@ func (a *App) openIdeaForm(ctx context.Context, r Request, verb string, n int64)
 	case "merge":
 		f, err = a.mergeForm(ctx, r, idea)
 	case "link":
-		f = linkForm(idea)
+		f, err = a.linkForm(ctx, r, idea)
 	}
 	if err != nil {
 		return err
@@ -294,26 +294,6 @@ func (a *App) submitMergeForm(ctx context.Context, r Request) (*Reply, error) {
 	}
 	r.Text = fmt.Sprintf("#%d into #%s", n, into)
 	return a.viaForm(ctx, r, a.merge, inputIntoNumber)
-}
-
-// linkForm links an idea to where its work lives.
-func linkForm(idea prio.Idea) actionForm {
-	url := slack.NewPlainTextInputBlockElement(slack.NewTextBlockObject(slack.PlainTextType, "https://…", false, false), "value")
-	return actionForm{callback: viewIdeaLink, title: fmt.Sprintf("Link #%d", idea.Number), submit: "Link", blocks: []slack.Block{
-		section("Link *#%d %s* to where its work lives: a tracker issue, a spec. An issue of the backlog's GitHub repository is followed both ways.",
-			idea.Number, esc(idea.Title)),
-		input(inputLink, "Link", url, false, "https:// only; at most 5 links an idea."),
-	}}
-}
-
-// submitLinkForm runs `/backlog link`.
-func (a *App) submitLinkForm(ctx context.Context, r Request) (*Reply, error) {
-	r, n, problem := a.readIdeaForm(r)
-	if problem != nil {
-		return problem, nil
-	}
-	r.Text = fmt.Sprintf("#%d %s", n, strings.TrimSpace(r.Values[inputLink]))
-	return a.viaForm(ctx, r, a.link, inputLink)
 }
 
 // readIdeaForm checks an idea form's metadata against who submitted it

@@ -36,6 +36,8 @@ const (
 	inputInto       = "into"             // the idea picked to merge into
 	inputIntoNumber = "into_number"      // … or its number typed
 	inputLink       = "link"             // the link typed
+	inputUnlink     = "unlink"           // the links picked to remove (their index)
+	inputPush       = "push"             // "push": open an issue on GitHub
 )
 
 // The settings form (private_metadata: settingsMeta → submitSettings).
@@ -49,6 +51,8 @@ const (
 	inputHookAdd    = "webhook_add"
 	inputHookRemove = "webhook_remove" // endpoint ids
 	inputHookTest   = "webhook_test"   // endpoint ids
+	inputRepo       = "github_repo"    // owner/repo; empty: not connected
+	inputRepoLabel  = "github_label"
 )
 
 // Capture: the shortcuts and the form they open.

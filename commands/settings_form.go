@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/tracker"
 	"github.com/priobot/priobot/weekly"
 )
 
@@ -106,6 +107,18 @@ func (a *App) openSettings(ctx context.Context, r Request) error {
 			input(inputHookRemove, "Remove", slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "value", urls...), true, ""),
 			input(inputHookTest, "Send a test ping to", slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "value", urls...), true, ""))
 	}
+	if a.tracker != nil {
+		repo := slack.NewPlainTextInputBlockElement(slack.NewTextBlockObject(slack.PlainTextType, "owner/repo", false, false), "value")
+		label := slack.NewPlainTextInputBlockElement(slack.NewTextBlockObject(slack.PlainTextType, tracker.DefaultLabel, false, false), "value")
+		hint := "Its issues with the label become ideas here, and both move together. Empty: not connected."
+		if c, ok, err := a.github.GitHubConnection(ctx, r.Team, r.Channel); err == nil && ok && c.State != tracker.Off {
+			repo.InitialValue, label.InitialValue = c.Repo.Name, c.Label
+			if c.State == tracker.Paused {
+				hint = "Paused: " + prio.Shorten(c.Why, 120) + ". Save resumes it."
+			}
+		}
+		blocks = append(blocks, input(inputRepo, "GitHub repository", repo, true, hint), input(inputRepoLabel, "Its label", label, true, ""))
+	}
 	meta, _ := json.Marshal(settingsMeta{Team: r.Team, User: r.User, Channel: r.Channel})
 	return a.slack.OpenModal(ctx, r.TriggerID, slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: viewSettings, PrivateMetadata: string(meta),
@@ -148,6 +161,34 @@ func (a *App) submitSettings(ctx context.Context, r Request) (*Reply, error) {
 		}
 	}
 	return nil, nil
+}
+
+// githubChange is the change the form asks of the backlog's GitHub sync:
+// connect (or resume), disconnect, or none.
+func (a *App) githubChange(ctx context.Context, r Request) ([]settingsChange, error) {
+	repo, label := strings.TrimSpace(r.Values[inputRepo]), strings.TrimSpace(r.Values[inputRepoLabel])
+	c, ok, err := a.github.GitHubConnection(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, err
+	}
+	connected := ok && c.State != tracker.Off
+	if repo == "" {
+		if connected {
+			return []settingsChange{{a.githubCmd, "disconnect", inputRepo}}, nil
+		}
+		return nil, nil
+	}
+	text := "connect " + repo
+	if label != "" {
+		text += " label " + label
+	}
+	if _, _, err := parseConnect(strings.TrimPrefix(text, "connect ")); err != nil {
+		return nil, err
+	}
+	if connected && c.State == tracker.On && strings.EqualFold(c.Repo.Name, repo) && (label == "" || label == c.Label) {
+		return nil, nil
+	}
+	return []settingsChange{{a.githubCmd, text, inputRepo}}, nil
 }
 
 // settingsChanges compares the form with the backlog's settings and
@@ -197,6 +238,13 @@ func (a *App) settingsChanges(ctx context.Context, r Request) ([]settingsChange,
 		out = append(out, settingsChange{a.webhookCmd, "add " + u, inputHookAdd})
 	}
 	picked(inputHookTest, "test")
+	if a.tracker != nil {
+		gh, err := a.githubChange(ctx, r)
+		if err != nil {
+			return nil, map[string]string{inputRepo: prio.ErrorMessage(err)}, nil
+		}
+		out = append(out, gh...)
+	}
 	owners, err := a.settings.Owners(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, nil, err

@@ -95,6 +95,15 @@ func TestTheCardsMenuManagesTheIdea(t *testing.T) {
 	p.form(p.ann)
 	p.submit(p.ann, map[string]string{"link": "https://docs.example.com/export"})
 	p.ephemeral(p.ann, p.product, "#2 now links to https://docs.example.com/export")
+	p.pick(p.ann, export, "Link…")
+	if form := p.form(p.ann); !strings.Contains(form.Text, "Remove") {
+		t.Errorf("the link form offers no link to remove:\n%s", form.Text)
+	}
+	if errs := p.formErrors(p.ann, nil); errs["link"] == "" {
+		t.Error("an empty link form was taken")
+	}
+	p.submit(p.ann, map[string]string{"unlink": "0"})
+	p.ephemeral(p.ann, p.product, "#2 no longer links to https://docs.example.com/export")
 	p.pick(p.ann, export, "Start poker")
 	p.form(p.ann)
 	p.submit(p.ann, map[string]string{"voters": p.dan})

@@ -105,6 +105,18 @@ func TestPlaygroundFormsShortcutsHomeAndFiles(t *testing.T) {
 		t.Errorf("the session reads %q", session)
 	}
 
+	// The card's ⋯ menu moves #2; the settings form switches #design's framework.
+	b.run("pick Change status… in #2's menu", chromedp.SendKeys(message("messages", "#2 Offline maps")+`//select[contains(@class,"overflow")]`, "Change"))
+	b.see(`//div[@id="modal"]//h1[normalize-space()="Move #2"]`)
+	b.run("pick planned", chromedp.SendKeys(field("Move it to")+`//select`, "pl"))
+	b.click(`//button[@id="modalSubmit"][normalize-space()="Move"]`)
+	b.see(message("messages", "Only visible to you", "You moved #2 Offline maps from awaiting scoring to planned"))
+	b.typeIn("/backlog settings")
+	b.see(`//div[@id="modal"]//h1[normalize-space()="Backlog settings"]`)
+	b.run("pick ICE", chromedp.SendKeys(field("Scoring framework")+`//select`, "ICE"))
+	b.click(`//button[@id="modalSubmit"][normalize-space()="Save"]`)
+	b.see(message("messages", "ava switched this backlog to ICE"))
+
 	// Home is ava's own.
 	b.click(nav("Home"))
 	home := b.see(`//div[@id="messages"]//div[contains(@class,"home")][contains(., "Your ideas")]`)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/priobot/priobot/githubemu"
 	"github.com/priobot/priobot/slackemu"
 )
 
@@ -14,7 +15,8 @@ import (
 // who may not is refused in the command's words.
 func TestTheSettingsFormChangesEverythingAtOnce(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
-	h.idea(h.ann, h.product, "Dark mode")
+	card := h.idea(h.ann, h.product, "Dark mode")
+	h.github.AddRepo("acme/app", githubemu.RepoOptions{})
 	rcv := newReceiver(t)
 	h.slash(h.ann, h.product, "/backlog", "settings")
 	form := h.form(h.ann)
@@ -26,14 +28,24 @@ func TestTheSettingsFormChangesEverythingAtOnce(t *testing.T) {
 	if errs := h.formErrors(h.ann, map[string]string{"framework": "rice", "summary_day": "monday", "summary_time": "25:99"}); errs["summary_time"] == "" {
 		t.Error("a time of 25:99 was taken")
 	}
+	if errs := h.formErrors(h.ann, map[string]string{"framework": "rice", "github_repo": "not a repo"}); errs["github_repo"] == "" {
+		t.Error("a repository named \"not a repo\" was taken")
+	}
 	h.slash(h.bob, h.product, "/backlog", "framework")
 	h.ephemeral(h.bob, h.product, "This backlog scores with value-effort") // nothing changed
 	h.submit(h.ann, map[string]string{"framework": "rice", "owners": h.ann + "," + h.bob, "summary_day": "monday",
-		"summary_time": "09:00", "summary_zone": "Europe/Berlin", "webhook_add": rcv.url()})
+		"summary_time": "09:00", "summary_zone": "Europe/Berlin", "webhook_add": rcv.url(), "github_repo": "acme/app"})
 	h.message(h.product, "ann switched this backlog to RICE")
 	h.message(h.product, "ann scheduled this channel's weekly backlog summary every Monday at 09:00 (Europe/Berlin)")
 	h.ephemeral(h.ann, h.product, "Added "+rcv.url(), "Its signing secret, shown only this once:")
 	h.ephemeral(h.ann, h.product, "This backlog's owners are now")
+	h.ephemeral(h.ann, h.product, "Connected #product's backlog to acme/app")
+
+	// With GitHub connected, an idea's Link… form opens an issue for it.
+	h.pick(h.ann, card, "Link…")
+	h.form(h.ann)
+	h.submit(h.ann, map[string]string{"push": "push"})
+	h.dm(h.ann, "#1 Dark mode is on GitHub now: acme/app#1.")
 
 	h.slash(h.ann, h.product, "/backlog", "settings")
 	form = h.form(h.ann)
