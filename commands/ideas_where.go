@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/priobot/priobot/prio"
+	"github.com/slack-go/slack"
 )
 
 // backlog serves `/backlog` (the listing) and `/backlog #12` (where it sits).
@@ -61,7 +63,21 @@ func (a *App) where(ctx context.Context, r Request, n int64) (*Reply, error) {
 	if l := links(idea); l != "" {
 		text += "\n" + l
 	}
-	return ephemeral(plainText(text), withMenu(idea, r.Channel, "%s", text)), nil
+	blocks := []slack.Block{withMenu(idea, r.Channel, "%s", text)}
+	if idea.Channel == r.Channel {
+		blocks = append(blocks, slack.NewActionBlock("where", button(actHistory, strconv.FormatInt(idea.Number, 10), "History")))
+	}
+	return ephemeral(plainText(text), blocks...), nil
+}
+
+// historyClicked serves where-it-sits' History: the idea's story.
+func (a *App) historyClicked(ctx context.Context, r Request) (*Reply, error) {
+	n, err := clickedIdea(r)
+	if err != nil {
+		return nil, err
+	}
+	r.Text = fmt.Sprintf("#%d", n)
+	return a.history(ctx, r)
 }
 
 // visibleChannel finds the backlog holding idea n as r.User may see it: in

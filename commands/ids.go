@@ -9,6 +9,7 @@ package commands
 const (
 	actSupport      = "idea_support"  // value: idea number → support
 	actWhere        = "idea_where"    // value: idea number → whereClicked
+	actHistory      = "idea_history"  // value: idea number → historyClicked
 	actMergeInto    = "idea_merge"    // value: "<from>><into>" → mergeClicked
 	actKeep         = "idea_keep"     // value: idea number → keepClicked
 	actPage         = "backlog_page"  // value: page number, from 0 → pageClicked

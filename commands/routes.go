@@ -109,6 +109,7 @@ func (a *App) Routes() []Route {
 		{Kind: Action, Name: actMergeInto, Handle: a.mergeClicked},
 		{Kind: Action, Name: actKeep, Handle: a.keepClicked},
 		{Kind: Action, Name: actIdeaMenu, Handle: a.menuPicked},
+		{Kind: Action, Name: actHistory, Handle: a.historyClicked},
 		{Kind: View, Name: viewIdeaStatus, Handle: a.submitStatusForm},
 		{Kind: View, Name: viewIdeaScore, Handle: a.submitScoreForm},
 		{Kind: View, Name: viewIdeaMerge, Handle: a.submitMergeForm},

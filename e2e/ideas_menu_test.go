@@ -43,11 +43,21 @@ func TestTheCardsMenuManagesTheIdea(t *testing.T) {
 		t.Errorf("an open idea's menu offers %v", dark.Menu)
 	}
 
-	p.pick(p.carl, dark, "Change status…")
-	p.ephemeral(p.carl, p.product, "Only this backlog's owners (and workspace admins) can move #1.")
-	if _, open := p.emu.Modal(p.carl); open {
-		t.Error("a form opened for someone who may not use it")
+	for option, refusal := range map[string]string{
+		"Change status…": "Only this backlog's owners (and workspace admins) can move #1.",
+		"Score…":         "Only this backlog's owners (and workspace admins) can score #1.",
+		"Merge into…":    "Only this backlog's owners (and workspace admins) can merge #1 (its author may too).",
+		"Link…":          "Only this backlog's owners (and workspace admins) can change #1's links (its author may too).",
+	} {
+		p.pick(p.carl, dark, option)
+		p.ephemeral(p.carl, p.product, refusal)
+		if _, open := p.emu.Modal(p.carl); open {
+			t.Errorf("%s opened a form for someone who may not use it", option)
+		}
 	}
+	p.click(p.carl, dark, "Where does it sit?")
+	p.click(p.carl, p.ephemeral(p.carl, p.product, "#1 Dark mode is 1st of"), "History")
+	p.ephemeral(p.carl, p.product, "History of #1 Dark mode", "submitted by bob")
 
 	p.pick(p.ann, dark, "Change status…")
 	if form := p.form(p.ann); !strings.Contains(form.Text, "bob, its author, and 1 supporter hear of it by direct message.") {
