@@ -106,7 +106,7 @@ func TestPlaygroundFormsShortcutsHomeAndFiles(t *testing.T) {
 	}
 
 	// The card's ⋯ menu moves #2; the settings form switches #design's framework.
-	b.run("pick Change status… in #2's menu", chromedp.SendKeys(message("messages", "#2 Offline maps")+`//select[contains(@class,"overflow")]`, "Change"))
+	b.run("pick Change status… in #2's menu", chromedp.SendKeys(message("messages", "#2 Offline maps")+`//select[contains(@class,"overflow")]`, "C")) // one key: one pick
 	b.see(`//div[@id="modal"]//h1[normalize-space()="Move #2"]`)
 	b.run("pick planned", chromedp.SendKeys(field("Move it to")+`//select`, "pl"))
 	b.click(`//button[@id="modalSubmit"][normalize-space()="Move"]`)

@@ -49,6 +49,7 @@ type Server struct {
 	failWrite []int                    // statuses of the next failed writes (not GETs)
 	lose      int                      // how many next writes are done but answered 502
 	held      map[string]chan struct{} // "owner/name" -> closed on Release
+	stalled   map[string]bool          // held repositories whose reads wait too
 	waiting   int                      // writes Hold keeps waiting now
 	commentID int64
 	calls     []Call
@@ -230,7 +231,20 @@ func (s *Server) Hold(fullName string) {
 	}
 }
 
-// Release answers the writes Hold kept waiting, and the next at once.
+// Stall keeps every request about a repository waiting, reads too, until
+// Release: a GitHub that hangs on one repository altogether.
+func (s *Server) Stall(fullName string) {
+	s.Hold(fullName)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stalled == nil {
+		s.stalled = map[string]bool{}
+	}
+	s.stalled[strings.ToLower(fullName)] = true
+}
+
+// Release answers the requests Hold and Stall kept waiting, and the next
+// at once.
 func (s *Server) Release() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -238,15 +252,17 @@ func (s *Server) Release() {
 		close(c)
 		delete(s.held, name)
 	}
+	s.stalled = nil
 }
 
 // heldBack waits while writes to the request's repository are held.
 func (s *Server) heldBack(req *http.Request) {
-	if req.Method == http.MethodGet {
-		return
-	}
+	name := strings.ToLower(req.PathValue("owner") + "/" + req.PathValue("repo"))
 	s.mu.Lock()
-	c := s.held[strings.ToLower(req.PathValue("owner")+"/"+req.PathValue("repo"))]
+	c := s.held[name]
+	if req.Method == http.MethodGet && !s.stalled[name] {
+		c = nil
+	}
 	if c != nil {
 		s.waiting++
 		s.touched()
