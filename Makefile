@@ -30,6 +30,7 @@ loadtest: redis-server
 fuzz:
 	go test -run '^$$' -fuzz FuzzParsers -fuzztime $(or $(FUZZTIME),30s) ./prio/
 	go test -run '^$$' -fuzz FuzzTitleFrom -fuzztime $(or $(FUZZTIME),30s) ./prio/
+	go test -run '^$$' -fuzz FuzzParseFramework -fuzztime $(or $(FUZZTIME),30s) ./prio/
 	go test -run '^$$' -fuzz FuzzParseStart -fuzztime $(or $(FUZZTIME),30s) ./poker/
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(or $(FUZZTIME),30s) ./weekly/
 	go test -run '^$$' -fuzz FuzzActionValues -fuzztime $(or $(FUZZTIME),30s) ./commands/

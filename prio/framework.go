@@ -13,6 +13,10 @@ type Criterion struct {
 	Name   string    // what people read
 	Scale  []float64 // the values a vote or a score may take, ascending
 	Higher bool      // a higher value makes an idea better (a benefit, not a cost)
+	// Percent shows the scale as percentages: 0.8 reads 80%.
+	Percent bool
+	// Weight multiplies the criterion in a custom framework's sums (1 when 0).
+	Weight float64
 }
 
 // Label writes a scale value as people type it: 8, 0.5, 80%.
@@ -24,9 +28,7 @@ func (c Criterion) Label(v float64) string {
 	return strconv.FormatFloat(math.Round(v*1e4)/1e4, 'f', -1, 64)
 }
 
-func (c Criterion) percent() bool {
-	return strings.HasSuffix(c.ID, ":confidence") && c.Scale[len(c.Scale)-1] <= 1
-}
+func (c Criterion) percent() bool { return c.Percent }
 
 // Parse reads a value typed for c ("8", "6.5", "0.5", "80%"): a card of
 // the scale or, like a poker median, any number between its ends.
@@ -69,6 +71,7 @@ type Framework struct {
 	BenefitLabel, CostLabel string
 	BenefitScale, CostScale []float64
 	benefit, cost           func(v func(key string) float64) float64
+	custom                  bool // a workspace's own (Custom), under the weighted rule
 }
 
 // Axes places a fully scored idea on the priority matrix.
@@ -101,6 +104,9 @@ func (f Framework) Criterion(key string) Criterion {
 
 // Explain writes how a score came about: "value 8 ÷ effort 3".
 func (f Framework) Explain(values map[string]float64) string {
+	if f.custom {
+		return f.terms(values)
+	}
 	out := f.Formula
 	for _, c := range f.Criteria {
 		if v, ok := values[c.ID]; ok {
@@ -134,7 +140,7 @@ var Frameworks = []Framework{
 		Criteria: []Criterion{
 			{ID: "rice:reach", Key: "reach", Name: "Reach", Scale: fibonacci20, Higher: true},
 			{ID: "rice:impact", Key: "impact", Name: "Impact", Scale: []float64{0.25, 0.5, 1, 2, 3}, Higher: true},
-			{ID: "rice:confidence", Key: "confidence", Name: "Confidence", Scale: []float64{0.5, 0.8, 1}, Higher: true},
+			{ID: "rice:confidence", Key: "confidence", Name: "Confidence", Scale: []float64{0.5, 0.8, 1}, Higher: true, Percent: true},
 			{ID: "rice:effort", Key: "effort", Name: "Effort", Scale: []float64{0.5, 1, 2, 3, 5, 8}},
 		},
 		score:        func(v func(string) float64) float64 { return v("reach") * v("impact") * v("confidence") / v("effort") },
