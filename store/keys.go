@@ -35,6 +35,14 @@ func lastBacklogKey(team, user string) string { return teamTag(team) + "user:" +
 // team-wide, the idea a Slack message was made into, when the form opens.
 func messageIdeasKey(team string) string { return teamTag(team) + "message:ideas" }
 
+// frameworksKey (HASH name -> JSON workspaceFramework) holds the
+// frameworks a workspace defined, usable by every backlog of its team.
+func frameworksKey(team string) string { return teamTag(team) + "frameworks" }
+
+// frameworkUsersKey (SET of channel ids) lists the backlogs scoring with a
+// workspace framework: it is not deleted while one does.
+func frameworkUsersKey(team, name string) string { return teamTag(team) + "framework:" + name + ":users" }
+
 // userSupportsKey (ZSET "channel:number" scored by when) lists the ideas a
 // person supports or asked for, in their team: written apart from the
 // backlog, like userIdeasKey, so the Home finds them.
