@@ -41,7 +41,9 @@ func frameworksKey(team string) string { return teamTag(team) + "frameworks" }
 
 // frameworkUsersKey (SET of channel ids) lists the backlogs scoring with a
 // workspace framework: it is not deleted while one does.
-func frameworkUsersKey(team, name string) string { return teamTag(team) + "framework:" + name + ":users" }
+func frameworkUsersKey(team, name string) string {
+	return teamTag(team) + "framework:" + name + ":users"
+}
 
 // userSupportsKey (ZSET "channel:number" scored by when) lists the ideas a
 // person supports or asked for, in their team: written apart from the
