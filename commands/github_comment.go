@@ -96,7 +96,7 @@ func commentBody(idea prio.Idea, pos prio.Position, channelName, card string, no
 	line := strings.TrimSuffix(sits(subject, idea, pos, backlog), ".")
 	if idea.Status.Open() && !pos.Queue && pos.Place > 0 {
 		line += " — score " + prio.FormatScore(idea.Score)
-		if fw, err := prio.LookupFramework(pos.Framework); err == nil {
+		if fw, err := prio.FrameworkFor(pos.Framework, pos.FrameworkDef); err == nil {
 			line += ": " + fw.Explain(idea.Values)
 		}
 	}

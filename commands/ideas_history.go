@@ -169,7 +169,7 @@ func (a *App) scored(ctx context.Context, idea prio.Idea, e prio.Event) string {
 		return out
 	}
 	rounds, err := a.poker.Rounds(ctx, ps, idea.Number)
-	fw, ferr := prio.LookupFramework(ps.Framework)
+	fw, ferr := ps.Scoring()
 	if err != nil || ferr != nil {
 		return out
 	}

@@ -171,7 +171,7 @@ func scoring(idea prio.Idea, pos prio.Position) string {
 		return ""
 	}
 	out := " — score " + prio.FormatScore(idea.Score)
-	if fw, err := prio.LookupFramework(pos.Framework); err == nil {
+	if fw, err := prio.FrameworkFor(pos.Framework, pos.FrameworkDef); err == nil {
 		out += " (" + fw.Explain(idea.Values) + ")"
 	}
 	how := "by " + esc(idea.ScoredByName)

@@ -55,7 +55,7 @@ func (a *App) nudgeCmd(ctx context.Context, r Request) (*Reply, error) {
 
 // nudgeSession nudges a session's named voters who still owe votes.
 func (a *App) nudgeSession(ctx context.Context, r Request, ps poker.Session) (*Reply, error) {
-	fw, err := prio.LookupFramework(ps.Framework)
+	fw, err := ps.Scoring()
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func (a *App) facilitatorMessage(ctx context.Context, b outbox.Backlog, item out
 // each named voter's moment, inside their working hours, from their zone.
 func (a *App) remindDue(ctx context.Context) {
 	a.eachDueSession(ctx, "poker reminders", a.chase.DueReminders, func(ps poker.Session) {
-		fw, err := prio.LookupFramework(ps.Framework)
+		fw, err := ps.Scoring()
 		if err != nil {
 			return
 		}

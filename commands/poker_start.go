@@ -86,6 +86,9 @@ func (a *App) runSession(ctx context.Context, r Request, start poker.Start) (*Re
 	now := a.now()
 	ps := poker.Session{Team: r.Team, Channel: r.Channel, Facilitator: r.User, FacName: r.UserName,
 		Voters: start.Voters, VoterNames: names, Quorum: start.Quorum, NoRemind: start.NoRemind, Created: now, Ideas: numbers, State: poker.SessionOpen, Framework: fw.Name}
+	if fw.IsCustom() {
+		ps.FrameworkDef = fw.Definition()
+	}
 	if start.Deadline > 0 {
 		ps.Deadline = now.Add(start.Deadline)
 	}
@@ -299,7 +302,7 @@ func (a *App) loadCard(ctx context.Context, team, channel string, sid, n int64) 
 	if !slices.Contains(ps.Ideas, n) {
 		return ps, poker.Card{}, prio.Idea{}, prio.Framework{}, prio.Errorf(prio.NotFound, "That poker card is not in this channel.")
 	}
-	fw, err := prio.LookupFramework(ps.Framework)
+	fw, err := ps.Scoring()
 	if err != nil {
 		return ps, poker.Card{}, prio.Idea{}, fw, err
 	}

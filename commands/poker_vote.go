@@ -26,7 +26,7 @@ func (a *App) vote(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	fw, err := prio.LookupFramework(ps.Framework)
+	fw, err := ps.Scoring()
 	if err != nil {
 		return nil, err
 	}

@@ -51,23 +51,27 @@ type Item struct {
 type Snapshot struct {
 	Fields     map[string]string `json:"fields"`
 	Supporters int64             `json:"supporters"`
-	Framework  string            `json:"framework"`       // "" for the default
-	List       string            `json:"list,omitempty"`  // ranked, awaiting or unscored; "" for none
-	Place      int64             `json:"place,omitempty"` // 1-based, in List
-	Of         int64             `json:"of,omitempty"`    // how many List holds
-	Idea       prio.Idea         `json:"-"`
+	Framework  string            `json:"framework"` // "" for the default
+	// FrameworkDef is its definition when the workspace defined it.
+	FrameworkDef string    `json:"framework_def,omitempty"`
+	List         string    `json:"list,omitempty"`  // ranked, awaiting or unscored; "" for none
+	Place        int64     `json:"place,omitempty"` // 1-based, in List
+	Of           int64     `json:"of,omitempty"`    // how many List holds
+	Idea         prio.Idea `json:"-"`
 }
 
 // Poker is a poker card's part in an event: the session and round, what
 // revealed it, and its votes (only once revealed), "voter|criterion" ->
 // "vote|action_ts", with the voters' names.
 type Poker struct {
-	Session    int64             `json:"session"`
-	Framework  string            `json:"framework"` // the session's; "" for the default
-	Round      int64             `json:"round,omitempty"`
-	RevealedBy string            `json:"revealed_by,omitempty"` // a user id, "all", "quorum" or "deadline"
-	Votes      map[string]string `json:"votes,omitempty"`
-	Names      map[string]string `json:"names,omitempty"`
+	Session   int64  `json:"session"`
+	Framework string `json:"framework"` // the session's; "" for the default
+	// FrameworkDef is its definition when the workspace defined it.
+	FrameworkDef string            `json:"framework_def,omitempty"`
+	Round        int64             `json:"round,omitempty"`
+	RevealedBy   string            `json:"revealed_by,omitempty"` // a user id, "all", "quorum" or "deadline"
+	Votes        map[string]string `json:"votes,omitempty"`
+	Names        map[string]string `json:"names,omitempty"`
 }
 
 // The kinds of items.

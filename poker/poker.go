@@ -193,6 +193,12 @@ type Session struct {
 	Ideas                []int64
 	State                string
 	Framework            string
+	FrameworkDef         string // the workspace's definition of it, "" for a built-in
+}
+
+// Scoring is the framework the session scores with.
+func (s Session) Scoring() (prio.Framework, error) {
+	return prio.FrameworkFor(s.Framework, s.FrameworkDef)
 }
 
 // Card is one idea's voting card in a session.

@@ -244,3 +244,20 @@ func (f Framework) Definition() string {
 
 // IsCustom says whether a workspace defined the framework.
 func (f Framework) IsCustom() bool { return f.custom }
+
+// FrameworkFor is the framework a backlog, a session or an event names: a
+// built-in by its name, else the workspace's, by the definition stored
+// with the name (so reading one needs no other lookup).
+func FrameworkFor(name, def string) (Framework, error) {
+	if def == "" {
+		return LookupFramework(name)
+	}
+	fw, err := ParseFramework(def)
+	if err != nil {
+		return Framework{}, err
+	}
+	if fw.Name != name {
+		return Framework{}, Errorf(Internal, "framework %q stored with the definition of %q", name, fw.Name)
+	}
+	return fw, nil
+}

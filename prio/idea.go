@@ -102,7 +102,8 @@ type Position struct {
 	Queue bool    // the list is the queue awaiting scoring, not the ranking
 	Above []int64 // up to two ideas just above it
 
-	Framework string // the backlog's scoring framework, which explains the score
+	Framework    string // the backlog's scoring framework, which explains the score
+	FrameworkDef string // its definition, when the workspace defined it (FrameworkFor)
 }
 
 // NewIdea validates a title and description as typed by a person and returns

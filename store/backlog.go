@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/redis/go-redis/v9"
@@ -13,11 +14,13 @@ import (
 
 // Framework returns the scoring framework of a backlog.
 func (s *Store) Framework(ctx context.Context, team, channel string) (prio.Framework, error) {
-	name, err := s.rdb.HGet(ctx, metaKey(team, channel), "framework").Result()
-	if err != nil && err != redis.Nil {
+	f, err := s.rdb.HMGet(ctx, metaKey(team, channel), "framework", "framework_def").Result()
+	if err != nil {
 		return prio.Framework{}, translate(err)
 	}
-	return prio.LookupFramework(name)
+	name, _ := f[0].(string)
+	def, _ := f[1].(string)
+	return prio.FrameworkFor(name, def)
 }
 
 // SetFramework switches a backlog to framework fw and re-ranks every idea by
@@ -44,7 +47,11 @@ func (s *Store) SetFramework(ctx context.Context, team, channel string, fw prio.
 		}
 		keys := []string{metaKey(team, channel), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel),
 			unscoredKey(team, channel)}
-		args := []any{actor.ID, admin(actor), fw.Name, rev}
+		def := ""
+		if fw.IsCustom() {
+			def = fw.Definition()
+		}
+		args := []any{actor.ID, admin(actor), fw.Name, rev, def}
 		for _, idea := range ideas {
 			score := ""
 			if v, ok := fw.Score(idea.Values); ok {
@@ -58,10 +65,29 @@ func (s *Store) SetFramework(ctx context.Context, team, channel string, fw prio.
 			return translate(err)
 		}
 		if err := refusal(res, 0, ""); err != errStale {
+			if err == nil {
+				err = s.noteFrameworkUse(ctx, team, channel, fw, fmt.Sprint(res[1]))
+			}
 			return err
 		}
 	}
 	return errStale
+}
+
+// noteFrameworkUse keeps the workspace frameworks' users in step with a
+// backlog's switch from was to fw: written apart (the team's slot), so a
+// framework in use is not deleted.
+func (s *Store) noteFrameworkUse(ctx context.Context, team, channel string, fw prio.Framework, was string) error {
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if was != "" && was != fw.Name {
+			p.SRem(ctx, frameworkUsersKey(team, was), channel)
+		}
+		if fw.IsCustom() {
+			p.SAdd(ctx, frameworkUsersKey(team, fw.Name), channel)
+		}
+		return nil
+	})
+	return translate(err)
 }
 
 // Owners lists a backlog's owners; none means anyone may manage it.

@@ -31,7 +31,8 @@ local function snapshot(e, idea, sup, member)
 	local h = redis.call("HGETALL", idea)
 	local f = {}
 	for i = 1, #h, 2 do f[h[i]] = h[i + 1] end
-	local out = {fields = f, supporters = redis.call("SCARD", sup), framework = redis.call("HGET", KEYS[e + 1], "framework") or ""}
+	local fw = redis.call("HMGET", KEYS[e + 1], "framework", "framework_def")
+	local out = {fields = f, supporters = redis.call("SCARD", sup), framework = fw[1] or "", framework_def = fw[2] or nil}
 	for i, list in ipairs({"ranked", "awaiting", "unscored"}) do
 		local r = redis.call("ZRANK", KEYS[e + 1 + i], member)
 		if r then

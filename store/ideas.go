@@ -163,11 +163,17 @@ func (s *Store) Where(ctx context.Context, team, channel string, n int64) (prio.
 	}
 	idea := decodeIdea(team, channel, pairs(res[0]))
 	idea.Supporters = res[1].(int64)
-	fw, err := prio.LookupFramework(res[6].(string))
+	named, _ := res[6].([]any)
+	var name, def string
+	if len(named) == 2 {
+		name, _ = named[0].(string)
+		def, _ = named[1].(string)
+	}
+	fw, err := prio.FrameworkFor(name, def)
 	if err != nil {
 		return prio.Idea{}, prio.Position{}, err
 	}
-	pos := prio.Position{Place: res[2].(int64), Of: res[3].(int64), Queue: res[4].(int64) == 1, Framework: fw.Name}
+	pos := prio.Position{Place: res[2].(int64), Of: res[3].(int64), Queue: res[4].(int64) == 1, Framework: fw.Name, FrameworkDef: def}
 	for _, m := range res[5].([]any) {
 		pos.Above = append(pos.Above, parseMember(m.(string)))
 	}

@@ -36,7 +36,7 @@ func (s *Store) StartSession(ctx context.Context, ps poker.Session) (sid int64, 
 	keys = append(keys, outboxKeys(t, c)...)
 	args = append(args, "id", sid, "facilitator", ps.Facilitator, "facilitator_name", ps.FacName,
 		"voters", strings.Join(ps.Voters, ","), "voter_names", strings.Join(ps.VoterNames, ","), "deadline", deadline,
-		"quorum", ps.Quorum, "created", ps.Created.UnixMilli(), "state", poker.SessionOpen, "framework", ps.Framework, "ts", "",
+		"quorum", ps.Quorum, "created", ps.Created.UnixMilli(), "state", poker.SessionOpen, "framework", ps.Framework, "framework_def", ps.FrameworkDef, "ts", "",
 		"remind", map[bool]string{true: "off", false: "on"}[ps.NoRemind])
 	res, err := startSession.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
@@ -106,7 +106,7 @@ func (s *Store) Session(ctx context.Context, team, channel string, sid int64) (p
 	ps := poker.Session{
 		ID: sid, Team: team, Channel: channel, Facilitator: h["facilitator"], FacName: h["facilitator_name"],
 		Voters: splitList(h["voters"]), VoterNames: splitNames(h["voter_names"], h["voters"]), Deadline: millis(h["deadline"]),
-		Created: millis(h["created"]), TS: h["ts"], State: h["state"], Framework: h["framework"],
+		Created: millis(h["created"]), TS: h["ts"], State: h["state"], Framework: h["framework"], FrameworkDef: h["framework_def"],
 	}
 	ps.Quorum, _ = strconv.Atoi(h["quorum"])
 	ps.NoRemind = h["remind"] == "off"
@@ -157,7 +157,7 @@ func (s *Store) Card(ctx context.Context, ps poker.Session, n int64) (poker.Card
 	card := poker.Card{Idea: n, State: f["state"], TS: f["ts"], Revealed: millis(f["revealed"]), RevealedBy: f["revealed_by"], RevealerName: f["revealed_by_name"]}
 	card.Round, _ = strconv.Atoi(f["round"])
 	card.Version, _ = strconv.ParseInt(f["version"], 10, 64)
-	fw, err := prio.LookupFramework(ps.Framework)
+	fw, err := ps.Scoring()
 	if err != nil {
 		return poker.Card{}, err
 	}

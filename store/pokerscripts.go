@@ -42,7 +42,7 @@ local function revealed(e, session, card, votes, names, idea, sup, sid, by, acto
 	if redis.call("HLEN", KEYS[e]) == 0 then return end
 	local n = tonumber(redis.call("HGET", card, "idea"))
 	announce(e, {event = "poker.revealed", idea = n, actor_id = actorID, actor = actor, at = now,
-		poker = {session = sid, framework = redis.call("HGET", session, "framework") or "", round = tonumber(redis.call("HGET", card, "round") or "1"),
+		poker = {session = sid, framework = redis.call("HGET", session, "framework") or "", framework_def = redis.call("HGET", session, "framework_def") or nil, round = tonumber(redis.call("HGET", card, "round") or "1"),
 			revealed_by = by, votes = hmap(votes), names = hmap(names)}}, idea, sup, string.format("%012d", n), now)
 end
 `

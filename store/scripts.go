@@ -327,16 +327,18 @@ return {"ok", cur, to, n}
 // KEYS[1] -> meta, KEYS[2] -> ranked, KEYS[3] -> awaiting, KEYS[4] -> owners,
 // KEYS[5] -> counts, KEYS[6] -> unscored, KEYS[7..] -> every idea of the backlog
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> framework,
-// ARGV[4] -> the meta rev when read, ARGV[5..] -> per idea in KEYS order:
+// ARGV[4] -> the meta rev when read, ARGV[5] -> its definition (a
+// workspace's; "" for a built-in), ARGV[6..] -> per idea in KEYS order:
 // member, number, new score ("" when incomplete)
-// Output: {"ok"} or a refusal.
+// Output: {"ok", the framework it had} or a refusal.
 var setFramework = redis.NewScript(prelude + `
 if not allowed(KEYS[4], ARGV[1], ARGV[2]) then return {"forbidden"} end
 if (redis.call("HGET", KEYS[1], "rev") or "0") ~= ARGV[4] then return {"stale"} end
-redis.call("HSET", KEYS[1], "framework", ARGV[3])
+local was = redis.call("HGET", KEYS[1], "framework") or ""
+redis.call("HSET", KEYS[1], "framework", ARGV[3], "framework_def", ARGV[5])
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 for i = 7, #KEYS do
-	local a = 5 + (i - 7) * 3
+	local a = 6 + (i - 7) * 3
 	local member, number, score = ARGV[a], ARGV[a + 1], ARGV[a + 2]
 	local cur = redis.call("HGET", KEYS[i], "status")
 	if cur then
@@ -348,7 +350,7 @@ for i = 7, #KEYS do
 		count(KEYS[5], cur, to)
 	end
 end
-return {"ok"}
+return {"ok", was}
 `)
 
 // changeOwners adds or removes backlog owners if the actor may manage it.
@@ -383,7 +385,8 @@ var position = redis.NewScript(`
 local h = redis.call("HGETALL", KEYS[1])
 if #h == 0 then return {} end
 local sup = redis.call("SCARD", KEYS[4])
-local fw = redis.call("HGET", KEYS[5], "framework") or ""
+local fwf = redis.call("HMGET", KEYS[5], "framework", "framework_def")
+local fw = {fwf[1] or "", fwf[2] or ""}
 local list, queue = KEYS[2], 0
 local r = redis.call("ZRANK", list, ARGV[1])
 if not r then

@@ -133,7 +133,7 @@ func Body(team, channel string, item outbox.Item) ([]byte, error) {
 
 func idea(s outbox.Snapshot) *Idea {
 	i := s.Idea
-	fw, err := prio.LookupFramework(s.Framework)
+	fw, err := prio.FrameworkFor(s.Framework, s.FrameworkDef)
 	if err != nil {
 		fw = prio.DefaultFramework
 	}
@@ -171,7 +171,7 @@ func card(p outbox.Poker) *Poker {
 	slices.SortFunc(out.Votes, func(a, b Vote) int {
 		return strings.Compare(a.Criterion+"|"+a.Voter.ID, b.Criterion+"|"+b.Voter.ID)
 	})
-	fw, err := prio.LookupFramework(p.Framework)
+	fw, err := prio.FrameworkFor(p.Framework, p.FrameworkDef)
 	if err != nil {
 		fw = prio.DefaultFramework
 	}
