@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/priobot/priobot/prio"
 	"github.com/slack-go/slack"
@@ -16,6 +17,10 @@ type SettingsStore interface {
 	Owners(ctx context.Context, team, channel string) ([]string, error)
 	ChangeOwners(ctx context.Context, team, channel string, actor prio.Actor, op string, users []string) ([]string, error)
 	TellUnowned(ctx context.Context, team, channel, user string) (bool, error)
+	WorkspaceFrameworks(ctx context.Context, team string) ([]prio.WorkspaceFramework, error)
+	DefineFramework(ctx context.Context, team string, fw prio.Framework, read int64, actor prio.Actor, now time.Time) (int64, error)
+	DeleteFramework(ctx context.Context, team, name string) ([]string, error)
+	FrameworkUsers(ctx context.Context, team, name string) ([]string, error)
 }
 
 // owners serves `/backlog owners [add|remove @a @b]`.
@@ -60,23 +65,23 @@ func names(users []string) string {
 // framework serves `/backlog framework [name]`: no name shows the current
 // framework and the choices; a name switches and re-ranks.
 func (a *App) framework(ctx context.Context, r Request) (*Reply, error) {
+	verb, rest, _ := strings.Cut(strings.TrimSpace(r.Text), " ")
+	switch strings.ToLower(verb) {
+	case "new":
+		return a.defineFramework(ctx, r, rest, false)
+	case "edit":
+		return a.defineFramework(ctx, r, rest, true)
+	case "delete":
+		return a.deleteFramework(ctx, r, strings.TrimSpace(rest))
+	}
 	current, err := a.settings.Framework(ctx, r.Team, r.Channel)
 	if err != nil {
 		return nil, err
 	}
 	if r.Text == "" {
-		var lines []string
-		for _, f := range prio.Frameworks {
-			mark := ""
-			if f.Name == current.Name {
-				mark = " ← this backlog"
-			}
-			lines = append(lines, fmt.Sprintf("`%s` %s: score = %s; criteria %s%s", f.Name, f.Title, f.Formula, criteriaText(f), mark))
-		}
-		text := fmt.Sprintf("This backlog scores with *%s*. Switch with `/backlog framework &lt;name&gt;`:\n%s", current.Name, strings.Join(lines, "\n"))
-		return ephemeral(plainText(text), section("%s", text)), nil
+		return a.listFrameworks(ctx, r, current)
 	}
-	fw, err := prio.LookupFramework(r.Text)
+	fw, err := a.frameworkNamed(ctx, r.Team, r.Text)
 	if err != nil {
 		return nil, err
 	}

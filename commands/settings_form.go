@@ -55,9 +55,17 @@ func (a *App) openSettings(ctx context.Context, r Request) error {
 	if err != nil {
 		return err
 	}
+	own, err := a.settings.WorkspaceFrameworks(ctx, r.Team)
+	if err != nil {
+		return err
+	}
+	all := slices.Clone(prio.Frameworks)
+	for _, f := range own {
+		all = append(all, f.Framework)
+	}
 	var frameworks []*slack.OptionBlockObject
 	var chosen *slack.OptionBlockObject
-	for _, f := range prio.Frameworks {
+	for _, f := range all {
 		o := plainOption(f.Name, f.Title+": "+f.Formula)
 		frameworks = append(frameworks, o)
 		if f.Name == fw.Name {

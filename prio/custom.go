@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A workspace's own frameworks: criteria with scales, each a benefit or a
@@ -260,4 +261,13 @@ func FrameworkFor(name, def string) (Framework, error) {
 		return Framework{}, Errorf(Internal, "framework %q stored with the definition of %q", name, fw.Name)
 	}
 	return fw, nil
+}
+
+// WorkspaceFramework is a framework a workspace defined, with its
+// revision (an edit names the one it read) and who last defined it.
+type WorkspaceFramework struct {
+	Framework
+	Rev int64
+	By  string
+	At  time.Time
 }

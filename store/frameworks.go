@@ -74,43 +74,34 @@ func (s *Store) DefineFramework(ctx context.Context, team string, fw prio.Framew
 	return rev, nil
 }
 
-// WorkspaceFramework is a framework a workspace defined, with its
-// revision and who last defined it.
-type WorkspaceFramework struct {
-	prio.Framework
-	Rev int64
-	By  string
-	At  time.Time
-}
-
 // WorkspaceFrameworks lists a workspace's frameworks by name.
-func (s *Store) WorkspaceFrameworks(ctx context.Context, team string) ([]WorkspaceFramework, error) {
+func (s *Store) WorkspaceFrameworks(ctx context.Context, team string) ([]prio.WorkspaceFramework, error) {
 	all, err := s.rdb.HGetAll(ctx, frameworksKey(team)).Result()
 	if err != nil {
 		return nil, translate(err)
 	}
-	var out []WorkspaceFramework
+	var out []prio.WorkspaceFramework
 	for _, raw := range all {
 		if f, ok := readFramework(raw); ok {
 			out = append(out, f)
 		}
 	}
-	slices.SortFunc(out, func(a, b WorkspaceFramework) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b prio.WorkspaceFramework) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
 // readFramework decodes a stored definition; a definition that no longer
 // reads (none should) is left out.
-func readFramework(raw string) (WorkspaceFramework, bool) {
+func readFramework(raw string) (prio.WorkspaceFramework, bool) {
 	var w workspaceFramework
 	if json.Unmarshal([]byte(raw), &w) != nil {
-		return WorkspaceFramework{}, false
+		return prio.WorkspaceFramework{}, false
 	}
 	fw, err := prio.ParseFramework(w.Def)
 	if err != nil {
-		return WorkspaceFramework{}, false
+		return prio.WorkspaceFramework{}, false
 	}
-	return WorkspaceFramework{Framework: fw, Rev: w.Rev, By: w.By, At: time.UnixMilli(w.At)}, true
+	return prio.WorkspaceFramework{Framework: fw, Rev: w.Rev, By: w.By, At: time.UnixMilli(w.At)}, true
 }
 
 // deleteFramework deletes a framework no backlog scores with.
@@ -130,23 +121,25 @@ redis.call("HDEL", KEYS[1], ARGV[1])
 return {"ok"}
 `)
 
-// DeleteFramework deletes a workspace framework, refused while a backlog
-// scores with it (the refusal names them, as channel mentions).
-func (s *Store) DeleteFramework(ctx context.Context, team, name string) error {
+// DeleteFramework deletes a workspace framework unless a backlog scores
+// with it: then it returns those backlogs and deletes nothing.
+func (s *Store) DeleteFramework(ctx context.Context, team, name string) ([]string, error) {
 	res, err := deleteFramework.Run(ctx, s.rdb, []string{frameworksKey(team), frameworkUsersKey(team, name)}, name).StringSlice()
 	if err != nil {
-		return translate(err)
+		return nil, translate(err)
 	}
 	switch res[0] {
 	case "missing":
-		return prio.Errorf(prio.NotFound, "This workspace has no framework %s.", prio.Quote(name))
+		return nil, prio.Errorf(prio.NotFound, "This workspace has no framework %s.", prio.Quote(name))
 	case "used":
-		refs := make([]string, len(res)-1)
-		for i, c := range res[1:] {
-			refs[i] = "<#" + c + ">"
-		}
-		return prio.Errorf(prio.Conflict, "%s is in use by %s; switch %s to another framework first.", name, strings.Join(refs, ", "),
-			map[bool]string{true: "that backlog", false: "those backlogs"}[len(refs) == 1])
+		return res[1:], nil
 	}
-	return nil
+	return nil, nil
+}
+
+// FrameworkUsers lists the backlogs scoring with a workspace framework.
+func (s *Store) FrameworkUsers(ctx context.Context, team, name string) ([]string, error) {
+	users, err := s.rdb.SMembers(ctx, frameworkUsersKey(team, name)).Result()
+	slices.Sort(users)
+	return users, translate(err)
 }

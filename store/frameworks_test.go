@@ -44,10 +44,19 @@ func TestWorkspaceFrameworks(t *testing.T) {
 	if list, _ := s.WorkspaceFrameworks(ctx, "T1"); list[0].Definition() != edited.Definition() {
 		t.Errorf("after both edits: %q", list[0].Definition())
 	}
-	if err := s.DeleteFramework(ctx, "T1", "growth"); err != nil {
+	if err := s.SetFramework(ctx, "T1", "C1", edited, ann); err != nil {
+		t.Fatalf("switching C1 to growth: %v", err)
+	}
+	if used, err := s.DeleteFramework(ctx, "T1", "growth"); err != nil || len(used) != 1 || used[0] != "C1" {
+		t.Fatalf("deleting growth while C1 uses it: %v %v", used, err)
+	}
+	if err := s.SetFramework(ctx, "T1", "C1", prio.DefaultFramework, ann); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteFramework(ctx, "T1", "growth"); prio.ErrorCode(err) != prio.NotFound {
+	if used, err := s.DeleteFramework(ctx, "T1", "growth"); err != nil || len(used) != 0 {
+		t.Fatalf("deleting growth: %v %v", used, err)
+	}
+	if _, err := s.DeleteFramework(ctx, "T1", "growth"); prio.ErrorCode(err) != prio.NotFound {
 		t.Errorf("deleting it again: %v", err)
 	}
 }

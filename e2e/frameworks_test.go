@@ -1,0 +1,76 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/priobot/priobot/slackemu"
+)
+
+// A workspace defines its own framework once, and every backlog may score
+// with it: the weighted rule, explained with the values; an edit re-ranks
+// every backlog using it; one in use is not deleted; bad definitions get
+// one clear private sentence and change nothing.
+func TestAWorkspaceDefinesItsOwnFramework(t *testing.T) {
+	p := newPokerTable(t)
+	growth := "growth: reach (1 2 3 5 8 13) benefit ×2, impact (1 2 3) benefit, effort (1 2 3 5 8) cost"
+	for typed, answer := range map[string]string{
+		"new g: reach (1 2) benefit, reach (1 2 3) cost": "“reach” is named twice; each criterion once.",
+		"new g: reach (1 2 3) benefit ×0":                "reach's weight is a number above 0",
+		"new g: reach (3 2 1) benefit":                   "reach's scale must increase",
+		"new g: reach (1 2 3 4 5 6 7 8 9 10 11) benefit": "reach's scale has 2 to 10 values; it has 11.",
+		"new rice: reach (1 2) benefit":                  "“rice” is a built-in framework; name yours otherwise.",
+		"nosuch":                                         "There is no framework “nosuch”.",
+	} {
+		p.slash(p.ann, p.product, "/backlog", "framework "+typed)
+		p.ephemeral(p.ann, p.product, answer)
+	}
+	p.slash(p.ann, p.product, "/backlog", "framework new "+growth)
+	p.ephemeral(p.ann, p.product, "Defined growth: score = (2 × reach + impact) ÷ effort")
+	p.slash(p.bob, p.product, "/backlog", "framework new "+growth)
+	p.ephemeral(p.bob, p.product, "This workspace has a framework “growth” already")
+
+	p.idea(p.ann, p.product, "Dark mode")
+	p.slash(p.ann, p.product, "/backlog", "framework growth")
+	p.message(p.product, "ann switched this backlog to growth (reach, impact, effort)")
+	p.slash(p.ann, p.product, "/backlog", "score #1 reach=8 impact=3 effort=3")
+	p.ephemeral(p.ann, p.product, "You scored #1 Dark mode", "score 6.33 ((2 × reach 8 + impact 3) ÷ effort 3)")
+	p.slash(p.ann, p.design, "/backlog", "framework growth")
+	p.message(p.design, "switched this backlog to growth")
+	p.slash(p.ann, p.product, "/backlog", "framework")
+	p.ephemeral(p.ann, p.product, "This workspace's own", "growth growth: score = (2 × reach + impact) ÷ effort", "← this backlog")
+
+	p.slash(p.ann, p.product, "/backlog", "framework delete growth")
+	p.ephemeral(p.ann, p.product, "growth is in use by #product, #design; switch those backlogs to another framework first. Nothing was deleted.")
+	p.slash(p.ann, p.product, "/backlog", "framework edit growth: reach (1 2 3 5 8 13) benefit ×3, impact (1 2 3) benefit, effort (1 2 3 5 8) cost")
+	p.ephemeral(p.ann, p.product, "Changed growth", "Re-ranked by it: #product, #design.")
+	p.slash(p.ann, p.product, "/backlog", "#1")
+	p.ephemeral(p.ann, p.product, "score 9 ((3 × reach 8 + impact 3) ÷ effort 3)")
+
+	session := p.begin("#1 with " + mention(p.dan, "dan"))
+	card := p.card(session, 1)
+	for _, row := range []string{"Reach · higher is better", "Impact · higher is better", "Effort · lower is better"} {
+		if !strings.Contains(card.Text, row) {
+			t.Errorf("the card lacks the row %q:\n%s", row, card.Text)
+		}
+	}
+	p.slash(p.ann, p.design, "/backlog", "framework value-effort")
+	p.message(p.design, "switched this backlog to Value vs effort")
+	p.slash(p.ann, p.product, "/backlog", "framework delete growth")
+	p.ephemeral(p.ann, p.product, "growth is in use by #product; switch that backlog to another framework first.")
+}
+
+// Two owners editing one framework at once: one wins whole, the other is
+// told who changed it. (The store's TestWorkspaceFrameworks races the
+// revisions; here the words reach the person.)
+func TestAFrameworkEditSaysWhatItDid(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.slash(h.ann, h.product, "/backlog", "framework edit growth: reach (1 2) benefit")
+	h.ephemeral(h.ann, h.product, "There is no framework “growth”.")
+	h.slash(h.ann, h.product, "/backlog", "framework new growth: reach (1 2) benefit")
+	h.ephemeral(h.ann, h.product, "Defined growth")
+	h.slash(h.ann, h.product, "/backlog", "framework edit growth: reach (1 2 3) benefit")
+	h.ephemeral(h.ann, h.product, "Changed growth", "No backlog uses it yet.")
+	h.slash(h.ann, h.product, "/backlog", "framework delete growth")
+	h.ephemeral(h.ann, h.product, "Deleted the framework growth.")
+}
