@@ -74,3 +74,33 @@ func TestAFrameworkEditSaysWhatItDid(t *testing.T) {
 	h.slash(h.ann, h.product, "/backlog", "framework delete growth")
 	h.ephemeral(h.ann, h.product, "Deleted the framework growth.")
 }
+
+// Under a workspace's framework, the CSV has a column per criterion and
+// the webhook events carry the framework and the criteria by key.
+func TestACustomFrameworkReachesTheCSVAndTheEvents(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	rcv := newReceiver(t)
+	h.addWebhook(h.ann, h.product, rcv.url())
+	h.slash(h.ann, h.product, "/backlog", "framework new growth: reach (1 2 3 5 8 13) benefit ×2, impact (1 2 3) benefit, effort (1 2 3 5 8) cost")
+	h.ephemeral(h.ann, h.product, "Defined growth")
+	h.slash(h.ann, h.product, "/backlog", "framework growth")
+	h.message(h.product, "switched this backlog to growth")
+	h.idea(h.ann, h.product, "Dark mode")
+	h.slash(h.ann, h.product, "/backlog", "score #1 reach=8 impact=3 effort=3")
+	h.ephemeral(h.ann, h.product, "You scored #1 Dark mode")
+	rcv.wait("the score's event", func(reqs []hookRequest) bool {
+		for _, q := range reqs {
+			if i := q.Event.Data.Idea; i != nil && i.Score != nil && i.Framework == "growth" &&
+				i.Criteria["reach"] == 8 && i.Criteria["impact"] == 3 && i.Criteria["effort"] == 3 && *i.Score == 6.3333 {
+				return true
+			}
+		}
+		return false
+	})
+	rows := h.exported(h.ann)
+	for col, want := range map[string]string{"framework": "growth", "reach": "8", "impact": "3", "effort": "3", "score": "6.3333"} {
+		if got := column(rows, 1, col); got != want {
+			t.Errorf("the CSV's %s is %q, want %q", col, got, want)
+		}
+	}
+}
