@@ -32,6 +32,7 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzTitleFrom -fuzztime $(or $(FUZZTIME),30s) ./prio/
 	go test -run '^$$' -fuzz FuzzParseFramework -fuzztime $(or $(FUZZTIME),30s) ./prio/
 	go test -run '^$$' -fuzz FuzzParseStart -fuzztime $(or $(FUZZTIME),30s) ./poker/
+	go test -run '^$$' -fuzz FuzzParse -fuzztime $(or $(FUZZTIME),30s) ./ratings/
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(or $(FUZZTIME),30s) ./weekly/
 	go test -run '^$$' -fuzz FuzzActionValues -fuzztime $(or $(FUZZTIME),30s) ./commands/
 	go test -run '^$$' -fuzz FuzzParseURL -fuzztime $(or $(FUZZTIME),30s) ./webhook/
