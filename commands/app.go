@@ -67,9 +67,8 @@ type App struct {
 	drawing sync.Map // coalesce key -> time.Time
 	// drains marks the backlogs whose outbox this process is delivering.
 	drains sync.Map // "team:channel" -> *atomic.Bool: look again
-	// drainSlots holds one token per drain running (drainsAtOnce), and
-	// pollSlots one per GitHub poll (pollsAtOnce).
-	drainSlots, pollSlots chan struct{}
+	// drainSlots holds one token per drain running (drainsAtOnce).
+	drainSlots chan struct{}
 	// hooked remembers, for hookedFor, whether a backlog has webhooks: a
 	// change there kicks its outbox (a hint; the sweep is the guarantee).
 	hooked sync.Map // "team:channel" -> hookedAt
@@ -82,7 +81,7 @@ func New(st Stores, sl Slack, hooks Hooks, log *slog.Logger, now func() time.Tim
 	return &App{
 		ideas: st.Ideas, capture: st.Capture, poker: st.Poker, chase: st.Chase, homes: st.Homes,
 		outbox: st.Outbox, webhooks: st.Webhooks, summaries: st.Summaries, settings: st.Settings, github: st.GitHub,
-		slack: sl, hooks: hooks, log: log, now: now, stop: make(chan struct{}), drainSlots: make(chan struct{}, drainsAtOnce), pollSlots: make(chan struct{}, pollsAtOnce), delivered: func(string, string) {},
+		slack: sl, hooks: hooks, log: log, now: now, stop: make(chan struct{}), drainSlots: make(chan struct{}, drainsAtOnce), delivered: func(string, string) {},
 	}
 }
 

@@ -21,28 +21,12 @@ const pollLease = 2 * time.Minute
 // more (a first import, a label put on many issues) get one message.
 const announceEach = 5
 
-// pollsAtOnce bounds the repositories one process polls side by side: a
-// repository whose answers hang holds back no other's poll.
-const pollsAtOnce = 8
-
-// pollGitHub starts the polls of the repositories due, side by side, one
-// replica each (a lease: a repository still being polled is skipped at
-// once); with every slot taken, the next tick starts the rest.
+// pollGitHub polls the repositories due, one replica each (a lease).
 func (a *App) pollGitHub(ctx context.Context) {
 	if a.tracker == nil {
 		return
 	}
-	forEachDue(ctx, a, "github polls", a.github.DueGitHubPolls, func(d tracker.Due) {
-		select {
-		case a.pollSlots <- struct{}{}:
-		default:
-			return
-		}
-		a.background("github poll "+d.Channel, func() {
-			defer func() { <-a.pollSlots }()
-			a.pollRepo(ctx, d.Team, d.Channel)
-		})
-	})
+	forEachDue(ctx, a, "github polls", a.github.DueGitHubPolls, func(d tracker.Due) { a.pollRepo(ctx, d.Team, d.Channel) })
 }
 
 // pollRepo reads what changed in a backlog's repository since its cursor

@@ -104,3 +104,23 @@ func TestACustomFrameworkReachesTheCSVAndTheEvents(t *testing.T) {
 		}
 	}
 }
+
+// Switching frameworks keeps stored values by criterion name: an idea
+// scored on value and effort stays scored under a workspace framework
+// with a value and an effort, and the values stay for a switch back.
+func TestValuesAreKeptByCriterionName(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.idea(h.ann, h.product, "Dark mode")
+	h.slash(h.ann, h.product, "/backlog", "score #1 value=8 effort=3")
+	h.ephemeral(h.ann, h.product, "#1")
+	h.slash(h.ann, h.product, "/backlog", "framework new lean: value (1 2 3 5 8 13) benefit ×2, effort (1 2 3 5 8) cost")
+	h.ephemeral(h.ann, h.product, "Defined lean")
+	h.slash(h.ann, h.product, "/backlog", "framework lean")
+	h.message(h.product, "switched this backlog to lean")
+	h.slash(h.ann, h.product, "/backlog", "#1")
+	h.ephemeral(h.ann, h.product, "#1 Dark mode sits 1st of 1", "score 5.33 (2 × value 8 ÷ effort 3)")
+	h.slash(h.ann, h.product, "/backlog", "framework value-effort")
+	h.message(h.product, "switched this backlog to Value vs effort")
+	h.slash(h.ann, h.product, "/backlog", "#1")
+	h.ephemeral(h.ann, h.product, "#1 Dark mode sits 1st of 1", "score 2.67 (value 8 ÷ effort 3)")
+}

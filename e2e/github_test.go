@@ -296,23 +296,3 @@ func TestAHangingCommentHoldsBackNoPoll(t *testing.T) {
 	gh.CloseIssue("acme/app", 1, "not_planned", "octocat")
 	h.backlogSays(h.ann, h.product, "#1", "#1 Dark mode was declined by octocat on GitHub")
 }
-
-// A repository whose every answer hangs holds back no other repository's
-// polls: they run side by side.
-func TestAHangingRepositoryHoldsBackNoOtherPoll(t *testing.T) {
-	h := newHarness(t, slackemu.Options{})
-	gh := h.github
-	for i, r := range []struct{ repo, channel, title string }{{"acme/app", h.product, "Dark mode"}, {"acme/web", h.design, "Fax export"}} {
-		gh.AddRepo(r.repo, githubemu.RepoOptions{})
-		gh.OpenIssue(r.repo, "octocat", r.title, "", "priobot")
-		h.slash(h.ann, r.channel, "/backlog", "github connect "+r.repo)
-		h.support(h.bob, h.message(r.channel, fmt.Sprintf("#%d %s", i+1, r.title), "Imported from "+r.repo+"#1"))
-	}
-	gh.Stall("acme/app")
-	t.Cleanup(gh.Release)
-	if err := gh.Wait(soon(t), func() bool { return gh.Held() > 0 }); err != nil {
-		t.Fatal("no poll of acme/app hung")
-	}
-	gh.CloseIssue("acme/web", 1, "completed", "octocat")
-	h.message(h.emu.IM(h.bob), "octocat on GitHub moved #2 Fax export", "shipped")
-}

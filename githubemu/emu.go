@@ -49,7 +49,6 @@ type Server struct {
 	failWrite []int                    // statuses of the next failed writes (not GETs)
 	lose      int                      // how many next writes are done but answered 502
 	held      map[string]chan struct{} // "owner/name" -> closed on Release
-	stalled   map[string]bool          // held repositories whose reads wait too
 	waiting   int                      // writes Hold keeps waiting now
 	commentID int64
 	calls     []Call
@@ -231,20 +230,7 @@ func (s *Server) Hold(fullName string) {
 	}
 }
 
-// Stall keeps every request about a repository waiting, reads too, until
-// Release: a GitHub that hangs on one repository altogether.
-func (s *Server) Stall(fullName string) {
-	s.Hold(fullName)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.stalled == nil {
-		s.stalled = map[string]bool{}
-	}
-	s.stalled[strings.ToLower(fullName)] = true
-}
-
-// Release answers the requests Hold and Stall kept waiting, and the next
-// at once.
+// Release answers the writes Hold kept waiting, and the next at once.
 func (s *Server) Release() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -252,7 +238,6 @@ func (s *Server) Release() {
 		close(c)
 		delete(s.held, name)
 	}
-	s.stalled = nil
 }
 
 // heldBack waits while writes to the request's repository are held.
@@ -260,7 +245,7 @@ func (s *Server) heldBack(req *http.Request) {
 	name := strings.ToLower(req.PathValue("owner") + "/" + req.PathValue("repo"))
 	s.mu.Lock()
 	c := s.held[name]
-	if req.Method == http.MethodGet && !s.stalled[name] {
+	if req.Method == http.MethodGet {
 		c = nil
 	}
 	if c != nil {

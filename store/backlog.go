@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -53,12 +56,19 @@ func (s *Store) SetFramework(ctx context.Context, team, channel string, fw prio.
 		}
 		args := []any{actor.ID, admin(actor), fw.Name, rev, def}
 		for _, idea := range ideas {
+			kept := keptByName(fw, idea.Values)
+			values := maps.Clone(idea.Values)
+			var fields []string
+			for id, v := range kept {
+				values[id] = v
+				fields = append(fields, valuePrefix+id+"="+strconv.FormatFloat(v, 'f', -1, 64))
+			}
 			score := ""
-			if v, ok := fw.Score(idea.Values); ok {
+			if v, ok := fw.Score(values); ok {
 				score = strconv.FormatFloat(v, 'f', -1, 64)
 			}
 			keys = append(keys, ideaKey(team, channel, idea.Number))
-			args = append(args, member(idea.Number), idea.Number, score)
+			args = append(args, member(idea.Number), idea.Number, score, strings.Join(fields, ";"))
 		}
 		res, err := setFramework.Run(ctx, s.rdb, keys, args...).Slice()
 		if err != nil {
@@ -72,6 +82,26 @@ func (s *Store) SetFramework(ctx context.Context, team, channel string, fw prio.
 		}
 	}
 	return errStale
+}
+
+// keptByName is what an idea's values under other frameworks give fw's
+// criteria that have none of their own: a value is kept by criterion name
+// (value-effort's value is a custom framework's value), the lowest id first.
+func keptByName(fw prio.Framework, values map[string]float64) map[string]float64 {
+	kept := map[string]float64{}
+	for _, c := range fw.Criteria {
+		if _, ok := values[c.ID]; ok {
+			continue
+		}
+		ids := slices.Sorted(maps.Keys(values))
+		for _, id := range ids {
+			if strings.HasSuffix(id, ":"+c.Key) {
+				kept[c.ID] = values[id]
+				break
+			}
+		}
+	}
+	return kept
 }
 
 // noteFrameworkUse keeps the workspace frameworks' users in step with a

@@ -329,7 +329,8 @@ return {"ok", cur, to, n}
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> framework,
 // ARGV[4] -> the meta rev when read, ARGV[5] -> its definition (a
 // workspace's; "" for a built-in), ARGV[6..] -> per idea in KEYS order:
-// member, number, new score ("" when incomplete)
+// member, number, new score ("" when incomplete), values kept by name
+// ("v:id=value;…")
 // Output: {"ok", the framework it had} or a refusal.
 var setFramework = redis.NewScript(prelude + `
 if not allowed(KEYS[4], ARGV[1], ARGV[2]) then return {"forbidden"} end
@@ -338,10 +339,13 @@ local was = redis.call("HGET", KEYS[1], "framework") or ""
 redis.call("HSET", KEYS[1], "framework", ARGV[3], "framework_def", ARGV[5])
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 for i = 7, #KEYS do
-	local a = 6 + (i - 7) * 3
+	local a = 6 + (i - 7) * 4
 	local member, number, score = ARGV[a], ARGV[a + 1], ARGV[a + 2]
 	local cur = redis.call("HGET", KEYS[i], "status")
 	if cur then
+		for field, value in string.gmatch(ARGV[a + 3], "([^=;]+)=([^;]+)") do
+			redis.call("HSET", KEYS[i], field, value)
+		end
 		local to = cur
 		if isopen(cur) then to = scored(cur, score) end
 		redis.call("HSET", KEYS[i], "score", score, "status", to)
