@@ -144,19 +144,15 @@ func plainOption(value, label string) *slack.OptionBlockObject {
 
 // whoHears says who a change to idea tells by DM, before it is made.
 func whoHears(idea prio.Idea) string {
-	who := esc(idea.AuthorName) + ", its author,"
-	if idea.Author == "" {
-		who = "nobody in Slack wrote it; its supporters"
-	}
 	switch {
 	case idea.Supporters == 0 && idea.Author == "":
 		return "Nobody is told by direct message: it has no author in Slack and no supporters."
 	case idea.Supporters == 0:
-		return fmt.Sprintf("%s hears of it by direct message.", strings.TrimSuffix(who, ","))
+		return fmt.Sprintf("%s hears of it by direct message.", esc(idea.AuthorName))
 	case idea.Author == "":
 		return fmt.Sprintf("Its %s hear of it by direct message.", plural(idea.Supporters, "supporter"))
 	}
-	return fmt.Sprintf("%s and %s hear of it by direct message.", who, plural(idea.Supporters, "supporter"))
+	return fmt.Sprintf("%s, its author, and %s hear of it by direct message.", esc(idea.AuthorName), plural(idea.Supporters, "supporter"))
 }
 
 // statusForm moves an idea: to planned, in progress or shipped, or

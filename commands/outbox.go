@@ -123,28 +123,24 @@ func (a *App) drain(ctx context.Context, b outbox.Backlog) {
 		// go at once: webhooks side by side; GitHub's writes one after
 		// another, as GitHub asks, beside Slack's DMs, one after another.
 		var lanes sync.WaitGroup
-		var writes []outbox.Item
+		var writes, dms []outbox.Item
 		for _, item := range items {
 			switch item.Kind {
 			case outbox.Hook:
 				lanes.Go(func() { a.safely("webhook", func() { a.deliverHook(ctx, b, item) }) })
 			case outbox.Tracker, outbox.Push, outbox.Comment:
 				writes = append(writes, item)
-			}
-		}
-		if len(writes) > 0 {
-			lanes.Go(func() {
-				for _, item := range writes {
-					a.safely("tracker", func() { a.deliverTracker(ctx, b, item) })
-				}
-			})
-		}
-		for _, item := range items {
-			switch item.Kind {
-			case outbox.Hook, outbox.Tracker, outbox.Push, outbox.Comment:
 			default:
-				a.deliver(ctx, b, item)
+				dms = append(dms, item)
 			}
+		}
+		lanes.Go(func() {
+			for _, item := range writes {
+				a.safely("tracker", func() { a.deliverTracker(ctx, b, item) })
+			}
+		})
+		for _, item := range dms {
+			a.deliver(ctx, b, item)
 		}
 		lanes.Wait()
 	}

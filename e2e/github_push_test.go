@@ -90,10 +90,7 @@ func TestPushOpensAnIssueForAnIdea(t *testing.T) {
 // polls meanwhile know the issue for #1's and link it, not import it.
 func TestARetriedPushOpensOneIssue(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
-	gh := h.github
-	gh.AddRepo("acme/app", githubemu.RepoOptions{})
-	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
-	h.githubSays(h.ann, h.product, "Last poll")
+	gh := h.connected("acme/app")
 	h.idea(h.ann, h.product, "Dark mode")
 
 	gh.LoseAnswers(1)
@@ -121,10 +118,7 @@ func TestARetriedPushOpensOneIssue(t *testing.T) {
 // A push that GitHub keeps refusing is given up on and its pusher told.
 func TestARefusedPushTellsThePusher(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
-	gh := h.github
-	gh.AddRepo("acme/app", githubemu.RepoOptions{})
-	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
-	h.githubSays(h.ann, h.product, "Last poll")
+	gh := h.connected("acme/app")
 	h.idea(h.ann, h.product, "Dark mode")
 	gh.FailWrites(http.StatusForbidden)
 	h.slash(h.ann, h.product, "/backlog", "github push #1")

@@ -57,10 +57,7 @@ func TestIssueStatesMoveTheirIdeas(t *testing.T) {
 // that came from GitHub is not written back.
 func TestStatusesReachTheirIssues(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
-	gh := h.github
-	gh.AddRepo("acme/app", githubemu.RepoOptions{})
-	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
-	h.githubSays(h.ann, h.product, "Last poll")
+	gh := h.connected("acme/app")
 	a := gh.OpenIssue("acme/app", "octocat", "Dark mode", "", "priobot")
 	b := gh.OpenIssue("acme/app", "octocat", "Fax export", "", "priobot")
 	h.support(h.bob, h.message(h.product, "#1 Dark mode", "Imported from acme/app#1"))
@@ -122,10 +119,7 @@ func TestStatusesReachTheirIssues(t *testing.T) {
 // together; unlinking unties them. Another repository's issue is a link.
 func TestLinkTiesAnIdeaToItsIssue(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
-	gh := h.github
-	gh.AddRepo("acme/app", githubemu.RepoOptions{})
-	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
-	h.githubSays(h.ann, h.product, "Last poll")
+	gh := h.connected("acme/app")
 	open := gh.OpenIssue("acme/app", "octocat", "Dark theme for the dashboard", "")
 	done := gh.OpenIssue("acme/app", "octocat", "CSV export", "")
 	gh.CloseIssue("acme/app", done, "completed", "octocat")
@@ -227,10 +221,7 @@ func TestARestartCarriesOnWhereThePollStopped(t *testing.T) {
 // new one per change, and its own edits do not come back as changes.
 func TestTheIssueCommentSaysWhereTheIdeaSits(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
-	gh := h.github
-	gh.AddRepo("acme/app", githubemu.RepoOptions{})
-	h.slash(h.ann, h.product, "/backlog", "github connect acme/app")
-	h.githubSays(h.ann, h.product, "Last poll")
+	gh := h.connected("acme/app")
 	gh.OpenIssue("acme/app", "octocat", "Dark mode", "", "priobot")
 	card := h.message(h.product, "#1 Dark mode", "Imported from acme/app#1")
 	comment := func() (githubemu.Comment, int) {

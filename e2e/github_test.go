@@ -73,6 +73,16 @@ func (h *harness) ticking(n int) {
 	}
 }
 
+// connected adds repo to GitHub and connects #product's backlog to it as
+// ann, once its first poll is done; it returns the GitHub.
+func (h *harness) connected(repo string) *githubemu.Server {
+	h.t.Helper()
+	h.github.AddRepo(repo, githubemu.RepoOptions{})
+	h.slash(h.ann, h.product, "/backlog", "github connect "+repo)
+	h.githubSays(h.ann, h.product, "Last poll")
+	return h.github
+}
+
 // githubSays asks `/backlog github`, as an owner would, until the answer
 // holds parts: GitHub answers before priobot writes down what it said.
 func (h *harness) githubSays(user, channel string, parts ...string) {
