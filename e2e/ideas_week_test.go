@@ -60,8 +60,12 @@ func TestTheExportReadsAsTheBacklog(t *testing.T) {
 func TestTheHomeShowsTheIdeasYouSupport(t *testing.T) {
 	h := newHarness(t, slackemu.Options{})
 	h.idea(h.bob, h.product, "Export")
-	h.support(h.bob, h.idea(h.ann, h.product, "Dark mode"))
-	h.support(h.bob, h.idea(h.ann, h.product, "Night theme"))
+	// Each support answered before the next step: h.support's wait would
+	// take the first answer for the second, and the merge could beat it.
+	h.click(h.bob, h.idea(h.ann, h.product, "Dark mode"), "Me too")
+	h.ephemeral(h.bob, h.product, "You support #2 now")
+	h.click(h.bob, h.idea(h.ann, h.product, "Night theme"), "Me too")
+	h.ephemeral(h.bob, h.product, "You support #3 now")
 	h.slash(h.ann, h.product, "/backlog", "merge #3 into #2")
 	h.ephemeral(h.ann, h.product, "#3")
 	if err := h.emu.OpenHome(t.Context(), h.bob); err != nil {
