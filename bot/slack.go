@@ -169,7 +169,7 @@ func (w *webAPI) User(ctx context.Context, id string) (commands.User, error) {
 	if err != nil {
 		return commands.User{}, err
 	}
-	return commands.User{ID: u.ID, Name: u.Name, TZ: u.TZ, Admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner}, nil
+	return commands.User{ID: u.ID, Name: u.Name, TZ: u.TZ, Admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, Bot: u.IsBot}, nil
 }
 
 // ChannelPrivate reports whether a conversation is private.
@@ -185,9 +185,16 @@ func (w *webAPI) ChannelPrivate(ctx context.Context, channel string) (bool, erro
 	return ch.IsPrivate || ch.IsIM || ch.IsMpIM, nil
 }
 
-// Member says whether user is in a channel: the members are paged through
-// (conversations.members; groups:read covers a private channel the bot is in).
+// Member says whether user is in a channel.
 func (w *webAPI) Member(ctx context.Context, channel, user string) (bool, error) {
+	members, err := w.Members(ctx, channel)
+	return slices.Contains(members, user), err
+}
+
+// Members lists a channel's members, paged through conversations.members
+// (groups:read covers a private channel the bot is in).
+func (w *webAPI) Members(ctx context.Context, channel string) ([]string, error) {
+	var all []string
 	cursor := ""
 	for {
 		var (
@@ -199,16 +206,24 @@ func (w *webAPI) Member(ctx context.Context, channel, user string) (bool, error)
 			return err
 		})
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		if slices.Contains(members, user) {
-			return true, nil
-		}
+		all = append(all, members...)
 		if next == "" {
-			return false, nil
+			return all, nil
 		}
 		cursor = next
 	}
+}
+
+// GroupMembers lists a user group's members (usergroups:read).
+func (w *webAPI) GroupMembers(ctx context.Context, group string) ([]string, error) {
+	var members []string
+	err := w.call(ctx, "usergroups.users.list", func() (err error) {
+		members, err = w.client.GetUserGroupMembersContext(ctx, group)
+		return err
+	})
+	return members, err
 }
 
 // UploadToDM sends a person a file in their direct conversation with the bot.

@@ -30,6 +30,7 @@ type Stores struct {
 	Summaries SummaryStore
 	Settings  SettingsStore
 	GitHub    GitHubStore
+	Ratings   RatingsStore
 }
 
 // App is priobot's use cases wired to their dependencies.
@@ -44,6 +45,7 @@ type App struct {
 	summaries SummaryStore
 	settings  SettingsStore
 	github    GitHubStore
+	ratings   RatingsStore
 
 	// tracker is GitHub, when priobot has a token; poll is how often a
 	// connected repository is asked what changed.
@@ -80,7 +82,7 @@ type App struct {
 func New(st Stores, sl Slack, hooks Hooks, log *slog.Logger, now func() time.Time) *App {
 	return &App{
 		ideas: st.Ideas, capture: st.Capture, poker: st.Poker, chase: st.Chase, homes: st.Homes,
-		outbox: st.Outbox, webhooks: st.Webhooks, summaries: st.Summaries, settings: st.Settings, github: st.GitHub,
+		outbox: st.Outbox, webhooks: st.Webhooks, summaries: st.Summaries, settings: st.Settings, github: st.GitHub, ratings: st.Ratings,
 		slack: sl, hooks: hooks, log: log, now: now, stop: make(chan struct{}), drainSlots: make(chan struct{}, drainsAtOnce), delivered: func(string, string) {},
 	}
 }

@@ -157,6 +157,16 @@ func (a *App) scored(ctx context.Context, idea prio.Idea, e prio.Event) string {
 		f, _ := strconv.ParseFloat(s, 64)
 		return prio.FormatScore(f)
 	}
+	if e.Via == "ratings" {
+		change := "the score is " + score(e.To)
+		switch {
+		case e.To == "":
+			change = "it still needs the other criteria before it is ranked"
+		case e.From != "":
+			change = fmt.Sprintf("the score went from %s to %s", score(e.From), score(e.To))
+		}
+		return fmt.Sprintf("%s set %s from %s; %s", esc(e.Name), esc(e.Value), plural(e.N, "stakeholder rating"), change)
+	}
 	if e.Via != "poker" {
 		if e.From == "" {
 			return fmt.Sprintf("%s scored it %s", esc(e.Name), score(e.To))

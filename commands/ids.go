@@ -89,3 +89,13 @@ const (
 const (
 	actSummaryPoker = "summary_poker" // value: "3,5,8" → summaryPoker
 )
+
+// Priority Ratings. A rating button's action id names its rating (unique
+// in its row); its value is "channel:round:idea:3,5,8" (the backlog, the
+// round, the idea rated, the round's ideas), as it is clicked in a DM.
+const (
+	actRate         = "ratings_rate:" // + "1".."5" or "skip" → rateClicked
+	actRatingsNudge = "ratings_nudge" // value: round → ratingsNudgeClicked
+	actRatingsClose = "ratings_close" // value: round → ratingsCloseClicked
+	actRatingsUse   = "ratings_use"   // value: "round:criterion" → ratingsUseClicked
+)

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -161,9 +162,17 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), itemTimeout)
 	defer cancel()
 	began := a.now()
-	m, err := a.outboxMessage(ctx, b, item)
+	var m Message
+	err := error(nil)
+	if item.Kind != outbox.RatingsResults {
+		m, err = a.outboxMessage(ctx, b, item)
+	}
 	switch {
+	case errors.Is(err, errUnsaid):
+		err = nil
 	case err != nil:
+	case item.Kind == outbox.RatingsResults:
+		err = a.postResults(ctx, b, item)
 	case item.Kind == outbox.Thread:
 		_, err = a.slack.Post(ctx, item.Channel, m)
 	default:
@@ -197,6 +206,8 @@ func (a *App) outboxMessage(ctx context.Context, b outbox.Backlog, item outbox.I
 	switch item.Kind {
 	case outbox.Nudge, outbox.Reminder:
 		return a.nudgeMessage(ctx, b, item)
+	case outbox.RatingsAsk, outbox.RatingsNudge, outbox.RatingsReminder:
+		return a.ratingsDM(ctx, b, item)
 	case outbox.Ready, outbox.Ended:
 		return a.facilitatorMessage(ctx, b, item)
 	}
@@ -228,6 +239,8 @@ func did(c outbox.Item, idea prio.Idea) string {
 		return fmt.Sprintf("merged #%d %s into #%d; its supporters now support #%d", c.Idea, title, c.Into, c.Into)
 	case c.Kind == outbox.Scored && c.Session != 0:
 		return fmt.Sprintf("accepted priority poker's score for #%d %s", c.Idea, title)
+	case c.Kind == outbox.Scored && c.Via == "ratings":
+		return fmt.Sprintf("scored #%d %s with stakeholder ratings", c.Idea, title)
 	case c.Kind == outbox.Scored && c.Rescored:
 		return fmt.Sprintf("re-scored #%d %s", c.Idea, title)
 	case c.Kind == outbox.Scored:
@@ -261,7 +274,7 @@ func (a *App) outboxCmd(ctx context.Context, r Request) (*Reply, error) {
 		switch item.Kind {
 		case outbox.Hook:
 			to = esc(item.URL)
-		case outbox.Thread:
+		case outbox.Thread, outbox.RatingsResults:
 			to = channelRef(item.Channel)
 		case outbox.Tracker, outbox.Push, outbox.Comment:
 			to = "GitHub"
@@ -302,6 +315,12 @@ func kindWords(c outbox.Item) string {
 		return "invited to vote on " + refList(c.Ideas)
 	case c.Kind == outbox.Nudge || c.Kind == outbox.Reminder:
 		return "reminded to vote on " + refList(c.Ideas)
+	case c.Kind == outbox.RatingsAsk:
+		return "asked to rate ideas"
+	case c.Kind == outbox.RatingsNudge || c.Kind == outbox.RatingsReminder:
+		return "reminded to rate ideas"
+	case c.Kind == outbox.RatingsResults:
+		return "the results of Priority Ratings"
 	case c.Kind == outbox.Ready:
 		return "told " + refList(c.Ideas) + " wait for a decision"
 	case c.Kind == outbox.Ended:

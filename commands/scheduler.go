@@ -9,7 +9,7 @@ import (
 )
 
 // RunScheduler does what falls due by itself, every tick, until ctx ends:
-// poker deadlines and reminders, weekly summaries (one every pace), and the
+// poker and ratings deadlines and reminders, weekly summaries (one every pace), and the
 // outboxes' deliveries. Each job runs on its own, so a slow one (summaries
 // paced for Slack) holds back no other. Any number of replicas may run it:
 // each due item is claimed once. What fell due while no bot ran is done at
@@ -20,6 +20,7 @@ func (a *App) RunScheduler(ctx context.Context, tick, pace time.Duration) {
 		run  func(context.Context)
 	}{
 		{"poker deadlines", func(ctx context.Context) { a.revealDue(ctx); a.remindDue(ctx) }},
+		{"ratings deadlines", func(ctx context.Context) { a.closeRatingsDue(ctx); a.remindRatersDue(ctx) }},
 		{"weekly summaries", func(ctx context.Context) { a.postDue(ctx, pace) }},
 		{"outbox", a.sweepOutboxes},
 		{"github polls", a.pollGitHub},

@@ -24,6 +24,7 @@ type Message struct {
 type User struct {
 	ID, Name, TZ string
 	Admin        bool // a workspace admin or owner
+	Bot          bool // an app's bot user
 }
 
 // Slack is what the use cases do in Slack beyond replying; the bot
@@ -39,6 +40,9 @@ type Slack interface {
 	ChannelPrivate(ctx context.Context, channel string) (bool, error)
 	// Member says whether a person is in a channel.
 	Member(ctx context.Context, channel, user string) (bool, error)
+	// Members lists a channel's members; GroupMembers a user group's.
+	Members(ctx context.Context, channel string) ([]string, error)
+	GroupMembers(ctx context.Context, group string) ([]string, error)
 	UploadToDM(ctx context.Context, user string, f File) error
 	Upload(ctx context.Context, channel, threadTS string, f File) error
 	Permalink(ctx context.Context, channel, ts string) string

@@ -22,6 +22,7 @@ type Item struct {
 	Status   string  `json:"status,omitempty"`   // the status after
 	Reopen   bool    `json:"reopen,omitempty"`   // Status: put back in play
 	Rescored bool    `json:"rescored,omitempty"` // Scored: it had a score before
+	Via      string  `json:"via,omitempty"`      // Scored: owner, poker or ratings
 	Reason   string  `json:"reason,omitempty"`   // Status: why it was declined
 	Session  int64   `json:"session,omitempty"`  // Invite: the poker session; Scored: the one whose result it is
 	Ideas    []int64 `json:"ideas,omitempty"`    // Invite: the ideas it scores
@@ -44,6 +45,23 @@ type Item struct {
 	Poker   *Poker    `json:"poker,omitempty"`   // poker.revealed, poker.accepted
 	Summary string    `json:"summary,omitempty"` // summary.posted: what the summary said, JSON
 	Reply   string    `json:"reply,omitempty"`   // ping: the response_url to tell how it went
+	Ratings *Ratings  `json:"ratings,omitempty"` // ratings.closed: how the ideas were rated
+}
+
+// Ratings is a closed round of Priority Ratings in an event: how many gave
+// each rating to each idea, never who.
+type Ratings struct {
+	Round    int64       `json:"round"`
+	Question string      `json:"question"`
+	Raters   int         `json:"raters"` // how many were asked
+	Rated    int         `json:"rated"`  // how many answered
+	Ideas    []RatedIdea `json:"ideas"`
+}
+
+// RatedIdea is how many gave an idea 1, 2, 3, 4 and 5.
+type RatedIdea struct {
+	Idea int64  `json:"idea"`
+	Dist [5]int `json:"dist"`
 }
 
 // Snapshot is an idea as the script that changed it left it: its fields,
@@ -98,6 +116,15 @@ const (
 	// Push opens an issue for an idea on the connected repository and
 	// links it; To is "tracker:<idea>" too, so its state writes follow it.
 	Push = "push"
+	// RatingsAsk asks a stakeholder to rate a round's ideas (Session is
+	// the round); RatingsNudge and RatingsReminder ask again those who
+	// have rated nothing yet.
+	RatingsAsk      = "ratings"
+	RatingsNudge    = "ratings_nudge"
+	RatingsReminder = "ratings_reminder"
+	// RatingsResults posts a closed round's results in the thread of its
+	// progress message: To is "thread:<channel>:<ts>".
+	RatingsResults = "ratings_results"
 	// Comment writes priobot's comment on an idea's issue, as the idea
 	// sits when it is delivered; To is "tracker:<idea>" too.
 	Comment = "comment"

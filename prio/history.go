@@ -14,7 +14,8 @@ type Event struct {
 	Into     int64  `json:"into,omitempty"`      // merged_into
 	FromIdea int64  `json:"from_idea,omitempty"` // merged_in
 	On       bool   `json:"on,omitempty"`        // support: joined (else left); link: added (else removed)
-	N        int64  `json:"n,omitempty"`         // support: how many joined at once; merged_in: how many supporters moved
+	N        int64  `json:"n,omitempty"`         // support: how many joined at once; merged_in: how many supporters moved; score: how many ratings
 	URL      string `json:"url,omitempty"`
-	Session  int64  `json:"session,omitempty"` // score from poker
+	Session  int64  `json:"session,omitempty"` // score from poker, or the round of ratings
+	Value    string `json:"value,omitempty"`   // score from ratings: what was set, "reach 6.2"
 }

@@ -6,6 +6,7 @@
 package ratings
 
 import (
+	"cmp"
 	"math"
 	"regexp"
 	"slices"
@@ -34,13 +35,15 @@ type Ask struct {
 	Ideas    []int64
 	People   []string // user ids named
 	Groups   []string // user group ids named (their members rate)
+	// GroupNames are the groups' handles as typed, "@sales-team", for answers.
+	GroupNames map[string]string
 	Channels []string // channel ids named (their members rate)
 	For      time.Duration
 	Question string
 }
 
 var (
-	groupRef   = regexp.MustCompile(`^<!subteam\^(S[A-Z0-9]{1,30})(?:\|[^>]*)?>$`)
+	groupRef   = regexp.MustCompile(`^<!subteam\^(S[A-Z0-9]{1,30})(?:\|([^>]*))?>$`)
 	channelRef = regexp.MustCompile(`^<#([CG][A-Z0-9]{1,30})(?:\|[^>]*)?>$`)
 )
 
@@ -107,6 +110,10 @@ func (a *Ask) addRater(word string) error {
 	if m := groupRef.FindStringSubmatch(word); m != nil {
 		if !slices.Contains(a.Groups, m[1]) {
 			a.Groups = append(a.Groups, m[1])
+			if a.GroupNames == nil {
+				a.GroupNames = map[string]string{}
+			}
+			a.GroupNames[m[1]] = cmp.Or(m[2], m[1])
 		}
 		return nil
 	}
@@ -171,6 +178,19 @@ func Sum(ratings []int) Result {
 		r.Median = float64(valid[r.Count/2-1]+valid[r.Count/2]) / 2
 	}
 	return r
+}
+
+// Exact is the mean unrounded, from the distribution: what a criterion's
+// value is mapped from.
+func (r Result) Exact() float64 {
+	if r.Count == 0 {
+		return 0
+	}
+	total := 0
+	for i, n := range r.Dist {
+		total += (i + 1) * n
+	}
+	return float64(total) / float64(r.Count)
 }
 
 // Bars draws a distribution in one line: "1▁ 2▂ 3▅ 4█ 5▃", each bar as

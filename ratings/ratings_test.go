@@ -19,7 +19,7 @@ func TestParse(t *testing.T) {
 	}{
 		{`#3 #5 #8 from <@U1|ann> <@U2|bob> <!subteam^S9|@sales-team> <#C7|support> for 3d ask "How much would your customers gain?"`,
 			ratings.Ask{Ideas: []int64{3, 5, 8}, People: []string{"U1", "U2"}, Groups: []string{"S9"}, Channels: []string{"C7"},
-				For: 72 * time.Hour, Question: "How much would your customers gain?"}, ""},
+				GroupNames: map[string]string{"S9": "@sales-team"}, For: 72 * time.Hour, Question: "How much would your customers gain?"}, ""},
 		{`#3 #3 from <@U1|ann> <@U1|ann>`, ratings.Ask{Ideas: []int64{3}, People: []string{"U1"}, Question: ratings.DefaultQuestion}, ""},
 		{`#3 from <#C7> ask “Would it help?”`, ratings.Ask{Ideas: []int64{3}, Channels: []string{"C7"}, Question: "Would it help?"}, ""},
 		{`from <@U1|ann>`, ratings.Ask{}, "Name the ideas to rate"},
@@ -79,6 +79,10 @@ func TestOnScale(t *testing.T) {
 		if got := ratings.OnScale(mean, value); got != want {
 			t.Errorf("OnScale(%v) = %v, want %v", mean, got, want)
 		}
+	}
+	// Mapped from the exact mean: 5, 4 and 5 make 14/3, shown 4.67, mapped to 12.
+	if got := ratings.OnScale(ratings.Sum([]int{5, 4, 5}).Exact(), value); got != 12 {
+		t.Errorf("OnScale(14/3) = %v, want 12", got)
 	}
 }
 

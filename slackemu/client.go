@@ -195,6 +195,9 @@ func (s *Server) linkNames(user, text string) string {
 					return lead + "<@" + other.ID + "|" + name + ">" + rest
 				}
 			}
+			if g := s.groupNamedLocked(u.Team, name); g != nil {
+				return lead + "<!subteam^" + g.ID + "|@" + name + ">" + rest
+			}
 			return ref
 		}
 		for _, c := range s.channels {

@@ -61,6 +61,7 @@ type Server struct {
 	teams    map[string]bool
 	users    map[string]*User
 	channels map[string]*channel
+	groups   map[string]*group // user groups by id
 	ims      map[string]string // user id -> D channel id
 	views    map[string]*View  // view id -> view (modals and homes)
 	homes    map[string]string // user id -> home view id
@@ -97,6 +98,7 @@ type Server struct {
 type User struct {
 	ID, Team, Name, TZ string
 	Admin, Owner       bool
+	Bot                bool `json:",omitempty"` // an app's bot user
 }
 
 type channel struct {
@@ -158,7 +160,7 @@ func Start(o Options) (*Server, error) {
 	s := &Server{
 		opts: o, ln: ln, base: "http://" + ln.Addr().String(), commands: commands, shortcuts: shortcuts,
 		changed: make(chan struct{}),
-		teams:   map[string]bool{DefaultTeam: true}, users: map[string]*User{}, channels: map[string]*channel{},
+		teams:   map[string]bool{DefaultTeam: true}, users: map[string]*User{}, channels: map[string]*channel{}, groups: map[string]*group{},
 		ims: map[string]string{}, views: map[string]*View{}, homes: map[string]string{}, modals: map[string]string{},
 		triggers: map[string]trigger{}, files: map[string]*File{}, replies: map[string]*responseURL{},
 		conns: map[int]*conn{}, envelopes: map[string]*envelope{}, acksOn: map[int]int{},
@@ -218,6 +220,7 @@ type UserOptions struct {
 	Team         string // default DefaultTeam
 	TZ           string // IANA zone, default Europe/Berlin
 	Admin, Owner bool
+	Bot          bool // an app's bot user: users.info says is_bot
 }
 
 // AddUser adds a person and returns their user id.
@@ -230,7 +233,7 @@ func (s *Server) AddUser(name string, o UserOptions) string {
 	if o.TZ == "" {
 		o.TZ = "Europe/Berlin"
 	}
-	u := &User{ID: s.nextID("U"), Team: o.Team, Name: name, TZ: o.TZ, Admin: o.Admin, Owner: o.Owner}
+	u := &User{ID: s.nextID("U"), Team: o.Team, Name: name, TZ: o.TZ, Admin: o.Admin, Owner: o.Owner, Bot: o.Bot}
 	s.users[u.ID] = u
 	return u.ID
 }

@@ -19,6 +19,7 @@ type savedState struct {
 	Homes    map[string]string `json:"homes"` // user -> view id
 	Views    []savedView       `json:"views"`
 	Files    []File            `json:"files"`
+	Groups   []group           `json:"groups,omitempty"`
 }
 
 type savedChannel struct {
@@ -67,6 +68,9 @@ func (s *Server) Save() ([]byte, error) {
 	for _, id := range sortedKeys(s.files) {
 		st.Files = append(st.Files, *s.files[id])
 	}
+	for _, id := range sortedKeys(s.groups) {
+		st.Groups = append(st.Groups, *s.groups[id])
+	}
 	return json.Marshal(st)
 }
 
@@ -81,7 +85,10 @@ func (s *Server) Load(data []byte) error {
 	defer s.changedLocked()
 	s.seq, s.lastTS = st.Seq, st.LastTS
 	s.teams, s.users, s.channels, s.ims = map[string]bool{}, map[string]*User{}, map[string]*channel{}, map[string]string{}
-	s.views, s.homes, s.files = map[string]*View{}, map[string]string{}, map[string]*File{}
+	s.views, s.homes, s.files, s.groups = map[string]*View{}, map[string]string{}, map[string]*File{}, map[string]*group{}
+	for _, g := range st.Groups {
+		s.groups[g.ID] = &g
+	}
 	for _, t := range st.Teams {
 		s.teams[t] = true
 	}

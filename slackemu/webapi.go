@@ -8,6 +8,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,7 @@ var apiMethods = map[string]apiMethod{
 	"conversations.info":           {serve: (*Server).conversationsInfo},
 	"conversations.members":        {serve: (*Server).conversationsMembers},
 	"users.info":                   {serve: (*Server).usersInfo},
+	"usergroups.users.list":        {serve: (*Server).usergroupUsers},
 	"views.open":                   {serve: (*Server).viewsOpen},
 	"views.update":                 {serve: (*Server).viewsUpdate},
 	"views.publish":                {serve: (*Server).viewsPublish},
@@ -320,7 +322,10 @@ func (s *Server) conversationsMembers(p params) (map[string]any, error) {
 		return nil, apiError("missing_scope")
 	}
 	members := append([]string{}, c.members...)
-	return map[string]any{"members": members, "response_metadata": map[string]any{"next_cursor": ""}}, nil
+	if c.botMember && !slices.Contains(members, BotUserID) {
+		members = append(members, BotUserID) // as in Slack, the bot is one of them
+	}
+	return membersPage(members, p)
 }
 
 func (s *Server) usersInfo(p params) (map[string]any, error) {
@@ -333,6 +338,6 @@ func (s *Server) usersInfo(p params) (map[string]any, error) {
 		_, offset = time.Now().In(loc).Zone()
 	}
 	return map[string]any{"user": map[string]any{"id": u.ID, "team_id": u.Team, "name": u.Name, "real_name": u.Name,
-		"tz": u.TZ, "tz_label": u.TZ, "tz_offset": offset, "is_admin": u.Admin, "is_owner": u.Owner, "is_bot": false,
+		"tz": u.TZ, "tz_label": u.TZ, "tz_offset": offset, "is_admin": u.Admin, "is_owner": u.Owner, "is_bot": u.Bot,
 		"profile": map[string]any{"display_name": u.Name, "real_name": u.Name}}}, nil
 }

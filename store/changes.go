@@ -136,10 +136,30 @@ const maxTries = 5
 // session is the poker session whose result it is, 0 for an owner's
 // score; a poker result needs no owner rights.
 func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, session int64, now time.Time) (prio.Idea, int, error) {
-	via := "owner"
+	src := scoreSource{via: "owner"}
 	if session != 0 {
-		via = "poker"
+		src = scoreSource{via: "poker", session: session}
 	}
+	return s.setScore(ctx, team, channel, n, actor, values, src, now)
+}
+
+// SetRated stores values an owner took from a closed round of ratings
+// (count ratings; set says what was set, "reach 6.2"), as SetScore does.
+func (s *Store) SetRated(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, round int64, count int, set string, now time.Time) (prio.Idea, int, error) {
+	return s.setScore(ctx, team, channel, n, actor, values, scoreSource{via: "ratings", session: round, count: count, set: set}, now)
+}
+
+// scoreSource is where a score came from: an owner, a poker session, or a
+// round of ratings (its id, how many ratings, what was set).
+type scoreSource struct {
+	via     string
+	session int64
+	count   int
+	set     string
+}
+
+func (s *Store) setScore(ctx context.Context, team, channel string, n int64, actor prio.Actor, values map[string]float64, src scoreSource, now time.Time) (prio.Idea, int, error) {
+	via, session := src.via, src.session
 	for range maxTries {
 		fw, err := s.Framework(ctx, team, channel)
 		if err != nil {
@@ -165,7 +185,8 @@ func (s *Store) SetScore(ctx context.Context, team, channel string, n int64, act
 		if via == "poker" {
 			asAdmin = "1"
 		}
-		args := []any{actor.ID, asAdmin, fw.Name, prio.DefaultFramework.Name, idea.Rev, scoreArg, via, now.UnixMilli(), member(n), n, actor.Name, session}
+		args := []any{actor.ID, asAdmin, fw.Name, prio.DefaultFramework.Name, idea.Rev, scoreArg, via, now.UnixMilli(), member(n), n, actor.Name, session,
+			src.count, src.set}
 		for id, v := range values {
 			args = append(args, valuePrefix+id, strconv.FormatFloat(v, 'f', -1, 64))
 		}

@@ -278,3 +278,46 @@ func githubPollsKey(team string) string { return teamTag(team) + "github:polls" 
 // githubLeaseKey (STRING, expires) is held by the one replica polling a
 // backlog's repository.
 func githubLeaseKey(team, channel string) string { return backlogTag(team, channel) + "github:lease" }
+
+// Priority Ratings keys. A round lives in its channel's backlog slot, with
+// the ideas it rates; the team-wide schedules are written apart.
+
+func ratingsSeqKey(team, channel string) string { return backlogTag(team, channel) + "ratings:seq" }
+
+// ratingsKey (HASH: ideas, question, by, by_name, created, deadline, raters,
+// closed, closed_by, ts, results_ts, nudged, used) is one round of ratings.
+func ratingsKey(team, channel string, id int64) string {
+	return backlogTag(team, channel) + "ratings:" + strconv.FormatInt(id, 10)
+}
+
+// ratersKey (SET of user ids) is who was asked to rate.
+func ratersKey(team, channel string, id int64) string {
+	return ratingsKey(team, channel, id) + ":raters"
+}
+
+// ratedKey (SET of user ids) is who answered at least one idea.
+func ratedKey(team, channel string, id int64) string { return ratingsKey(team, channel, id) + ":rated" }
+
+// givenKey (HASH "rater|idea" -> "rating|action_ts", rating 0 for Skip) is
+// every answer: read only to count them, never to show who gave which.
+func givenKey(team, channel string, id int64) string { return ratingsKey(team, channel, id) + ":given" }
+
+// ratingsRemindKey (ZSET rater scored by when they are reminded, unix ms)
+// is a round's plan of reminders, made when it starts.
+func ratingsRemindKey(team, channel string, id int64) string {
+	return ratingsKey(team, channel, id) + ":reminders"
+}
+
+// ratingsRenderKey (STRING, expires) is held by whoever redrew a round's
+// progress message in the last second.
+func ratingsRenderKey(team, channel string, id int64) string {
+	return ratingsKey(team, channel, id) + ":render"
+}
+
+// ratingsDueKey (ZSET "channel|id" scored by deadline, unix ms) is the
+// team's open rounds, closed at their deadline.
+func ratingsDueKey(team string) string { return teamTag(team) + "ratings:deadlines" }
+
+// ratingsRemindersKey (ZSET "channel|id" scored by when its next reminder
+// is due, unix ms) is the team's rounds with reminders to send.
+func ratingsRemindersKey(team string) string { return teamTag(team) + "ratings:reminders" }

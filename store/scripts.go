@@ -278,8 +278,9 @@ return {result, has}
 // ARGV[5] -> the idea's rev when read, ARGV[6] -> score ("" when incomplete),
 // ARGV[7] -> "owner" or "poker", ARGV[8] -> now (unix ms), ARGV[9] -> member,
 // ARGV[10] -> number, ARGV[11] -> actor's name, ARGV[12] -> the poker
-// session whose result it is (0 for none), ARGV[13..] -> criterion field,
-// value pairs; KEYS[9] -> supporters, KEYS[10..14] -> the outbox:
+// session or round of ratings whose result it is (0 for none), ARGV[13]
+// -> how many ratings (0 for none), ARGV[14] -> what they set ("reach
+// 6.2"; "" for none), ARGV[15..] -> criterion field, value pairs; KEYS[9] -> supporters, KEYS[10..14] -> the outbox:
 // when a score (an owner's or poker's) moves the idea between the queue
 // and the ranking, its author and supporters are told; KEYS[15..24] -> the backlog's event
 // keys: idea.updated (and poker.accepted) go to its webhooks; KEYS[25] ->
@@ -295,7 +296,7 @@ local cur = redis.call("HGET", KEYS[1], "status")
 if not isopen(cur) then return {"state", cur} end
 local to = scored(cur, ARGV[6])
 local before = redis.call("HGET", KEYS[1], "score") or ""
-redis.call("HSET", KEYS[1], "score", ARGV[6], "scored_at", ARGV[8], "scored_by", ARGV[1], "scored_by_name", ARGV[11], "scored_via", ARGV[7], "status", to, unpack(ARGV, 13))
+redis.call("HSET", KEYS[1], "score", ARGV[6], "scored_at", ARGV[8], "scored_by", ARGV[1], "scored_by_name", ARGV[11], "scored_via", ARGV[7], "status", to, unpack(ARGV, 15))
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[5], "rev", 1)
 place(KEYS[2], KEYS[3], KEYS[8], ARGV[9], ARGV[10], to, ARGV[6])
@@ -306,11 +307,13 @@ if cur ~= to then
 	local people = redis.call("SMEMBERS", KEYS[9])
 	table.insert(people, 1, redis.call("HGET", KEYS[1], "author"))
 	n = tell(10, people, ARGV[1], {kind = "scored", idea = tonumber(ARGV[10]), from = cur, status = to,
-		rescored = before ~= "", session = tonumber(ARGV[12]), actor = ARGV[11], at = tonumber(ARGV[8])}, tonumber(ARGV[8]))
+		rescored = before ~= "", session = (ARGV[7] == "poker") and tonumber(ARGV[12]) or nil, via = ARGV[7], actor = ARGV[11],
+		at = tonumber(ARGV[8])}, tonumber(ARGV[8]))
 end
 local now = tonumber(ARGV[8])
-record(KEYS[25], KEYS[1], {k = "score", at = now, by = ARGV[1], name = ARGV[11], from = before, to = ARGV[6], via = ARGV[7],
-	session = tonumber(ARGV[12])})
+local entry = {k = "score", at = now, by = ARGV[1], name = ARGV[11], from = before, to = ARGV[6], via = ARGV[7], session = tonumber(ARGV[12])}
+if ARGV[13] ~= "0" then entry.n, entry.value = tonumber(ARGV[13]), ARGV[14] end
+record(KEYS[25], KEYS[1], entry)
 announce(15, {event = "idea.updated", change = "score", idea = tonumber(ARGV[10]), from = before, status = ARGV[6],
 	actor = ARGV[11], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[9], ARGV[9], now)
 if ARGV[7] == "poker" then

@@ -3,12 +3,14 @@ package webhook
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/priobot/priobot/outbox"
 	"github.com/priobot/priobot/poker"
 	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/ratings"
 )
 
 // The events an endpoint receives.
@@ -18,11 +20,12 @@ const (
 	PokerRevealed = "poker.revealed"
 	PokerAccepted = "poker.accepted"
 	SummaryPosted = "summary.posted"
+	RatingsClosed = "ratings.closed"
 	Ping          = "ping"
 )
 
 // Events are the events a backlog sends, as owners read them.
-var Events = []string{IdeaCreated, IdeaUpdated, PokerRevealed, PokerAccepted, SummaryPosted}
+var Events = []string{IdeaCreated, IdeaUpdated, PokerRevealed, PokerAccepted, SummaryPosted, RatingsClosed}
 
 // Event is what an endpoint receives, as JSON.
 type Event struct {
@@ -41,6 +44,26 @@ type Data struct {
 	Idea    *Idea           `json:"idea,omitempty"`
 	Poker   *Poker          `json:"poker,omitempty"`
 	Summary json.RawMessage `json:"summary,omitempty"`
+	Ratings *Ratings        `json:"ratings,omitempty"`
+}
+
+// Ratings is a closed round of Priority Ratings: per idea how many rated
+// it, their mean and median, and how many gave each rating; never who.
+type Ratings struct {
+	Round    int64       `json:"round"`
+	Question string      `json:"question"`
+	Raters   int         `json:"raters"` // how many were asked
+	Rated    int         `json:"rated"`  // how many answered
+	Ideas    []RatedIdea `json:"ideas"`  // ranked by mean, highest first
+}
+
+// RatedIdea is one idea's ratings.
+type RatedIdea struct {
+	Idea         int64          `json:"idea"`
+	Count        int            `json:"count"`
+	Mean         *float64       `json:"mean"`         // null when nobody rated it
+	Median       *float64       `json:"median"`       // likewise
+	Distribution map[string]int `json:"distribution"` // "1" to "5" -> how many gave it
 }
 
 // Person is a Slack user.
@@ -128,6 +151,9 @@ func Body(team, channel string, item outbox.Item) ([]byte, error) {
 	if item.Summary != "" {
 		e.Data.Summary = json.RawMessage(item.Summary)
 	}
+	if item.Ratings != nil {
+		e.Data.Ratings = rated(*item.Ratings)
+	}
 	return json.Marshal(e)
 }
 
@@ -183,6 +209,26 @@ func card(p outbox.Poker) *Poker {
 				out.Medians[c.Key] = nil
 			}
 		}
+	}
+	return out
+}
+
+func rated(r outbox.Ratings) *Ratings {
+	out := &Ratings{Round: r.Round, Question: r.Question, Raters: r.Raters, Rated: r.Rated, Ideas: []RatedIdea{}}
+	dists := map[int64][ratings.Highest]int{}
+	ideas := make([]int64, len(r.Ideas))
+	for i, idea := range r.Ideas {
+		ideas[i], dists[idea.Idea] = idea.Idea, idea.Dist
+	}
+	for _, res := range ratings.Rank(ideas, dists) {
+		idea := RatedIdea{Idea: res.Idea, Count: res.Count, Distribution: map[string]int{}}
+		for i, n := range res.Dist {
+			idea.Distribution[strconv.Itoa(i+1)] = n
+		}
+		if res.Count > 0 {
+			idea.Mean, idea.Median = &res.Mean, &res.Median
+		}
+		out.Ideas = append(out.Ideas, idea)
 	}
 	return out
 }
