@@ -32,14 +32,14 @@ const DefaultQuestion = "How much would this matter to the people you speak for?
 // Ask is a round of ratings as typed: `/backlog ratings #3 #5 from @ann
 // @sales-team #support [for 3d] [ask "How much would your customers gain?"]`.
 type Ask struct {
-	Ideas    []int64
-	People   []string // user ids named
-	Groups   []string // user group ids named (their members rate)
+	Ideas  []int64
+	People []string // user ids named
+	Groups []string // user group ids named (their members rate)
 	// GroupNames are the groups' handles as typed, "@sales-team", for answers.
 	GroupNames map[string]string
-	Channels []string // channel ids named (their members rate)
-	For      time.Duration
-	Question string
+	Channels   []string // channel ids named (their members rate)
+	For        time.Duration
+	Question   string
 }
 
 var (
