@@ -45,6 +45,7 @@ const (
 const (
 	viewSettings    = "backlog_settings"
 	inputFramework  = "framework"
+	inputDefine     = "framework_def" // a framework to define (or change) for the workspace
 	inputOwners     = "owners"
 	inputDay        = "summary_day"
 	inputTime       = "summary_time"

@@ -74,6 +74,8 @@ func (a *App) openSettings(ctx context.Context, r Request) error {
 	}
 	pickFw := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "value", frameworks...)
 	pickFw.InitialOption = chosen
+	defineFw := slack.NewPlainTextInputBlockElement(slack.NewTextBlockObject(slack.PlainTextType,
+		"growth: reach (1 2 3 5 8 13) benefit ×2, effort (1 2 3 5 8) cost", false, false), "value")
 	people := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "value")
 	people.InitialUsers = owners
 	days := []*slack.OptionBlockObject{plainOption("off", "No weekly summary")}
@@ -93,6 +95,8 @@ func (a *App) openSettings(ctx context.Context, r Request) error {
 	blocks := []slack.Block{
 		section("Settings of %s's backlog. Each change is made as its command would make it, with its answer.", channelRef(r.Channel)),
 		input(inputFramework, "Scoring framework", pickFw, false, "Switching re-ranks the backlog by the values ideas already have."),
+		input(inputDefine, "Or define the workspace's own", defineFw, true,
+			"name: criterion (values) benefit|cost [×weight], … for every backlog; a name the workspace has changes that framework. This backlog then scores with it."),
 		input(inputOwners, "Owners", people, true, "They (and workspace admins) manage the backlog; with none, anyone in the channel may."),
 		input(inputDay, "Weekly summary", day, false, ""),
 		input(inputTime, "At", at, true, "HH:MM, 24-hour"),
@@ -207,8 +211,24 @@ func (a *App) settingsChanges(ctx context.Context, r Request) ([]settingsChange,
 	if err != nil {
 		return nil, nil, err
 	}
-	if v := r.Values[inputFramework]; v != "" && v != fw.Name {
-		out = append(out, settingsChange{a.framework, v, inputFramework})
+	switch define := strings.TrimSpace(r.Values[inputDefine]); {
+	case define != "":
+		def, err := prio.ParseFramework(define)
+		if err != nil {
+			return nil, map[string]string{inputDefine: prio.ErrorMessage(err)}, nil
+		}
+		verb := "new "
+		if own, err := a.settings.WorkspaceFrameworks(ctx, r.Team); err != nil {
+			return nil, nil, err
+		} else if slices.ContainsFunc(own, func(f prio.WorkspaceFramework) bool { return f.Name == def.Name }) {
+			verb = "edit "
+		}
+		out = append(out, settingsChange{a.framework, verb + define, inputDefine})
+		if def.Name != fw.Name {
+			out = append(out, settingsChange{a.framework, def.Name, inputDefine})
+		}
+	case r.Values[inputFramework] != "" && r.Values[inputFramework] != fw.Name:
+		out = append(out, settingsChange{a.framework, r.Values[inputFramework], inputFramework})
 	}
 	stored, _, err := a.summaries.Schedule(ctx, r.Team, r.Channel)
 	if err != nil {

@@ -124,3 +124,30 @@ func TestValuesAreKeptByCriterionName(t *testing.T) {
 	h.slash(h.ann, h.product, "/backlog", "#1")
 	h.ephemeral(h.ann, h.product, "#1 Dark mode sits 1st of 1", "score 2.67 (value 8 ÷ effort 3)")
 }
+
+// The settings form defines a framework as the command does, checked
+// before anything changes, and the backlog then scores with it; a second
+// definition under the same name changes it.
+func TestTheSettingsFormDefinesAFramework(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	h.idea(h.ann, h.product, "Dark mode")
+	h.slash(h.ann, h.product, "/backlog", "settings")
+	form := h.form(h.ann)
+	if !strings.Contains(form.Text, "Or define the workspace's own") {
+		t.Fatalf("the settings form offers no definition:\n%s", form.Text)
+	}
+	errs := h.formErrors(h.ann, map[string]string{"framework_def": "g: reach (1 2) benefit, reach (1 2 3) cost"})
+	if !strings.Contains(errs["framework_def"], "“reach” is named twice; each criterion once.") {
+		t.Errorf("a criterion named twice: %v", errs)
+	}
+	h.submit(h.ann, map[string]string{"framework_def": "growth: reach (1 2 3 5 8 13) benefit ×2, effort (1 2 3 5 8) cost"})
+	h.ephemeral(h.ann, h.product, "Defined growth: score = 2 × reach ÷ effort")
+	h.message(h.product, "ann switched this backlog to growth (reach, effort)")
+
+	h.slash(h.ann, h.product, "/backlog", "settings")
+	h.form(h.ann)
+	h.submit(h.ann, map[string]string{"framework_def": "growth: reach (1 2 3 5 8 13) benefit ×3, effort (1 2 3 5 8) cost"})
+	h.ephemeral(h.ann, h.product, "Changed growth", "Re-ranked by it: #product.")
+	h.slash(h.ann, h.product, "/backlog", "framework")
+	h.ephemeral(h.ann, h.product, "growth growth: score = 3 × reach ÷ effort", "← this backlog")
+}
