@@ -46,6 +46,19 @@ func visit(t *testing.T, url string) *visitor {
 	return v
 }
 
+// dmOf names who's DM with priobot for read and waitFor ("emi/priobot").
+func (v *visitor) dmOf(who string) string {
+	v.t.Helper()
+	var ws struct{ Conversations map[string][]struct{ ID, Name string } }
+	v.get("/api/workspace", &ws)
+	for _, c := range ws.Conversations[v.who[who]] {
+		if c.Name == "priobot" {
+			v.conv[who+"/priobot"] = c.ID
+		}
+	}
+	return who + "/priobot"
+}
+
 func (v *visitor) get(path string, out any) {
 	v.t.Helper()
 	resp, err := http.Get(v.url + path)
@@ -142,6 +155,22 @@ func TestPlaygroundHasAGitHub(t *testing.T) {
 	v.typeIn("ava", "product", "/backlog github push #5")
 	v.waitFor("ava", "priobot", "#5 Dark mode is on GitHub now: acme/app#6")
 	v.waitFor("ava", "product", "#5 Dark mode", "Links: acme/app#6")
+}
+
+// TestPlaygroundHasPriorityRatings: ava asks @support-team and #design's
+// members to rate two ideas; each gets the DM, the channel the progress.
+func TestPlaygroundHasPriorityRatings(t *testing.T) {
+	t.Setenv("REDIS_URL", "")
+	page, _ := startPlayground(t, playground.Options{Addr: "127.0.0.1:0"})
+	v := visit(t, page)
+	v.typeIn("ava", "product", "/idea Dark mode")
+	v.waitFor("ava", "product", "#1 Dark mode")
+	v.typeIn("ava", "product", "/idea SSO with Okta")
+	v.waitFor("ava", "product", "#2 SSO with Okta")
+	v.typeIn("ava", "product", `/backlog ratings #1 #2 from @support-team #design for 1d ask "How much would your customers gain?"`)
+	v.waitFor("ava", "product", "Asked 5 people by direct message to rate #1 and #2")
+	v.waitFor("ava", "product", "ava asked 5 stakeholders to rate 2 ideas", "0 of 5 have rated.")
+	v.waitFor("emi", v.dmOf("emi"), "ava asks you to rate 2 ideas from #product", "How much would your customers gain?", "Skip")
 }
 
 // TestPlaygroundDemoIsALivingBacklog: -demo's first screen, as ava.

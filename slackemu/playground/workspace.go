@@ -37,7 +37,7 @@ func Find(emu *slackemu.Server) (Workspace, bool) {
 
 // Seed adds the demo team to emu: five people in five time zones (ava
 // is the workspace admin), #product, #support, #design and the private
-// #leads.
+// #leads, and the user group @support-team (emi and ben).
 func Seed(emu *slackemu.Server) Workspace {
 	add := func(name, tz string, admin bool) string {
 		return emu.AddUser(name, slackemu.UserOptions{TZ: tz, Admin: admin})
@@ -54,6 +54,7 @@ func Seed(emu *slackemu.Server) Workspace {
 	w.Support = emu.AddChannel("support", slackemu.ChannelOptions{Members: everyone})
 	w.Design = emu.AddChannel("design", slackemu.ChannelOptions{Members: everyone})
 	w.Lead = emu.AddChannel("leads", slackemu.ChannelOptions{Private: true, Members: []string{w.Ava, w.Cleo, w.Dev}})
+	emu.AddUserGroup("support-team", []string{w.Emi, w.Ben}) // stakeholders to ask for Priority Ratings
 	return w
 }
 
