@@ -49,7 +49,9 @@ func visit(t *testing.T, url string) *visitor {
 // dmOf names who's DM with priobot for read and waitFor ("emi/priobot").
 func (v *visitor) dmOf(who string) string {
 	v.t.Helper()
-	var ws struct{ Conversations map[string][]struct{ ID, Name string } }
+	var ws struct {
+		Conversations map[string][]struct{ ID, Name string }
+	}
 	v.get("/api/workspace", &ws)
 	for _, c := range ws.Conversations[v.who[who]] {
 		if c.Name == "priobot" {
