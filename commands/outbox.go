@@ -162,21 +162,9 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), itemTimeout)
 	defer cancel()
 	began := a.now()
-	var m Message
-	err := error(nil)
-	if item.Kind != outbox.RatingsResults {
-		m, err = a.outboxMessage(ctx, b, item)
-	}
-	switch {
-	case errors.Is(err, errUnsaid):
+	err := a.send(ctx, b, item)
+	if errors.Is(err, errUnsaid) {
 		err = nil
-	case err != nil:
-	case item.Kind == outbox.RatingsResults:
-		err = a.postResults(ctx, b, item)
-	case item.Kind == outbox.Thread:
-		_, err = a.slack.Post(ctx, item.Channel, m)
-	default:
-		err = a.slack.DM(ctx, item.To, m)
 	}
 	var again time.Time
 	dead, outcome := false, "delivered"
@@ -191,6 +179,23 @@ func (a *App) deliver(ctx context.Context, b outbox.Backlog, item outbox.Item) {
 		a.log.WarnContext(ctx, "outbox: not settled", "channel", b.Channel, "item", item.ID, "err", err)
 	}
 	a.delivered(item.Kind, outcome)
+}
+
+// send says what an item tells: a thread line, a ratings round's results,
+// or a DM.
+func (a *App) send(ctx context.Context, b outbox.Backlog, item outbox.Item) error {
+	if item.Kind == outbox.RatingsResults {
+		return a.postResults(ctx, b, item)
+	}
+	m, err := a.outboxMessage(ctx, b, item)
+	switch {
+	case err != nil:
+		return err
+	case item.Kind == outbox.Thread:
+		_, err = a.slack.Post(ctx, item.Channel, m)
+		return err
+	}
+	return a.slack.DM(ctx, item.To, m)
 }
 
 // outboxMessage writes an item's DM: what changed, who changed it, and

@@ -117,7 +117,7 @@ func (a *App) rateClicked(ctx context.Context, r Request) (*Reply, error) {
 	if label == "skip" {
 		rating, err = ratings.Skip, nil
 	}
-	if m == nil || err != nil || rating < ratings.Skip || rating > ratings.Highest {
+	if m == nil || err != nil || rating < ratings.Skip || rating > ratings.Highest || r.ActionTS == "" {
 		return nil, prio.Errorf(prio.Invalid, "That button doesn't belong to a round of ratings.")
 	}
 	channel := m[1]
