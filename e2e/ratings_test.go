@@ -150,6 +150,21 @@ func TestStakeholdersRateIdeas(t *testing.T) {
 		}
 	}
 
+	for _, row := range d.exported(d.ann) {
+		if name := rater.FindString(strings.Join(row, ",")); name != "" {
+			t.Errorf("the CSV names rater %s: %v", name, row)
+		}
+	}
+	d.slash(d.ann, d.product, "/backlog", "history #1")
+	if h := d.ephemeral(d.ann, d.product, "History of #1 Dark mode"); rater.MatchString(h.Text) {
+		t.Errorf("the history names a rater:\n%s", h.Text)
+	}
+	for _, u := range []string{d.carl, d.dan, d.eve} {
+		if strings.Contains(d.logs.String(), u) {
+			t.Errorf("the logs name rater %s", u)
+		}
+	}
+
 	// A click after the close changes nothing, and says so.
 	m = d.rate(d.dan, "#3", "5")
 	if !m.Contains("These ratings had closed, so that click changed nothing.", "These ratings closed") || len(m.Buttons) != 0 {
