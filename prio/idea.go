@@ -90,6 +90,9 @@ type Idea struct {
 	Supporters int64
 	Rev        int64 // bumped by every change; guards read-compute-write updates
 
+	Placed Lane  // where owners placed it on the roadmap (Now or Later; Off for Next's default)
+	Goal   int64 // the goal it serves (0 for none)
+
 	Via    string   // how it came in: "command" (/idea text), "form", "message" (a shortcut)
 	Source *Source  // the Slack message it was made from; nil when typed in
 	Links  []string // where its work lives: https URLs, at most MaxLinks
@@ -189,3 +192,6 @@ type IssueLink struct {
 
 // Ref names the issue as people write it: "owner/repo#5".
 func (l IssueLink) Ref() string { return l.Repo + "#" + strconv.Itoa(l.Number) }
+
+// Lane is where the idea sits on its backlog's roadmap.
+func (i Idea) Lane() Lane { return LaneOf(i.Status, i.Placed) }

@@ -59,7 +59,8 @@ func (s *Store) SetStatus(ctx context.Context, team, channel string, n int64, ac
 	res, err := setStatus.Run(ctx, s.rdb,
 		with([]string{ideaKey(team, channel, n), rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
 			unscoredKey(team, channel), supportersKey(team, channel, n), outboxSeqKey(team, channel), outboxItemsKey(team, channel),
-			outboxDueKey(team, channel), outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, with(eventKeys(team, channel), []string{historyKey(team, channel, n)})),
+			outboxDueKey(team, channel), outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, with(eventKeys(team, channel),
+			[]string{historyKey(team, channel, n), roadmapKey(team, channel), doneKey(team, channel)})),
 		actor.ID, admin(actor), string(to), reason, now.UnixMilli(), allowed, member(n), n, actor.Name).Slice()
 	if err != nil {
 		return "", "", 0, translate(err)
@@ -79,7 +80,8 @@ func (s *Store) Merge(ctx context.Context, team, channel string, from, into int6
 		with([]string{ideaKey(team, channel, from), supportersKey(team, channel, from), ideaKey(team, channel, into), supportersKey(team, channel, into),
 			rankedKey(team, channel), awaitingKey(team, channel), ownersKey(team, channel), countsKey(team, channel), activityKey(team, channel),
 			unscoredKey(team, channel), outboxSeqKey(team, channel), outboxItemsKey(team, channel), outboxDueKey(team, channel),
-			outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, with(eventKeys(team, channel), []string{historyKey(team, channel, from), historyKey(team, channel, into)})),
+			outboxOrderKey(team, channel), outboxAgeKey(team, channel)}, with(eventKeys(team, channel), []string{historyKey(team, channel, from), historyKey(team, channel, into),
+			roadmapKey(team, channel), doneKey(team, channel)})),
 		actor.ID, admin(actor), now.UnixMilli(), member(from), from, into, actor.Name, member(into)).Slice()
 	if err != nil {
 		return 0, translate(err)

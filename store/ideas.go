@@ -34,7 +34,9 @@ const (
 	fReason     = "reason"
 	fMergedInto = "merged_into"
 	fRev        = "rev"
-	fVia        = "via" // how it came in: command, form or message
+	fVia        = "via"    // how it came in: command, form or message
+	fPlaced     = "placed" // where owners placed it on the roadmap: now, later or none
+	fGoal       = "goal"   // the id of the goal it serves
 	// Where an idea made from a Slack message came from.
 	fSourceChannel = "source_channel"
 	fSourceTS      = "source_ts"
@@ -364,6 +366,7 @@ func decodeIdea(team, channel string, h map[string]string) prio.Idea {
 		ScoredAt: millis(h[fScoredAt]), ScoredBy: h[fScoredBy], ScoredByName: h[fScoredName], ScoredVia: h[fScoredVia],
 		StatusBy: h[fStatusBy], StatusByName: h[fStatusName], StatusAt: millis(h[fStatusAt]), Reason: h[fReason],
 		MergedInto: parseMember(h[fMergedInto]), Rev: parseMember(h[fRev]), Agreement: h["agreement"],
+		Placed: prio.Lane(h[fPlaced]), Goal: parseMember(h[fGoal]),
 	}
 	if h["links"] != "" {
 		_ = json.Unmarshal([]byte(h["links"]), &idea.Links)

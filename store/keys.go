@@ -321,3 +321,33 @@ func ratingsDueKey(team string) string { return teamTag(team) + "ratings:deadlin
 // ratingsRemindersKey (ZSET "channel|id" scored by when its next reminder
 // is due, unix ms) is the team's rounds with reminders to send.
 func ratingsRemindersKey(team string) string { return teamTag(team) + "ratings:reminders" }
+
+// Roadmap keys. An idea's lane and goal live in its HASH ("placed",
+// "goal"); these index them, written by the scripts that change them.
+
+// roadmapKey (ZSET member(n), all scored 0) lists the ideas on a
+// backlog's roadmap: planned, in progress, or placed in Later.
+func roadmapKey(team, channel string) string { return backlogTag(team, channel) + "roadmap" }
+
+// doneKey (ZSET member(n) scored by when it shipped, unix ms) lists a
+// backlog's shipped ideas, for the roadmap's Done and shipped per goal.
+func doneKey(team, channel string) string { return backlogTag(team, channel) + "roadmap:done" }
+
+// goalsKey (HASH id -> JSON prio.Goal) holds a backlog's goals.
+func goalsKey(team, channel string) string { return backlogTag(team, channel) + "goals" }
+
+func goalSeqKey(team, channel string) string { return backlogTag(team, channel) + "goal:seq" }
+
+// goalIdeasKey (SET of idea numbers) lists the ideas under a goal: a goal
+// is not removed while any is.
+func goalIdeasKey(team, channel string, id int64) string {
+	return backlogTag(team, channel) + "goal:" + strconv.FormatInt(id, 10) + ":ideas"
+}
+
+// ideaPrefix is the start of every idea key of a backlog, in its slot: a
+// script given it as a key reads the ideas an index names.
+func ideaPrefix(team, channel string) string { return backlogTag(team, channel) + "idea:" }
+
+// roadmapSeenKey (HASH idea number -> lane, "goal:<n>" -> goal) is the
+// roadmap as the last weekly summary showed it, to say what changed since.
+func roadmapSeenKey(team, channel string) string { return backlogTag(team, channel) + "roadmap:seen" }

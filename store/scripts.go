@@ -94,6 +94,29 @@ local function scored(status, score)
 end
 `
 
+// roadmapLua files an idea in its backlog's roadmap (KEYS[r]) and shipped
+// ideas (KEYS[r + 1]) as its status and placement say: on the roadmap when
+// planned, in progress or placed in Later; a closed idea loses its place.
+const roadmapLua = `
+local function onroadmap(r, idea, member, status, now)
+	local placed = redis.call("HGET", idea, "placed") or ""
+	if not isopen(status) and placed ~= "" then
+		redis.call("HDEL", idea, "placed")
+		placed = ""
+	end
+	if status == "planned" or status == "in-progress" or (isopen(status) and placed == "later") then
+		redis.call("ZADD", KEYS[r], 0, member)
+	else
+		redis.call("ZREM", KEYS[r], member)
+	end
+	if status == "shipped" then
+		redis.call("ZADD", KEYS[r + 1], now, member)
+	else
+		redis.call("ZREM", KEYS[r + 1], member)
+	end
+end
+`
+
 // createIdea stores a new idea, queues it for scoring and counts it.
 //
 // KEYS[1] -> priobot:{T:C}:idea:<n>   (HASH)
@@ -144,13 +167,13 @@ return {redis.call("ZRANK", KEYS[2], ARGV[2]) + 1, 0}
 // KEYS[7] -> unscored (ZSET), KEYS[8] -> supporters (SET), KEYS[9..13] ->
 // the outbox (seq, items, due, order, age): the author and supporters are told,
 // KEYS[14..23] -> the backlog's event keys: idea.updated goes to its webhooks,
-// KEYS[24] -> its history
+// KEYS[24] -> its history, KEYS[25], KEYS[26] -> the roadmap and its done
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> target
 // status or "reopen", ARGV[4] -> reason, ARGV[5] -> now (unix ms),
 // ARGV[6] -> ",from,statuses,", ARGV[7] -> member, ARGV[8] -> number,
 // ARGV[9] -> actor's name
 // Output: {"ok", old status, new status, how many are told} or a refusal.
-var setStatus = redis.NewScript(prelude + `
+var setStatus = redis.NewScript(prelude + roadmapLua + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing"} end
 if not allowed(KEYS[4], ARGV[1], ARGV[2]) then return {"forbidden"} end
 local cur = redis.call("HGET", KEYS[1], "status")
@@ -161,6 +184,7 @@ if to == "reopen" then to = scored("new", score) end
 redis.call("HSET", KEYS[1], "status", to, "status_by", ARGV[1], "status_by_name", ARGV[9], "status_at", ARGV[5], "reason", ARGV[4], "merged_into", "")
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 place(KEYS[2], KEYS[3], KEYS[7], ARGV[7], ARGV[8], to, score)
+onroadmap(25, KEYS[1], ARGV[7], to, tonumber(ARGV[5]))
 count(KEYS[5], cur, to)
 redis.call("ZADD", KEYS[6], ARGV[5], "status:" .. ARGV[8])
 local people = redis.call("SMEMBERS", KEYS[8])
@@ -192,13 +216,13 @@ return {"ok", cur, to, n}
 // KEYS[11..15] -> the outbox: the source's author and supporters and the
 // target's author are told, KEYS[16..25] -> the backlog's event keys:
 // idea.updated for both ideas goes to its webhooks, KEYS[26], KEYS[27] ->
-// the two ideas' histories
+// the two ideas' histories, KEYS[28], KEYS[29] -> the roadmap and its done
 // ARGV[1] -> actor, ARGV[2] -> "1" if a workspace admin, ARGV[3] -> now (unix ms),
 // ARGV[4] -> source member, ARGV[5] -> source number, ARGV[6] -> target number,
 // ARGV[7] -> actor's name, ARGV[8] -> target member
 // Output: {"ok", source's old status, how many are told} or a refusal
 // ("missing"/"state" followed by "from" or "into").
-var merge = redis.NewScript(prelude + `
+var merge = redis.NewScript(prelude + roadmapLua + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {"missing", "from"} end
 if redis.call("EXISTS", KEYS[3]) == 0 then return {"missing", "into"} end
 local author = redis.call("HGET", KEYS[1], "author")
@@ -219,6 +243,7 @@ redis.call("HSET", KEYS[1], "status", "merged", "merged_into", ARGV[6], "status_
 redis.call("HINCRBY", KEYS[1], "rev", 1)
 redis.call("HINCRBY", KEYS[3], "rev", 1)
 place(KEYS[5], KEYS[6], KEYS[10], ARGV[4], ARGV[5], "merged", "")
+onroadmap(28, KEYS[1], ARGV[4], "merged", tonumber(ARGV[3]))
 table.insert(moved, target)
 local n = tell(11, moved, ARGV[1], {kind = "merge", idea = tonumber(ARGV[5]), into = tonumber(ARGV[6]), from = from,
 	actor = ARGV[7], at = tonumber(ARGV[3])}, tonumber(ARGV[3]))
