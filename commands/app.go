@@ -31,6 +31,7 @@ type Stores struct {
 	Settings  SettingsStore
 	GitHub    GitHubStore
 	Ratings   RatingsStore
+	Roadmap   RoadmapStore
 }
 
 // App is priobot's use cases wired to their dependencies.
@@ -46,6 +47,7 @@ type App struct {
 	settings  SettingsStore
 	github    GitHubStore
 	ratings   RatingsStore
+	roadmap   RoadmapStore
 
 	// tracker is GitHub, when priobot has a token; poll is how often a
 	// connected repository is asked what changed.
@@ -82,7 +84,7 @@ type App struct {
 func New(st Stores, sl Slack, hooks Hooks, log *slog.Logger, now func() time.Time) *App {
 	return &App{
 		ideas: st.Ideas, capture: st.Capture, poker: st.Poker, chase: st.Chase, homes: st.Homes,
-		outbox: st.Outbox, webhooks: st.Webhooks, summaries: st.Summaries, settings: st.Settings, github: st.GitHub, ratings: st.Ratings,
+		outbox: st.Outbox, webhooks: st.Webhooks, summaries: st.Summaries, settings: st.Settings, github: st.GitHub, ratings: st.Ratings, roadmap: st.Roadmap,
 		slack: sl, hooks: hooks, log: log, now: now, stop: make(chan struct{}), drainSlots: make(chan struct{}, drainsAtOnce), delivered: func(string, string) {},
 	}
 }

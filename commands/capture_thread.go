@@ -32,6 +32,8 @@ func (a *App) threadLine(ctx context.Context, b outbox.Backlog, item outbox.Item
 		}
 	case item.Reopen:
 		what = "is back in play, " + prio.Status(item.Status).Label()
+	case item.Status == string(prio.Now) || item.Status == string(prio.StatusInProgress): // it entered the roadmap's Now
+		what = "is now being worked on"
 	default:
 		what = "is now " + prio.Status(item.Status).Label()
 	}

@@ -106,6 +106,10 @@ func (a *App) Routes() []Route {
 		{Kind: Slash, Name: "/backlog", Sub: "github", Usage: "/backlog github push #12", Help: "Open an issue for an idea on the connected repository and link them: they move together from then on (its author or owners). Or: *Link…* → open an issue, in its ⋯ menu.", Handle: inChannel(backlogWhere, a.githubCmd)},
 		{Kind: Slash, Name: "/backlog", Sub: "github", Usage: "/backlog github disconnect", Help: "Stop the sync with GitHub; the ideas keep their links (owners). Or: `/backlog settings`.", Handle: inChannel(backlogWhere, a.githubCmd)},
 		{Kind: Slash, Name: "/backlog", Sub: "ratings", Usage: "/backlog ratings #3 #5 from @ann @sales-team #support [for 3d] [ask \"…\"]", Help: "Priority Ratings: ask up to 500 stakeholders (people, user groups, channels' members) to rate ideas from 1 to 5 on one question, anonymously, by DM; results in the thread, and their means can feed a benefit criterion (owners; open 3 days unless you say).", Handle: inChannel(backlogWhere, a.startRatings)},
+		{Kind: Slash, Name: "/backlog", Sub: "goal", Usage: "/backlog goal add <name> [| <description>] · goal rename <name> = <new name> · goal remove <name>", Help: "The outcomes this backlog's ideas serve, at most 12 (owners); a goal ideas serve is not removed.", Handle: inChannel(backlogWhere, a.goal)},
+		{Kind: Slash, Name: "/backlog", Sub: "goal", Usage: "/backlog goal #12 <goal>|none", Help: "Put an idea under a goal, or under none (owners).", Handle: inChannel(backlogWhere, a.goal)},
+		{Kind: Slash, Name: "/backlog", Sub: "goals", Usage: "/backlog goals", Help: "The goals, each with its ideas on the roadmap per lane and what shipped for it in the last 90 days.", Handle: inChannel(backlogWhere, a.goals)},
+		{Kind: Slash, Name: "/backlog", Sub: "roadmap", Usage: "/backlog roadmap #12 now|next|later|off", Help: "Place an idea on the roadmap (owners): into Now or Next plans it; Later keeps it ranked; an idea in progress stays in Now until it ships. `/roadmap` shows it.", Handle: inChannel(backlogWhere, a.placeCmd)},
 		{Kind: Slash, Name: "/backlog", Sub: "help", Usage: "/backlog help", Help: "Show every backlog command.", Handle: a.help("/backlog")},
 		{Kind: Action, Name: actSupport, Handle: a.support},
 		{Kind: Action, Name: actWhere, Handle: a.whereClicked},
@@ -123,6 +127,9 @@ func (a *App) Routes() []Route {
 		{Kind: Action, Name: actHomePoker, Handle: a.homePoker},
 		{Kind: Action, Name: actHomeHelp, Handle: a.homeHelp},
 		{Kind: Action, Name: actPage, Handle: a.pageClicked},
+		{Kind: Slash, Name: "/roadmap", Usage: "/roadmap [team|exec]", Help: "This channel's roadmap, privately: `team` (the default) lists Now, Next and Later with each idea's goal, score, status, links and requesters; `exec` shows goals by lane, with counts, a few titles and what shipped, no scores or names.", Handle: inChannel(roadmapWhere, a.roadmapCmd)},
+		{Kind: Slash, Name: "/roadmap", Sub: "share", Usage: "/roadmap share [team|exec]", Help: "Post the roadmap in the channel, with its picture in the thread (owners, or anyone where there are none).", Handle: inChannel(roadmapWhere, a.shareRoadmap)},
+		{Kind: Slash, Name: "/roadmap", Sub: "help", Usage: "/roadmap help", Help: "Show how to build and share the roadmap.", Handle: a.help("/roadmap")},
 		{Kind: Slash, Name: "/poker", Usage: "/poker #3 #5 #8 [with @a @b] [for 24h] [quorum 3] [remind off]", Help: "Score ideas together: hidden votes per criterion in a thread, then reveal. `/poker` alone opens a form. Or: *Start poker* in an idea's ⋯ menu, or *Start poker on these* on your Home or a weekly summary.", Handle: inChannel(pokerWhere, a.startPoker)},
 		{Kind: Slash, Name: "/poker", Usage: "/poker next 5 [with …] [for …] [quorum …]", Help: "Poker on the 5 oldest ideas awaiting scoring.", Handle: inChannel(pokerWhere, a.startPoker)},
 		{Kind: Slash, Name: "/poker", Sub: "nudge", Usage: "/poker nudge", Help: "DM the named voters who still owe votes in this channel's newest open session, once an hour (facilitator or owners).", Handle: inChannel(pokerWhere, a.nudgeCmd)},
@@ -190,4 +197,5 @@ func sayAfter(ctx context.Context, line string) bool {
 const (
 	backlogWhere = "run `/backlog` in the channel whose backlog you mean"
 	pokerWhere   = "run `/poker` in the channel whose backlog you mean, and the session runs in a thread there"
+	roadmapWhere = "run `/roadmap` in the channel whose roadmap you mean"
 )

@@ -37,7 +37,7 @@ func Run(ctx context.Context, cfg Config, logOut io.Writer, now func() time.Time
 		ShutdownTimeout: cfg.ShutdownTimeout, Connections: cfg.Connections, MaxHandlers: cfg.MaxHandlers,
 	}, log, metrics, st)
 	app := commands.New(commands.Stores{
-		Ideas: st, Capture: st, Poker: st, Chase: st, Homes: st, Outbox: st, Webhooks: st, Summaries: st, Settings: st, GitHub: st, Ratings: st,
+		Ideas: st, Capture: st, Poker: st, Chase: st, Homes: st, Outbox: st, Webhooks: st, Summaries: st, Settings: st, GitHub: st, Ratings: st, Roadmap: st,
 	}, b.Slack(), sender.New(cfg.WebhookAllowPrivate), log, now)
 	app.ObserveOutbox(metrics.OutboxDelivered)
 	if cfg.GitHubToken != "" {

@@ -1,0 +1,145 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/priobot/priobot/slackemu"
+)
+
+// roadmapDesk is #product with four ideas and ann its owner.
+func roadmapDesk(t *testing.T) *harness {
+	h := newHarness(t, slackemu.Options{})
+	h.slash(h.ann, h.product, "/backlog", "owners add "+mention(h.ann, "ann"))
+	h.ephemeral(h.ann, h.product, "This backlog's owners are now @ann.")
+	for _, title := range []string{"Dark mode", "SSO with Okta", "Export to CSV", "Audit log"} {
+		h.idea(h.bob, h.product, title)
+	}
+	h.slash(h.ann, h.product, "/backlog", "score #2 value=13 effort=5")
+	h.ephemeral(h.ann, h.product, "#2 SSO with Okta")
+	return h
+}
+
+// Goals are outcomes owners name; ideas go under one goal at most; a goal
+// ideas serve is not removed; a 13th is refused.
+func TestGoals(t *testing.T) {
+	h := roadmapDesk(t)
+	h.slash(h.bob, h.product, "/backlog", "goal add Win enterprise deals")
+	h.ephemeral(h.bob, h.product, "Only this backlog's owners (and workspace admins) can add goals.")
+	h.slash(h.ann, h.product, "/backlog", "goal add Win enterprise deals | SSO, audit logs and admin controls")
+	h.ephemeral(h.ann, h.product, "Added the goal Win enterprise deals.")
+	h.slash(h.ann, h.product, "/backlog", "goal add win ENTERPRISE deals")
+	h.ephemeral(h.ann, h.product, "This backlog has a goal “win ENTERPRISE deals” already")
+	h.slash(h.ann, h.product, "/backlog", "goal add Retention")
+	h.ephemeral(h.ann, h.product, "Added the goal Retention.")
+	h.slash(h.ann, h.product, "/backlog", "goal #2 Win enterprise deals")
+	h.ephemeral(h.ann, h.product, "#2 serves Win enterprise deals now.")
+	h.slash(h.ann, h.product, "/backlog", "goal #4 win enterprise deals")
+	h.ephemeral(h.ann, h.product, "#4 serves Win enterprise deals now.")
+	h.slash(h.ann, h.product, "/backlog", "goal #1 Growth")
+	h.ephemeral(h.ann, h.product, "This backlog has no goal “Growth”; its goals are Win enterprise deals and Retention.")
+	h.slash(h.ann, h.product, "/backlog", "goal remove Win enterprise deals")
+	h.ephemeral(h.ann, h.product, "“Win enterprise deals” serves #2, #4; move them to another goal (/backlog goal #2 <goal> or none) first. Nothing was removed.")
+	h.slash(h.ann, h.product, "/backlog", "goal rename Retention = Keep customers | Fewer churned accounts")
+	h.ephemeral(h.ann, h.product, "Renamed the goal Retention to Keep customers")
+	for i := 3; i <= 12; i++ {
+		h.slash(h.ann, h.product, "/backlog", fmt.Sprintf("goal add Goal %d", i))
+		h.ephemeral(h.ann, h.product, fmt.Sprintf("Added the goal Goal %d.", i))
+	}
+	h.slash(h.ann, h.product, "/backlog", "goal add Goal 13")
+	h.ephemeral(h.ann, h.product, "A backlog has at most 12 goals; remove one first")
+	h.slash(h.ann, h.product, "/backlog", "goal #4 none")
+	h.ephemeral(h.ann, h.product, "#4 serves no goal now.")
+	h.slash(h.ann, h.product, "/backlog", "goals")
+	h.ephemeral(h.ann, h.product, "Goals of #product's backlog", "• Win enterprise deals: 0 · 0 · 0, 0 shipped — SSO, audit logs and admin controls",
+		"• Keep customers: 0 · 0 · 0, 0 shipped — Fewer churned accounts")
+}
+
+// Placing ideas: Now and Next plan them, Later keeps them ranked, in
+// progress stays in Now, closed ideas stay off; the views show it, and
+// sharing posts it with its picture.
+func TestTheRoadmap(t *testing.T) {
+	h := roadmapDesk(t)
+	h.slash(h.ann, h.product, "/backlog", "goal add Win enterprise deals")
+	h.ephemeral(h.ann, h.product, "Added the goal")
+	h.slash(h.ann, h.product, "/backlog", "goal #2 Win enterprise deals")
+	h.ephemeral(h.ann, h.product, "#2 serves Win enterprise deals now.")
+	h.slash(h.ann, h.product, "/backlog", "goal #4 Win enterprise deals")
+	h.ephemeral(h.ann, h.product, "#4 serves Win enterprise deals now.")
+
+	h.slash(h.bob, h.product, "/backlog", "roadmap #2 now")
+	h.ephemeral(h.bob, h.product, "Only this backlog's owners (and workspace admins) can place ideas on the roadmap.")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #2 now")
+	h.ephemeral(h.ann, h.product, "#2 SSO with Okta is on the roadmap in Now; it is planned.")
+	h.dm(h.bob, "In #product, ann moved #2 SSO with Okta from scored to planned.")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #4 next")
+	h.ephemeral(h.ann, h.product, "#4 Audit log is on the roadmap in Next; it is planned.")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #1 later")
+	h.ephemeral(h.ann, h.product, "#1 Dark mode is on the roadmap in Later; it is awaiting scoring.")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #4 later")
+	h.ephemeral(h.ann, h.product, "#4 Audit log moved from Next to Later; it is awaiting scoring.")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #4 next")
+	h.ephemeral(h.ann, h.product, "#4 Audit log moved from Later to Next; it is planned.")
+	h.slash(h.ann, h.product, "/backlog", "status #2 in-progress")
+	h.ephemeral(h.ann, h.product, "#2")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #2 later")
+	h.ephemeral(h.ann, h.product, "#2 is in progress, so it stays in Now until it ships")
+	h.slash(h.ann, h.product, "/backlog", "decline #3 Out of scope this year")
+	h.ephemeral(h.ann, h.product, "declined")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #3 later")
+	h.ephemeral(h.ann, h.product, "#3 is declined; only open ideas go on the roadmap.")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #1 soon")
+	h.ephemeral(h.ann, h.product, "“soon” is not a lane: say now, next, later or off")
+
+	h.slash(h.bob, h.product, "/roadmap", "")
+	team := h.ephemeral(h.bob, h.product, "Roadmap of #product — Now 1 · Next 1 · Later 1")
+	for _, want := range []string{"Now (1)\n• #2 SSO with Okta · Win enterprise deals · score 2.6 · in progress",
+		"Next (1)\n• #4 Audit log · Win enterprise deals · planned", "Later (1)\n• #1 Dark mode · awaiting scoring"} {
+		if !team.Contains(want) {
+			t.Errorf("the team view lacks %q:\n%s", want, team.Text)
+		}
+	}
+	h.slash(h.bob, h.product, "/roadmap", "exec")
+	exec := h.ephemeral(h.bob, h.product, "Roadmap of #product by goal")
+	for _, want := range []string{"Win enterprise deals\nNow 1: SSO with Okta\nNext 1: Audit log\nLater 0\nShipped in the last 90 days: 0",
+		"No goal\nNow 0\nNext 0\nLater 1: Dark mode"} {
+		if !exec.Contains(want) {
+			t.Errorf("the exec view lacks %q:\n%s", want, exec.Text)
+		}
+	}
+	if exec.Contains("score") || exec.Contains("bob") || exec.Contains("ann") {
+		t.Errorf("the exec view shows scores or names:\n%s", exec.Text)
+	}
+	h.slash(h.bob, h.product, "/roadmap", "share")
+	h.ephemeral(h.bob, h.product, "Only this backlog's owners (and workspace admins) can share its roadmap.")
+	h.slash(h.ann, h.product, "/roadmap", "share exec")
+	shared := h.message(h.product, "ann shared #product's roadmap (exec view).", "Win enterprise deals")
+	var picture slackemu.File
+	if err := h.emu.Wait(h.t.Context(), func() bool {
+		for _, f := range h.emu.Files(h.product) {
+			if f.Name == "roadmap.png" {
+				picture = f
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		t.Fatal("no roadmap picture")
+	}
+	if !strings.Contains(picture.AltText, "Now, 1: #2 SSO with Okta (Win enterprise deals).") {
+		t.Errorf("alt text: %s", picture.AltText)
+	}
+	inThread := false
+	for _, c := range h.emu.Calls("files.completeUploadExternal") {
+		inThread = inThread || c.Params["thread_ts"] == shared.TS
+	}
+	if !inThread {
+		t.Error("the picture is not in the shared roadmap's thread")
+	}
+
+	h.slash(h.ann, h.product, "/backlog", "status #2 shipped")
+	h.ephemeral(h.ann, h.product, "shipped")
+	h.slash(h.ann, h.product, "/roadmap", "")
+	h.ephemeral(h.ann, h.product, "Now 0 · Next 1 · Later 1 · shipped in the last 30 days 1", "Done in the last 30 days: #2 SSO with Okta")
+}
