@@ -28,7 +28,7 @@ func TestExportDefusesFormulas(t *testing.T) {
 	}
 	for _, tt := range tests {
 		idea := prio.Idea{Number: 1, Title: tt.typed, Description: tt.typed, AuthorName: tt.typed, Reason: tt.typed, Status: prio.StatusDeclined}
-		data, err := backlogCSV([]prio.Idea{idea}, nil, fw, "product")
+		data, err := backlogCSV([]prio.Idea{idea}, nil, fw, nil, "product")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,15 @@ func (a *App) export(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := backlogCSV(ideas, places, fw, r.ChannelName)
+	goals, err := a.roadmap.Goals(ctx, r.Team, r.Channel)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, g := range goals {
+		names[g.ID] = g.Name
+	}
+	data, err := backlogCSV(ideas, places, fw, names, r.ChannelName)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +93,7 @@ func defuse(text string) string {
 // backlogCSV writes every field of every idea, one row each, in RFC 4180:
 // the ranking first, then the ideas awaiting scoring, then the others by
 // number; people's names beside their ids.
-func backlogCSV(ideas []prio.Idea, places map[int64]place, fw prio.Framework, channelName string) ([]byte, error) {
+func backlogCSV(ideas []prio.Idea, places map[int64]place, fw prio.Framework, goals map[int64]string, channelName string) ([]byte, error) {
 	rank := func(i prio.Idea) (int, int64) {
 		p, ok := places[i.Number]
 		switch {
@@ -113,7 +121,7 @@ func backlogCSV(ideas []prio.Idea, places map[int64]place, fw prio.Framework, ch
 		header = append(header, c.Key)
 	}
 	header = append(header, "supporters", "requesters", "author", "author_name", "created", "scored_at", "scored_via", "scored_by",
-		"scored_by_name", "status_by", "status_by_name", "status_at", "reason", "merged_into", "channel", "channel_name", "source_message", "links")
+		"scored_by_name", "status_by", "status_by_name", "status_at", "reason", "merged_into", "channel", "channel_name", "source_message", "links", "lane", "goal")
 	_ = w.Write(header)
 	stamp := func(t time.Time) string {
 		if t.IsZero() {
@@ -149,7 +157,8 @@ func backlogCSV(ideas []prio.Idea, places map[int64]place, fw prio.Framework, ch
 		}
 		row = append(row, strconv.FormatInt(idea.Supporters, 10), strconv.FormatInt(idea.Supporters+1, 10), idea.Author, defuse(idea.AuthorName),
 			stamp(idea.Created), stamp(idea.ScoredAt), idea.ScoredVia, idea.ScoredBy, defuse(idea.ScoredByName), idea.StatusBy,
-			defuse(idea.StatusByName), stamp(idea.StatusAt), defuse(idea.Reason), merged, idea.Channel, channelName, source, strings.Join(idea.Links, " "))
+			defuse(idea.StatusByName), stamp(idea.StatusAt), defuse(idea.Reason), merged, idea.Channel, channelName, source, strings.Join(idea.Links, " "),
+			string(idea.Lane()), defuse(goals[idea.Goal]))
 		_ = w.Write(row)
 	}
 	w.Flush()

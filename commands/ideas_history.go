@@ -138,6 +138,23 @@ func (a *App) entryText(ctx context.Context, idea prio.Idea, group []prio.Event)
 		return fmt.Sprintf("%s merged #%d into it", who, e.FromIdea)
 	case "renamed":
 		return fmt.Sprintf("renamed on %s from “%s”", esc(e.Name), esc(e.From))
+	case "roadmap":
+		from, to := prio.Lane(e.From), prio.Lane(e.To)
+		switch {
+		case from == prio.Off:
+			return fmt.Sprintf("%s put it on the roadmap in %s", who, to.Title())
+		case to == prio.Off:
+			return fmt.Sprintf("%s took it off the roadmap (it was in %s)", who, from.Title())
+		}
+		return fmt.Sprintf("%s moved it from %s to %s on the roadmap", who, from.Title(), to.Title())
+	case "goal":
+		switch {
+		case e.From == "":
+			return fmt.Sprintf("%s put it under the goal %s", who, esc(e.To))
+		case e.To == "":
+			return fmt.Sprintf("%s took it out of the goal %s", who, esc(e.From))
+		}
+		return fmt.Sprintf("%s moved it from the goal %s to %s", who, esc(e.From), esc(e.To))
 	case "link":
 		if e.On {
 			return fmt.Sprintf("%s linked it to %s", who, esc(e.URL))

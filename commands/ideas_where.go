@@ -142,7 +142,31 @@ func (a *App) describe(ctx context.Context, idea prio.Idea, pos prio.Position) (
 		return fmt.Sprintf("%s was merged into *#%d %s* by %s on %s. %s", head, target.Number, esc(target.Title),
 			esc(idea.StatusByName), date(idea.StatusAt), sits(fmt.Sprintf("#%d", target.Number), target, tpos, backlog)+scoring(target, tpos)), nil
 	}
-	return sits(head, idea, pos, backlog) + scoring(idea, pos), nil
+	return sits(head, idea, pos, backlog) + scoring(idea, pos) + a.onRoadmap(ctx, idea), nil
+}
+
+// onRoadmap says where an open idea sits on the roadmap and which goal it
+// serves: " On the roadmap in Now, for the goal Retention."
+func (a *App) onRoadmap(ctx context.Context, idea prio.Idea) string {
+	goal := ""
+	if idea.Goal != 0 {
+		if goals, err := a.roadmap.Goals(ctx, idea.Team, idea.Channel); err == nil {
+			for _, g := range goals {
+				if g.ID == idea.Goal {
+					goal = "*" + esc(g.Name) + "*"
+				}
+			}
+		}
+	}
+	switch lane := idea.Lane(); {
+	case lane != prio.Off && goal != "":
+		return fmt.Sprintf(" On the roadmap in %s, for the goal %s.", lane.Title(), goal)
+	case lane != prio.Off:
+		return fmt.Sprintf(" On the roadmap in %s.", lane.Title())
+	case goal != "":
+		return fmt.Sprintf(" It serves the goal %s.", goal)
+	}
+	return ""
 }
 
 // sits says, as a sentence about subject, where an idea is: "#12 sits 3rd

@@ -72,6 +72,7 @@ type Snapshot struct {
 	Framework  string            `json:"framework"` // "" for the default
 	// FrameworkDef is its definition when the workspace defined it.
 	FrameworkDef string    `json:"framework_def,omitempty"`
+	Goal         string    `json:"goal,omitempty"`  // the name of the goal the idea serves
 	List         string    `json:"list,omitempty"`  // ranked, awaiting or unscored; "" for none
 	Place        int64     `json:"place,omitempty"` // 1-based, in List
 	Of           int64     `json:"of,omitempty"`    // how many List holds

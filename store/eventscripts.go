@@ -33,6 +33,11 @@ local function snapshot(e, idea, sup, member)
 	for i = 1, #h, 2 do f[h[i]] = h[i + 1] end
 	local fw = redis.call("HMGET", KEYS[e + 1], "framework", "framework_def")
 	local out = {fields = f, supporters = redis.call("SCARD", sup), framework = fw[1] or "", framework_def = fw[2] or nil}
+	if f.goal then
+		-- The goal's name, from the backlog's goals: beside its meta, in its slot.
+		local g = redis.call("HGET", string.sub(KEYS[e + 1], 1, -5) .. "goals", f.goal)
+		if g then out.goal = cjson.decode(g).name end
+	end
 	for i, list in ipairs({"ranked", "awaiting", "unscored"}) do
 		local r = redis.call("ZRANK", KEYS[e + 1 + i], member)
 		if r then

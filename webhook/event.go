@@ -92,6 +92,8 @@ type Idea struct {
 	Framework   string             `json:"framework"`
 	Criteria    map[string]float64 `json:"criteria"` // by criterion key, as people type them
 	Rank        *Rank              `json:"rank"`     // null when it is in no list (closed)
+	Lane        *string            `json:"lane"`     // now, next or later on the roadmap; null when off it
+	Goal        *string            `json:"goal"`     // the goal it serves; null for none
 	Supporters  int64              `json:"supporters"`
 	Author      Person             `json:"author"`
 	Created     time.Time          `json:"created"`
@@ -178,6 +180,12 @@ func idea(s outbox.Snapshot) *Idea {
 	}
 	if s.List != "" {
 		out.Rank = &Rank{List: s.List, Place: s.Place, Of: s.Of}
+	}
+	if l := string(i.Lane()); l != "" {
+		out.Lane = &l
+	}
+	if s.Goal != "" {
+		out.Goal = &s.Goal
 	}
 	if src := i.Source; src != nil {
 		out.Source = &Source{Channel: src.Channel, TS: src.TS, Permalink: src.Permalink}

@@ -163,9 +163,9 @@ func example() outbox.Item {
 	return outbox.Item{
 		ID: 7, Kind: outbox.Hook, Event: webhook.IdeaUpdated, Change: "status", Idea: 12, From: "ranked", Status: "planned",
 		Actor: "bob", ActorID: "U02BOB", At: at.UnixMilli(),
-		Snap: &outbox.Snapshot{Supporters: 4, List: "ranked", Place: 3, Of: 17, Idea: prio.Idea{
+		Snap: &outbox.Snapshot{Supporters: 4, List: "ranked", Place: 3, Of: 17, Goal: "Retention", Idea: prio.Idea{
 			Number: 12, Title: "Dark mode", Description: "A dark theme for the web app", Author: "U01ANN", AuthorName: "ann",
-			Status: prio.StatusPlanned, Created: at.Add(-72 * time.Hour), Score: 2.6667, Scored: true,
+			Status: prio.StatusPlanned, Goal: 2, Created: at.Add(-72 * time.Hour), Score: 2.6667, Scored: true,
 			Values: map[string]float64{"value-effort:value": 8, "value-effort:effort": 3},
 		}},
 	}
