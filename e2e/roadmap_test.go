@@ -143,3 +143,56 @@ func TestTheRoadmap(t *testing.T) {
 	h.slash(h.ann, h.product, "/roadmap", "")
 	h.ephemeral(h.ann, h.product, "Now 0 · Next 1 · Later 1 · shipped in the last 30 days 1", "Done in the last 30 days: #2 SSO with Okta")
 }
+
+// An idea's lane and goal show where it sits, in its history, the CSV and
+// the webhooks' events.
+func TestTheRoadmapReachesEverySurface(t *testing.T) {
+	h := roadmapDesk(t)
+	rx := newReceiver(t)
+	h.addWebhook(h.ann, h.product, rx.url())
+	h.slash(h.ann, h.product, "/backlog", "goal add Win enterprise deals")
+	h.ephemeral(h.ann, h.product, "Added the goal")
+	h.slash(h.ann, h.product, "/backlog", "goal #4 Win enterprise deals")
+	h.ephemeral(h.ann, h.product, "#4 serves Win enterprise deals now.")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #4 later")
+	h.ephemeral(h.ann, h.product, "#4 Audit log is on the roadmap in Later")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #4 next")
+	h.ephemeral(h.ann, h.product, "#4 Audit log moved from Later to Next")
+
+	h.slash(h.bob, h.product, "/backlog", "#4")
+	h.ephemeral(h.bob, h.product, "#4 Audit log is planned", "On the roadmap in Next, for the goal Win enterprise deals.")
+	h.slash(h.bob, h.product, "/backlog", "history #4")
+	h.ephemeral(h.bob, h.product, "History of #4 Audit log", "ann put it under the goal Win enterprise deals", "ann put it on the roadmap in Later",
+		"ann moved it from awaiting scoring to planned", "ann moved it from Later to Next on the roadmap")
+	rows := h.exported(h.ann)
+	found := false
+	for i, row := range rows[1:] {
+		if column(rows, i+1, "number") == "4" {
+			found = true
+			if lane, goal := column(rows, i+1, "lane"), column(rows, i+1, "goal"); lane != "next" || goal != "Win enterprise deals" {
+				t.Errorf("#4's lane and goal in the CSV: %q %q (%v)", lane, goal, row)
+			}
+		}
+	}
+	if !found {
+		t.Error("#4 is not in the CSV")
+	}
+	rx.wait("the roadmap move", func(got []hookRequest) bool {
+		for _, q := range got {
+			e := q.Event
+			if e.Data.Change != nil && e.Data.Change.Field == "roadmap" && e.Data.Change.From == "later" && e.Data.Change.To == "next" &&
+				e.Data.Idea != nil && e.Data.Idea.Lane != nil && *e.Data.Idea.Lane == "next" && e.Data.Idea.Goal != nil && *e.Data.Idea.Goal == "Win enterprise deals" {
+				return true
+			}
+		}
+		return false
+	})
+	rx.wait("the goal", func(got []hookRequest) bool {
+		for _, q := range got {
+			if c := q.Event.Data.Change; c != nil && c.Field == "goal" && c.To == "Win enterprise deals" {
+				return true
+			}
+		}
+		return false
+	})
+}
