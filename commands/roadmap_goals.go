@@ -20,7 +20,7 @@ type RoadmapStore interface {
 	SetGoal(ctx context.Context, team, channel string, n int64, g prio.Goal, actor prio.Actor, now time.Time) error
 	PlaceIdea(ctx context.Context, team, channel string, n int64, to prio.Lane, actor prio.Actor, now time.Time) (prio.Lane, prio.Idea, int, error)
 	Roadmap(ctx context.Context, team, channel string, now time.Time) (roadmap.Snapshot, error)
-	RoadmapSeen(ctx context.Context, team, channel string) (map[int64]roadmap.Seen, error)
+	RoadmapSeen(ctx context.Context, team, channel string) (map[int64]roadmap.Seen, bool, error)
 	SeeRoadmap(ctx context.Context, team, channel string, seen map[int64]roadmap.Seen) error
 }
 

@@ -11,22 +11,28 @@ import (
 
 	"github.com/priobot/priobot/matrix"
 	"github.com/priobot/priobot/prio"
+	"github.com/priobot/priobot/roadmap"
 )
 
 // postSummary posts a backlog's summary and, in its thread, the matrix;
 // it returns what summary.posted tells webhooks of it. week names the
 // scheduled week ("" on demand: no snapshot is taken).
 func (a *App) postSummary(ctx context.Context, team, channel, week string, late bool) (map[string]any, error) {
-	m, err := a.summary(ctx, team, channel, week, late)
+	facts, err := a.readSummary(ctx, team, channel, week)
 	if err != nil {
 		return nil, err
 	}
-	ts, err := a.slack.Post(ctx, channel, m)
+	ts, err := a.slack.Post(ctx, channel, drawSummary(facts, channel, week, late))
 	if err != nil {
 		return nil, err
 	}
 	if err := a.postMatrix(ctx, team, channel, ts); err != nil {
 		return nil, err
+	}
+	if len(facts.roadmap) > 0 {
+		if err := a.postRoadmapPicture(ctx, team, channel, "", ts); err != nil {
+			return nil, err
+		}
 	}
 	return a.summaryFacts(ctx, team, channel, week, ts)
 }
@@ -76,26 +82,17 @@ const maxAltText = 1000
 // summaryLines is how many ideas each part of a summary names.
 const summaryLines = 8
 
-// summary writes a backlog's weekly summary (week "" for one asked for
-// now, which moves no snapshot): see drawSummary.
-func (a *App) summary(ctx context.Context, team, channel, week string, late bool) (Message, error) {
-	facts, err := a.readSummary(ctx, team, channel, week)
-	if err != nil {
-		return Message{}, err
-	}
-	return drawSummary(facts, channel, week, late), nil
-}
-
 // summaryFacts is what a summary shows, as read from the store.
 type summaryFacts struct {
 	counts  map[prio.Status]int64
-	ranked  []prio.Idea     // the top of the backlog
-	total   int64           // ideas ranked
-	before  map[int64]int64 // ranks at the last summary; nil for none
-	skipped string          // a week whose summary was skipped, once
-	week    [3]summaryPart  // submitted, scored and moved this week
-	waiting []prio.Idea     // the oldest awaiting scoring
-	queued  int64           // how many await scoring
+	ranked  []prio.Idea      // the top of the backlog
+	total   int64            // ideas ranked
+	before  map[int64]int64  // ranks at the last summary; nil for none
+	skipped string           // a week whose summary was skipped, once
+	week    [3]summaryPart   // submitted, scored and moved this week
+	waiting []prio.Idea      // the oldest awaiting scoring
+	queued  int64            // how many await scoring
+	roadmap []roadmap.Change // how the roadmap moved since the last summary
 }
 
 // summaryPart is one of the week's lists: the ideas shown, and how many
@@ -141,8 +138,50 @@ func (a *App) readSummary(ctx context.Context, team, channel, week string) (summ
 		}
 		f.week[i] = summaryPart{ideas: ideas, more: int64(len(numbers) - len(ideas))}
 	}
+	if f.roadmap, err = a.roadmapMoves(ctx, team, channel, week); err != nil {
+		return f, err
+	}
 	f.waiting, f.queued, err = a.ideas.Awaiting(ctx, team, channel, 0, 5)
 	return f, err
+}
+
+// roadmapMoves says how the roadmap moved since the last scheduled summary
+// (none before the first); a scheduled one (week) remembers it as it is.
+func (a *App) roadmapMoves(ctx context.Context, team, channel, week string) ([]roadmap.Change, error) {
+	s, err := a.roadmap.Roadmap(ctx, team, channel, a.now())
+	if err != nil {
+		return nil, err
+	}
+	seen, ok, err := a.roadmap.RoadmapSeen(ctx, team, channel)
+	if err != nil {
+		return nil, err
+	}
+	if week != "" {
+		if err := a.roadmap.SeeRoadmap(ctx, team, channel, s.Seen()); err != nil {
+			return nil, err
+		}
+	}
+	if !ok {
+		return nil, nil
+	}
+	now := s.Seen()
+	var left []int64
+	for n := range seen {
+		if _, on := now[n]; !on {
+			left = append(left, n)
+		}
+	}
+	titles := map[int64]string{}
+	if len(left) > 0 {
+		ideas, err := a.ideas.Ideas(ctx, team, channel, left)
+		if err != nil {
+			return nil, err
+		}
+		for _, idea := range ideas {
+			titles[idea.Number] = idea.Title
+		}
+	}
+	return roadmap.Changes(seen, s, titles), nil
 }
 
 // drawSummary draws a summary: the top 5 and how they moved, what is new,
@@ -186,6 +225,15 @@ func drawSummary(f summaryFacts, channel, week string, late bool) Message {
 			lines[k] = p.line(idea)
 		}
 		blocks = append(blocks, list(p.title, lines, part.more))
+	}
+
+	if len(f.roadmap) > 0 {
+		lines := make([]string, len(f.roadmap))
+		for i, c := range f.roadmap {
+			c.Title = esc(prio.Shorten(c.Title, 60))
+			lines[i] = c.String()
+		}
+		blocks = append(blocks, list("Roadmap since the last summary", lines, 0), note("The roadmap's picture is in the thread; `/roadmap` shows it."))
 	}
 
 	if f.queued > 0 {

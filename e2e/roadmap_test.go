@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/priobot/priobot/slackemu"
 )
@@ -195,4 +196,56 @@ func TestTheRoadmapReachesEverySurface(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// The weekly summary says how the roadmap moved since the last one, with
+// its picture in the thread; the first summary has nothing to compare
+// with, and a week without moves says nothing of it.
+func TestTheSummarySaysHowTheRoadmapMoved(t *testing.T) {
+	h := roadmapDesk(t)
+	h.slash(h.ann, h.product, "/backlog", "roadmap #2 next")
+	h.ephemeral(h.ann, h.product, "#2 SSO with Okta is on the roadmap in Next")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #3 next")
+	h.ephemeral(h.ann, h.product, "#3 Export to CSV is on the roadmap in Next")
+	day, due := h.tomorrow(10, 0)
+	h.slash(h.ann, h.product, "/backlog", "schedule "+day+" 10:00 UTC")
+	h.message(h.product, "ann scheduled")
+	h.advanceTo(due.Add(time.Minute))
+	first := h.message(h.product, "Weekly backlog summary")
+	if first.Contains("Roadmap since the last summary") {
+		t.Errorf("the first summary tells roadmap moves:\n%s", first.Text)
+	}
+	h.waitNextRun(h.product, due.Add(7*24*time.Hour))
+	pictures := len(h.emu.Calls("files.completeUploadExternal"))
+	h.slash(h.ann, h.product, "/backlog", "roadmap #2 now")
+	h.ephemeral(h.ann, h.product, "#2 SSO with Okta moved from Next to Now")
+	h.slash(h.ann, h.product, "/backlog", "roadmap #1 later")
+	h.ephemeral(h.ann, h.product, "#1 Dark mode is on the roadmap in Later")
+	h.slash(h.ann, h.product, "/backlog", "status #3 shipped")
+	h.ephemeral(h.ann, h.product, "shipped")
+	h.advanceTo(due.Add(7*24*time.Hour + time.Minute))
+	if err := h.emu.Wait(t.Context(), func() bool { return len(h.summaries(h.product)) == 2 }); err != nil {
+		t.Fatal("no second weekly summary")
+	}
+	second := h.message(h.product, "Weekly backlog summary", "Roadmap since the last summary\n#2 SSO with Okta Next → Now\n#1 Dark mode added to Later\n#3 Export to CSV shipped")
+	var files []string
+	if err := h.emu.Wait(t.Context(), func() bool {
+		files = nil
+		for _, c := range h.emu.Calls("files.completeUploadExternal")[pictures:] {
+			if c.Params["thread_ts"] == second.TS {
+				files = append(files, c.Params["files"])
+			}
+		}
+		return len(files) == 2
+	}); err != nil || !strings.Contains(strings.Join(files, " "), "Roadmap") {
+		t.Errorf("the second summary's thread has %d pictures, want the matrix and the roadmap: %v", len(files), files)
+	}
+	h.waitNextRun(h.product, due.Add(14*24*time.Hour))
+	h.advanceTo(due.Add(14*24*time.Hour + time.Minute))
+	if err := h.emu.Wait(t.Context(), func() bool { return len(h.summaries(h.product)) == 3 }); err != nil {
+		t.Fatal("no third weekly summary")
+	}
+	if third := h.summaries(h.product)[2]; third.Contains("Roadmap since the last summary") {
+		t.Errorf("a week without moves tells roadmap moves:\n%s", third.Text)
+	}
 }

@@ -201,24 +201,32 @@ func (s *Store) Roadmap(ctx context.Context, team, channel string, now time.Time
 }
 
 // RoadmapSeen is the roadmap as the last weekly summary showed it: each
-// idea's lane and goal.
-func (s *Store) RoadmapSeen(ctx context.Context, team, channel string) (map[int64]roadmap.Seen, error) {
+// idea's lane and goal; false before the first summary.
+func (s *Store) RoadmapSeen(ctx context.Context, team, channel string) (map[int64]roadmap.Seen, bool, error) {
 	h, err := s.rdb.HGetAll(ctx, roadmapSeenKey(team, channel)).Result()
 	if err != nil {
-		return nil, translate(err)
+		return nil, false, translate(err)
 	}
 	out := map[int64]roadmap.Seen{}
 	for k, v := range h {
+		if k == seenMark {
+			continue
+		}
 		lane, goal, _ := cutLast(v)
 		out[parseMember(k)] = roadmap.Seen{Lane: prio.Lane(lane), Goal: parseMember(goal)}
 	}
-	return out, nil
+	return out, len(h) > 0, nil
 }
+
+// seenMark is a field of the roadmap a summary saw that says it saw one,
+// even an empty one.
+const seenMark = "seen"
 
 // SeeRoadmap records the roadmap a summary showed, replacing the last.
 func (s *Store) SeeRoadmap(ctx context.Context, team, channel string, seen map[int64]roadmap.Seen) error {
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, roadmapSeenKey(team, channel))
+		p.HSet(ctx, roadmapSeenKey(team, channel), seenMark, "1")
 		for n, v := range seen {
 			p.HSet(ctx, roadmapSeenKey(team, channel), strconv.FormatInt(n, 10), string(v.Lane)+"|"+strconv.FormatInt(v.Goal, 10))
 		}
