@@ -131,7 +131,7 @@ func (a *App) announceImport(ctx context.Context, team, channel string, c tracke
 	first := c.Cursor.Since.IsZero() && c.Cursor.ETag == ""
 	if len(made) <= announceEach && !(first && len(made) > 1) {
 		for _, idea := range made {
-			if ts, err := a.slack.Post(ctx, channel, ideaCard(idea)); err == nil {
+			if ts, err := a.slack.Post(ctx, channel, ideaCard(idea, "")); err == nil {
 				_ = a.ideas.SetCardTS(ctx, team, channel, idea.Number, ts)
 			}
 		}

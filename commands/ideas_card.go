@@ -12,7 +12,7 @@ import (
 
 // ideaCard is the message that announces an idea in its channel and keeps
 // its status and support up to date.
-func ideaCard(idea prio.Idea) Message {
+func ideaCard(idea prio.Idea, goal string) Message {
 	blocks := []slack.Block{section("*#%d %s*", idea.Number, esc(idea.Title))}
 	if idea.Description != "" {
 		blocks = append(blocks, section("%s", esc(idea.Description)))
@@ -37,6 +37,12 @@ func ideaCard(idea prio.Idea) Message {
 	if idea.Supporters > 0 {
 		line += " · " + plural(idea.Supporters, "supporter")
 	}
+	if lane := idea.Lane(); lane != prio.Off {
+		line += " · " + lane.Title() + " on the roadmap"
+	}
+	if goal != "" && idea.Status.Open() {
+		line += " · goal: " + esc(goal)
+	}
 	blocks = append(blocks, note("%s", line))
 	if l := links(idea); l != "" {
 		blocks = append(blocks, note("%s", l))
@@ -60,7 +66,7 @@ func (a *App) refreshCard(team, channel string, n int64) {
 			if err != nil || idea.CardTS == "" {
 				return idea.Rev, err
 			}
-			return idea.Rev, a.slack.Update(ctx, channel, idea.CardTS, ideaCard(idea))
+			return idea.Rev, a.slack.Update(ctx, channel, idea.CardTS, ideaCard(idea, a.goalName(ctx, idea)))
 		},
 		func(ctx context.Context) (int64, error) {
 			idea, _, err := a.ideas.Where(ctx, team, channel, n)

@@ -117,7 +117,7 @@ func (a *App) createIdea(ctx context.Context, r Request, title, description stri
 // whether it looks like another idea.
 func (a *App) postIdea(ctx context.Context, r Request, idea prio.Idea, place int64) (*Reply, error) {
 	a.announced(ctx, r.Team, r.Channel)
-	ts, err := a.slack.Post(ctx, r.Channel, ideaCard(idea))
+	ts, err := a.slack.Post(ctx, r.Channel, ideaCard(idea, ""))
 	if err != nil {
 		a.log.WarnContext(ctx, "idea card not posted", "team", r.Team, "channel", r.Channel, "idea", idea.Number, "err", err)
 		return ephemeral(fmt.Sprintf("Saved as #%d in this channel's backlog, but I couldn't post its card here. Invite me with `/invite @priobot` so everyone sees new ideas.", idea.Number)), nil

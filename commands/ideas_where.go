@@ -148,15 +148,9 @@ func (a *App) describe(ctx context.Context, idea prio.Idea, pos prio.Position) (
 // onRoadmap says where an open idea sits on the roadmap and which goal it
 // serves: " On the roadmap in Now, for the goal Retention."
 func (a *App) onRoadmap(ctx context.Context, idea prio.Idea) string {
-	goal := ""
-	if idea.Goal != 0 {
-		if goals, err := a.roadmap.Goals(ctx, idea.Team, idea.Channel); err == nil {
-			for _, g := range goals {
-				if g.ID == idea.Goal {
-					goal = "*" + esc(g.Name) + "*"
-				}
-			}
-		}
+	goal := a.goalName(ctx, idea)
+	if goal != "" {
+		goal = "*" + esc(goal) + "*"
 	}
 	switch lane := idea.Lane(); {
 	case lane != prio.Off && goal != "":
@@ -224,4 +218,21 @@ func (a *App) backlogHere(ctx context.Context, r Request) (*Reply, error) {
 		return a.backlog(ctx, r)
 	}
 	return inChannel(backlogWhere, a.backlog)(ctx, r)
+}
+
+// goalName names the goal an idea serves ("" for none).
+func (a *App) goalName(ctx context.Context, idea prio.Idea) string {
+	if idea.Goal == 0 {
+		return ""
+	}
+	goals, err := a.roadmap.Goals(ctx, idea.Team, idea.Channel)
+	if err != nil {
+		return ""
+	}
+	for _, g := range goals {
+		if g.ID == idea.Goal {
+			return g.Name
+		}
+	}
+	return ""
 }

@@ -160,6 +160,7 @@ func TestTheRoadmapReachesEverySurface(t *testing.T) {
 	h.slash(h.ann, h.product, "/backlog", "roadmap #4 next")
 	h.ephemeral(h.ann, h.product, "#4 Audit log moved from Later to Next")
 
+	h.message(h.product, "#4 Audit log", "Next on the roadmap · goal: Win enterprise deals")
 	h.slash(h.bob, h.product, "/backlog", "#4")
 	h.ephemeral(h.bob, h.product, "#4 Audit log is planned", "On the roadmap in Next, for the goal Win enterprise deals.")
 	h.slash(h.bob, h.product, "/backlog", "history #4")
