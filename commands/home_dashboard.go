@@ -148,6 +148,9 @@ func (a *App) backlogPanel(ctx context.Context, team, channel string) ([]slack.B
 			numbers = append(numbers, fmt.Sprint(idea.Number))
 		}
 	}
+	if road := a.roadmapLine(ctx, team, channel); road != "" {
+		lines = append(lines, road)
+	}
 	lines = append(lines, a.nextSummary(ctx, team, channel))
 	lines = append(lines, a.troubles(ctx, team, channel)...)
 	buttons := []slack.BlockElement{button(actHomeSettings, channel, "Settings")}
@@ -155,6 +158,28 @@ func (a *App) backlogPanel(ctx context.Context, team, channel string) ([]slack.B
 		buttons = append([]slack.BlockElement{button(actHomePoker, channel+":"+strings.Join(numbers, ","), "Start poker on these")}, buttons...)
 	}
 	return []slack.Block{section("%s", strings.Join(lines, "\n")), slack.NewActionBlock("manage-"+channel, buttons...)}, nil
+}
+
+// roadmapLine is a managed backlog's roadmap in a few words: how many
+// ideas each lane holds, and what is being worked on now.
+func (a *App) roadmapLine(ctx context.Context, team, channel string) string {
+	s, err := a.roadmap.Roadmap(ctx, team, channel, a.now())
+	if err != nil || len(s.Ideas) == 0 {
+		return ""
+	}
+	now := s.Lane(prio.Now)
+	line := fmt.Sprintf("*Roadmap*: Now %d · Next %d · Later %d", len(now), len(s.Lane(prio.Next)), len(s.Lane(prio.Later)))
+	var names []string
+	for _, idea := range now[:min(len(now), 3)] {
+		names = append(names, fmt.Sprintf("#%d %s", idea.Number, esc(prio.Shorten(idea.Title, 40))))
+	}
+	if len(names) > 0 {
+		line += " — now: " + strings.Join(names, ", ")
+		if len(now) > 3 {
+			line += fmt.Sprintf(" and %d more", len(now)-3)
+		}
+	}
+	return line + " (`/roadmap` there)"
 }
 
 // nextSummary says when a backlog's weekly summary comes next.

@@ -139,6 +139,8 @@ func TestTheRoadmap(t *testing.T) {
 		t.Error("the picture is not in the shared roadmap's thread")
 	}
 
+	h.openHome(h.ann, "Backlogs you manage", "Roadmap: Now 1 · Next 1 · Later 1 — now: #2 SSO with Okta (/roadmap there)")
+
 	h.slash(h.ann, h.product, "/backlog", "status #2 shipped")
 	h.ephemeral(h.ann, h.product, "shipped")
 	h.slash(h.ann, h.product, "/roadmap", "")
