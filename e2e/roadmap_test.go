@@ -252,3 +252,59 @@ func TestTheSummarySaysHowTheRoadmapMoved(t *testing.T) {
 		t.Errorf("a week without moves tells roadmap moves:\n%s", third.Text)
 	}
 }
+
+// 300 ideas on the roadmap stay within Slack's limits: each lane is cut
+// with how many more there are and where to see them; hostile titles are
+// inert in the text and the picture.
+func TestABigRoadmapStaysWithinSlacksLimits(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	const ideas = 300
+	for i := 1; i <= ideas; i++ {
+		title := fmt.Sprintf("A roadmap idea with a long enough title, number %03d", i)
+		if i == 3 {
+			title = "<!channel> *loud* <https://evil.example|click> & <script>"
+		}
+		h.slash(h.ann, h.product, "/idea", title)
+	}
+	if err := h.emu.Wait(t.Context(), func() bool { return len(h.emu.Messages(h.product)) == ideas }); err != nil {
+		t.Fatal("the ideas were not all posted")
+	}
+	for i := 1; i <= ideas; i++ {
+		lane := []string{"now", "next", "later"}[i%3]
+		h.slash(h.ann, h.product, "/backlog", fmt.Sprintf("roadmap #%d %s", i, lane))
+	}
+	if err := h.emu.Wait(t.Context(), func() bool {
+		return len(h.emu.Ephemerals(h.ann, h.product)) >= 2*ideas
+	}); err != nil {
+		t.Fatal("not every idea was placed")
+	}
+	h.slash(h.ann, h.product, "/roadmap", "")
+	team := h.ephemeral(h.ann, h.product, "Roadmap of #product — Now 100 · Next 100 · Later 100")
+	for _, want := range []string{"more in Now: /backlog export lists every idea with its lane.", "more in Later"} {
+		if !team.Contains(want) {
+			t.Errorf("the team view lacks %q", want)
+		}
+	}
+	if !team.Contains("#3 <!channel> ", "<https://evil.example|click> & <script>") || len(team.Mentions) != 0 {
+		t.Errorf("a hostile title is not inert: mentions %v\n%s", team.Mentions, team.Text[:min(len(team.Text), 1500)])
+	}
+	h.slash(h.ann, h.product, "/roadmap", "exec")
+	h.ephemeral(h.ann, h.product, "No goal\nNow 100:", "and 97 more")
+	h.slash(h.ann, h.product, "/roadmap", "share")
+	h.message(h.product, "ann shared #product's roadmap (team view).")
+	if err := h.emu.Wait(t.Context(), func() bool {
+		for _, f := range h.emu.Files(h.product) {
+			if f.Name == "roadmap.png" {
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		t.Fatal("no roadmap picture")
+	}
+	for _, c := range h.emu.Calls() { // the emulator refuses what Slack would
+		if c.Error == "invalid_blocks" || c.Error == "msg_too_long" {
+			t.Errorf("%s was refused: %s", c.Method, c.Error)
+		}
+	}
+}
