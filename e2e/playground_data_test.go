@@ -183,7 +183,7 @@ func TestPlaygroundDemoIsALivingBacklog(t *testing.T) {
 	product := v.read("ava", "product", "")
 	cards := 0
 	for _, m := range product {
-		if regexp.MustCompile(`^#\d+ `).MatchString(m) {
+		if regexp.MustCompile(`^#\d+ .* (Submitted|Imported) `).MatchString(m) {
 			cards++
 		}
 	}
@@ -195,6 +195,8 @@ func TestPlaygroundDemoIsALivingBacklog(t *testing.T) {
 			t.Errorf("#product shows nothing with %q", want)
 		}
 	}
+	v.typeIn("ava", "product", "/roadmap")
+	v.waitFor("ava", "product", "Now 1 · Next 3 · Later 1", "#2 SSO with Okta · Win enterprise deals")
 	var where []string
 	v.typeIn("ava", "product", "/backlog #9")
 	if where = v.read("ava", "product", ""); len(where) == 0 {

@@ -84,6 +84,7 @@ var demoIdeas = []struct{ by, text string }{
 
 // Demo fills #product through the bot, as the team would: twenty ideas,
 // some scored, some shipped or under way, one declined with its reason,
+// two goals and a roadmap,
 // support from colleagues, and a poker session run by dev in which ben and
 // cleo have voted and ava still owes her votes.
 func Demo(ctx context.Context, emu *slackemu.Server, w Workspace) error {
@@ -108,6 +109,9 @@ func Demo(ctx context.Context, emu *slackemu.Server, w Workspace) error {
 		"/backlog score #11 value=3 effort=5", "/backlog score #16 value=13 effort=13", "/backlog score #18 value=8 effort=3",
 		"/backlog status #4 shipped", "/backlog status #18 shipped", "/backlog status #1 in-progress", "/backlog status #8 planned",
 		"/backlog decline #9 Two-way sync needs calendar write access that most customers' IT refuses; the one-way feed covers 80% of asks",
+		"/backlog goal add Win enterprise deals | SSO, audit logs and admin controls", "/backlog goal add Keep support fast",
+		"/backlog goal #2 Win enterprise deals", "/backlog goal #11 Win enterprise deals", "/backlog goal #1 Keep support fast",
+		"/backlog goal #5 Keep support fast", "/backlog roadmap #2 next", "/backlog roadmap #5 next", "/backlog roadmap #3 later",
 	} {
 		if err := typed(w.Ava, line); err != nil {
 			return err
