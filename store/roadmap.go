@@ -113,13 +113,29 @@ func (s *Store) PlaceIdea(ctx context.Context, team, channel string, n int64, to
 // on it (with their supporters and place in the ranking) and those shipped
 // since ARGV[1].
 //
+// The first read of a backlog written before there were roadmaps builds
+// the two indexes from every idea, once (meta's "roadmap" says it did).
+//
 // KEYS[1] -> roadmap, KEYS[2] -> done, KEYS[3] -> goals, KEYS[4] ->
 // ranked, KEYS[5] -> the backlog's idea key prefix (its slot: each idea's
-// key is the prefix and its number)
+// key is the prefix and its number), KEYS[6] -> meta, KEYS[7] -> titles
 // ARGV[1] -> shipped since (unix ms)
 // Output: JSON {goals: {id: JSON}, ideas: [{f: fields, s: supporters, r:
 // rank or -1}], done: [{f: fields, s: supporters}]}.
 var readRoadmap = redis.NewScript(`
+if redis.call("HGET", KEYS[6], "roadmap") ~= "1" then
+	for _, n in ipairs(redis.call("HKEYS", KEYS[7])) do
+		local v = redis.call("HMGET", KEYS[5] .. n, "status", "placed", "status_at")
+		local member = string.format("%012d", tonumber(n))
+		local open = v[1] == "new" or v[1] == "ranked" or v[1] == "planned" or v[1] == "in-progress"
+		if v[1] == "planned" or v[1] == "in-progress" or (open and v[2] == "later") then
+			redis.call("ZADD", KEYS[1], 0, member)
+		elseif v[1] == "shipped" then
+			redis.call("ZADD", KEYS[2], tonumber(v[3] or "0"), member)
+		end
+	end
+	redis.call("HSET", KEYS[6], "roadmap", "1")
+end
 local fields = {"number", "title", "status", "score", "placed", "goal", "links", "status_at"}
 local function read(member)
 	local n = tonumber(member)
@@ -154,7 +170,7 @@ type roadmapRow struct {
 func (s *Store) Roadmap(ctx context.Context, team, channel string, now time.Time) (roadmap.Snapshot, error) {
 	since := now.Add(-roadmap.ShippedWindow).UnixMilli()
 	raw, err := readRoadmap.Run(ctx, s.rdb, []string{roadmapKey(team, channel), doneKey(team, channel), goalsKey(team, channel),
-		rankedKey(team, channel), ideaPrefix(team, channel)}, since).Text()
+		rankedKey(team, channel), ideaPrefix(team, channel), metaKey(team, channel), titlesKey(team, channel)}, since).Text()
 	if err != nil {
 		return roadmap.Snapshot{}, translate(err)
 	}

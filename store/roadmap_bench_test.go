@@ -85,3 +85,34 @@ func BenchmarkRoadmap(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 }
+
+// A backlog written before there were roadmaps gets its roadmap at the
+// first read: its planned and in-progress ideas, and what it shipped.
+func TestOldBacklogsGetTheirRoadmap(t *testing.T) {
+	s, _ := openCounted(t)
+	ctx := t.Context()
+	seedRanked(t, s, "T1", "C1", 20)
+	shipped := time.Now().Add(-time.Hour)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, ideaKey("T1", "C1", 3), fStatus, "planned")
+		p.HSet(ctx, ideaKey("T1", "C1", 4), fStatus, "in-progress")
+		p.HSet(ctx, ideaKey("T1", "C1", 5), fStatus, "shipped", fStatusAt, shipped.UnixMilli())
+		p.ZRem(ctx, rankedKey("T1", "C1"), member(5))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.Roadmap(ctx, "T1", "C1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, idea := range snap.Ideas {
+		got = append(got, idea.Number)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []int64{3, 4}) || len(snap.Done()) != 1 || snap.Done()[0].Number != 5 {
+		t.Errorf("the roadmap of an old backlog: %v, done %v", got, snap.Done())
+	}
+}
