@@ -191,8 +191,8 @@ func (a *App) placeCmd(ctx context.Context, r Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	if told > 0 {
-		a.kickOutbox(ctx, r.Team, r.Channel)
+	if told > 0 || from != idea.Lane() {
+		a.kickOutbox(ctx, r.Team, r.Channel) // DMs, a thread's line, webhook events
 	}
 	a.announced(ctx, r.Team, r.Channel)
 	a.refreshCard(r.Team, r.Channel, n)

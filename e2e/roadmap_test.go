@@ -308,3 +308,34 @@ func TestABigRoadmapStaysWithinSlacksLimits(t *testing.T) {
 		}
 	}
 }
+
+// An idea made from a message tells its thread when it enters Now, and
+// of a status change placing makes; not of a move that changes neither.
+func TestTheThreadHearsWhenItsIdeaEntersNow(t *testing.T) {
+	p := newPokerTable(t)
+	support := p.emu.AddChannel("support", slackemu.ChannelOptions{})
+	asked, err := p.emu.Say(p.carl, support, "", "Dark mode please")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.shortcut(p.bob, asked)
+	p.submit(p.bob, map[string]string{"backlog": p.product})
+	thread := func() []slackemu.Message { return p.emu.Thread(support, asked.TS) }
+	p.waitMessage(thread, []string{"Added to #product's backlog as #1 Dark mode please"})
+	p.slash(p.ann, p.product, "/backlog", "roadmap #1 later")
+	p.ephemeral(p.ann, p.product, "#1 Dark mode please is on the roadmap in Later")
+	p.slash(p.ann, p.product, "/backlog", "roadmap #1 next")
+	p.ephemeral(p.ann, p.product, "#1 Dark mode please moved from Later to Next")
+	p.waitMessage(thread, []string{"#1 Dark mode please is now planned — ann"})
+	p.slash(p.ann, p.product, "/backlog", "roadmap #1 now")
+	p.ephemeral(p.ann, p.product, "#1 Dark mode please moved from Next to Now")
+	p.waitMessage(thread, []string{"#1 Dark mode please is now being worked on — ann"})
+	for _, m := range thread() {
+		if m.Contains("Later") {
+			t.Errorf("the thread heard of Later: %q", m.Text)
+		}
+	}
+	if n := len(thread()); n != 3 {
+		t.Errorf("the thread has %d messages, want the idea's and two moves", n)
+	}
+}

@@ -58,9 +58,12 @@ if ARGV[10] ~= ARGV[11] then
 	record(KEYS[24], KEYS[1], {k = "roadmap", at = now, by = ARGV[1], name = ARGV[9], from = ARGV[10], to = ARGV[11]})
 	announce(14, {event = "idea.updated", change = "roadmap", idea = tonumber(ARGV[8]), from = ARGV[10], status = ARGV[11],
 		actor = ARGV[9], actor_id = ARGV[1], at = now}, KEYS[1], KEYS[8], ARGV[7], now)
-	if ARGV[11] == "now" then
-		inthread(9, KEYS[1], {idea = tonumber(ARGV[8]), from = cur, status = "now", actor = ARGV[9], at = now}, now)
-	end
+end
+-- The source thread hears of entering Now, else of a status change.
+if ARGV[11] == "now" and ARGV[10] ~= "now" then
+	inthread(9, KEYS[1], {idea = tonumber(ARGV[8]), from = cur, status = "now", actor = ARGV[9], at = now}, now)
+elseif to ~= cur then
+	inthread(9, KEYS[1], {idea = tonumber(ARGV[8]), from = cur, status = to, actor = ARGV[9], at = now}, now)
 end
 return {"ok", cur, to, n}
 `)
