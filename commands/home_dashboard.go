@@ -79,7 +79,7 @@ func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block,
 		blocks = append(blocks, slack.NewDividerBlock(), header("Backlogs you manage"))
 	}
 	for _, channel := range managed[:min(len(managed), homeManaged)] {
-		panel, err := a.backlogPanel(ctx, team, channel)
+		panel, err := a.backlogPanel(ctx, team, channel, user)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -131,7 +131,7 @@ func (a *App) topLines(ctx context.Context, team, channel string) ([]string, err
 // backlogPanel is a managed backlog on its manager's Home: its top, what
 // awaits scoring (with Start poker on these), its next weekly summary,
 // what went wrong (dead letters, a paused GitHub sync), and Settings.
-func (a *App) backlogPanel(ctx context.Context, team, channel string) ([]slack.Block, error) {
+func (a *App) backlogPanel(ctx context.Context, team, channel, user string) ([]slack.Block, error) {
 	lines, err := a.topLines(ctx, team, channel)
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func (a *App) backlogPanel(ctx context.Context, team, channel string) ([]slack.B
 			numbers = append(numbers, fmt.Sprint(idea.Number))
 		}
 	}
-	if road := a.roadmapLine(ctx, team, channel); road != "" {
+	if road := a.roadmapLine(ctx, team, channel, user); road != "" {
 		lines = append(lines, road)
 	}
 	lines = append(lines, a.nextSummary(ctx, team, channel))
@@ -161,8 +161,14 @@ func (a *App) backlogPanel(ctx context.Context, team, channel string) ([]slack.B
 }
 
 // roadmapLine is a managed backlog's roadmap in a few words: how many
-// ideas each lane holds, and what is being worked on now.
-func (a *App) roadmapLine(ctx context.Context, team, channel string) string {
+// ideas each lane holds, and what is being worked on now. A private
+// channel's roadmap is shown only to its members.
+func (a *App) roadmapLine(ctx context.Context, team, channel, user string) string {
+	if a.private(ctx, channel, "") {
+		if in, err := a.slack.Member(ctx, channel, user); err != nil || !in {
+			return ""
+		}
+	}
 	s, err := a.roadmap.Roadmap(ctx, team, channel, a.now())
 	if err != nil || len(s.Ideas) == 0 {
 		return ""

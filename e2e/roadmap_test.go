@@ -339,3 +339,26 @@ func TestTheThreadHearsWhenItsIdeaEntersNow(t *testing.T) {
 		t.Errorf("the thread has %d messages, want the idea's and two moves", n)
 	}
 }
+
+// A private channel's roadmap is shown to its members only: an owner who
+// is not in the channel does not see it on the Home, and /roadmap shows
+// only the channel it is typed in.
+func TestAPrivateRoadmapStaysInItsChannel(t *testing.T) {
+	h := newHarness(t, slackemu.Options{})
+	leads := h.emu.AddChannel("leads", slackemu.ChannelOptions{Private: true, Members: []string{h.ann}})
+	h.slash(h.ann, leads, "/idea", "Acquire a competitor")
+	h.message(leads, "#1 Acquire a competitor")
+	h.slash(h.ann, leads, "/backlog", "owners add "+mention(h.ann, "ann")+" "+mention(h.bob, "bob"))
+	h.ephemeral(h.ann, leads, "This backlog's owners are now")
+	h.slash(h.ann, leads, "/backlog", "roadmap #1 now")
+	h.ephemeral(h.ann, leads, "#1 Acquire a competitor is on the roadmap in Now")
+	h.openHome(h.ann, "Roadmap: Now 1 · Next 0 · Later 0 — now: #1 Acquire a competitor")
+	home := h.openHome(h.bob, "Backlogs you manage")
+	if strings.Contains(home.Text, "Acquire a competitor") || strings.Contains(home.Text, "Roadmap:") {
+		t.Errorf("bob, not in #leads, sees its roadmap on his Home:\n%s", home.Text)
+	}
+	h.slash(h.bob, h.product, "/roadmap", "")
+	if m := h.ephemeral(h.bob, h.product, "roadmap is empty"); m.Contains("Acquire") {
+		t.Errorf("#product's roadmap shows #leads' idea: %s", m.Text)
+	}
+}
