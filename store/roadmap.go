@@ -13,6 +13,29 @@ import (
 	"github.com/priobot/priobot/roadmap"
 )
 
+// roadmapLua files an idea in its backlog's roadmap (KEYS[r]) and shipped
+// ideas (KEYS[r + 1]) as its status and placement say: on the roadmap when
+// planned, in progress or placed in Later; a closed idea loses its place.
+const roadmapLua = `
+local function onroadmap(r, idea, member, status, now)
+	local placed = redis.call("HGET", idea, "placed") or ""
+	if not isopen(status) and placed ~= "" then
+		redis.call("HDEL", idea, "placed")
+		placed = ""
+	end
+	if status == "planned" or status == "in-progress" or (isopen(status) and placed == "later") then
+		redis.call("ZADD", KEYS[r], 0, member)
+	else
+		redis.call("ZREM", KEYS[r], member)
+	end
+	if status == "shipped" then
+		redis.call("ZADD", KEYS[r + 1], now, member)
+	else
+		redis.call("ZREM", KEYS[r + 1], member)
+	end
+end
+`
+
 // placeIdea places an idea on the roadmap (or takes it off), with the
 // status that goes with it (prio.Place), if the actor may manage the
 // backlog and the idea is as read: status, lane and indexes in one step.
