@@ -200,15 +200,23 @@ func (s *Store) Roadmap(ctx context.Context, team, channel string, now time.Time
 	if err != nil {
 		return roadmap.Snapshot{}, translate(err)
 	}
+	// An empty Lua table is encoded as {} by Redis and as [] by others:
+	// each part is read as what it holds.
 	var out struct {
-		Goals map[string]string `json:"goals"`
-		Ideas json.RawMessage   `json:"ideas"`
-		Done  json.RawMessage   `json:"done"`
+		Goals json.RawMessage `json:"goals"`
+		Ideas json.RawMessage `json:"ideas"`
+		Done  json.RawMessage `json:"done"`
 	}
 	if err := json.Unmarshal([]byte(raw), &out); err != nil {
 		return roadmap.Snapshot{}, err
 	}
-	snap := roadmap.Snapshot{Goals: decodeGoals(out.Goals), Now: now}
+	goals := map[string]string{}
+	if len(out.Goals) > 0 && out.Goals[0] == '{' {
+		if err := json.Unmarshal(out.Goals, &goals); err != nil {
+			return roadmap.Snapshot{}, err
+		}
+	}
+	snap := roadmap.Snapshot{Goals: decodeGoals(goals), Now: now}
 	rows := func(raw json.RawMessage) []roadmapRow {
 		var rs []roadmapRow
 		if len(raw) > 0 && raw[0] == '[' {
