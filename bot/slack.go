@@ -169,7 +169,7 @@ func (w *webAPI) User(ctx context.Context, id string) (commands.User, error) {
 	if err != nil {
 		return commands.User{}, err
 	}
-	return commands.User{ID: u.ID, Name: u.Name, TZ: u.TZ, Admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, Bot: u.IsBot}, nil
+	return person(u), nil
 }
 
 // ChannelPrivate reports whether a conversation is private.
@@ -214,6 +214,35 @@ func (w *webAPI) Members(ctx context.Context, channel string) ([]string, error) 
 		}
 		cursor = next
 	}
+}
+
+// Users lists every person of the workspace, paged through users.list
+// (users:read), 200 a page.
+func (w *webAPI) Users(ctx context.Context) ([]commands.User, error) {
+	var out []commands.User
+	page := w.client.GetUsersPaginated(slack.GetUsersOptionLimit(200))
+	for {
+		var next slack.UserPagination
+		err := w.call(ctx, "users.list", func() (err error) {
+			next, err = page.Next(ctx)
+			return err
+		})
+		if page.Done(err) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range next.Users {
+			out = append(out, person(&u))
+		}
+		page = next
+	}
+}
+
+// person is a Slack user as the use cases know them.
+func person(u *slack.User) commands.User {
+	return commands.User{ID: u.ID, Name: u.Name, TZ: u.TZ, Admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, Bot: u.IsBot, Deleted: u.Deleted}
 }
 
 // GroupMembers lists a user group's members (usergroups:read).

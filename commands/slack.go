@@ -25,6 +25,7 @@ type User struct {
 	ID, Name, TZ string
 	Admin        bool // a workspace admin or owner
 	Bot          bool // an app's bot user
+	Deleted      bool // deactivated
 }
 
 // Slack is what the use cases do in Slack beyond replying; the bot
@@ -43,6 +44,8 @@ type Slack interface {
 	// Members lists a channel's members; GroupMembers a user group's.
 	Members(ctx context.Context, channel string) ([]string, error)
 	GroupMembers(ctx context.Context, group string) ([]string, error)
+	// Users lists every person of the workspace (users.list, paged).
+	Users(ctx context.Context) ([]User, error)
 	UploadToDM(ctx context.Context, user string, f File) error
 	Upload(ctx context.Context, channel, threadTS string, f File) error
 	Permalink(ctx context.Context, channel, ts string) string

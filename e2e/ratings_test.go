@@ -313,3 +313,22 @@ func TestRatingsCloseAtTheirDeadline(t *testing.T) {
 		t.Errorf("carl, who rated, was reminded %d times", n)
 	}
 }
+
+// Many raters are resolved in one pass over the workspace's people
+// (users.list, paged), not a users.info each; bots are still left out.
+func TestManyRatersAreResolvedInOnePass(t *testing.T) {
+	d := newRatingsDesk(t)
+	p := &pokerTable{harness: d.harness}
+	crowd := append(p.crowd(150), d.zap)
+	customers := d.emu.AddChannel("customers", slackemu.ChannelOptions{Members: crowd})
+	infos := len(d.emu.Calls("users.info"))
+	d.slash(d.ann, d.product, "/backlog", fmt.Sprintf("ratings #1 from <#%s|customers>", customers))
+	d.ephemeral(d.ann, d.product, "Asked 150 people by direct message to rate #1")
+	if n := len(d.emu.Calls("users.info")) - infos; n > 5 {
+		t.Errorf("%d users.info calls for 150 raters", n)
+	}
+	if n := len(d.emu.Calls("users.list")); n < 1 || n > 3 {
+		t.Errorf("%d users.list calls, want a pass of a page or two", n)
+	}
+	d.message(d.product, "0 of 150 have rated.")
+}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 )
 
+// User groups and paged lists of people.
+
 // A user group (a "subteam"): people mentioned together as @handle, whose
 // members usergroups.users.list answers (Slack's Standard plans and up).
 type group struct {
@@ -47,25 +49,46 @@ func (s *Server) usergroupUsers(p params) (map[string]any, error) {
 	return map[string]any{"users": slices.Clone(g.Members)}, nil
 }
 
-// membersPage pages a channel's members as conversations.members does:
-// limit (default 100, at most 1000) from the cursor, an offset here.
+// membersPage pages a channel's members as conversations.members does.
 func membersPage(members []string, p params) (map[string]any, error) {
+	from, to, next, err := page(len(members), p)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"members": slices.Clone(members[from:to]), "response_metadata": map[string]any{"next_cursor": next}}, nil
+}
+
+// usersList serves users.list (users:read): the people, paged like
+// conversations.members.
+func (s *Server) usersList(p params) (map[string]any, error) {
+	ids := sortedKeys(s.users)
+	from, to, next, err := page(len(ids), p)
+	if err != nil {
+		return nil, err
+	}
+	members := make([]map[string]any, 0, to-from)
+	for _, id := range ids[from:to] {
+		members = append(members, userObject(s.users[id]))
+	}
+	return map[string]any{"members": members, "response_metadata": map[string]any{"next_cursor": next}}, nil
+}
+
+// page is the slice of n items a paged call answers: limit (default 100,
+// at most 1000) from the cursor, an offset here; next is "" at the end.
+func page(n int, p params) (from, to int, next string, err error) {
 	limit := 100
 	if l, err := strconv.Atoi(p["limit"]); err == nil && l > 0 {
 		limit = min(l, 1000)
 	}
-	from := 0
 	if c := p["cursor"]; c != "" {
-		n, err := strconv.Atoi(c)
-		if err != nil || n < 0 || n > len(members) {
-			return nil, apiError("invalid_cursor")
+		from, err = strconv.Atoi(c)
+		if err != nil || from < 0 || from > n {
+			return 0, 0, "", apiError("invalid_cursor")
 		}
-		from = n
 	}
-	to := min(from+limit, len(members))
-	next := ""
-	if to < len(members) {
+	to = min(from+limit, n)
+	if to < n {
 		next = strconv.Itoa(to)
 	}
-	return map[string]any{"members": slices.Clone(members[from:to]), "response_metadata": map[string]any{"next_cursor": next}}, nil
+	return from, to, next, nil
 }

@@ -43,6 +43,7 @@ var apiMethods = map[string]apiMethod{
 	"conversations.members":        {serve: (*Server).conversationsMembers},
 	"users.info":                   {serve: (*Server).usersInfo},
 	"usergroups.users.list":        {serve: (*Server).usergroupUsers},
+	"users.list":                   {serve: (*Server).usersList},
 	"views.open":                   {serve: (*Server).viewsOpen},
 	"views.update":                 {serve: (*Server).viewsUpdate},
 	"views.publish":                {serve: (*Server).viewsPublish},
@@ -333,11 +334,16 @@ func (s *Server) usersInfo(p params) (map[string]any, error) {
 	if !ok {
 		return nil, apiError("user_not_found")
 	}
+	return map[string]any{"user": userObject(u)}, nil
+}
+
+// userObject is a person as users.info and users.list show them.
+func userObject(u *User) map[string]any {
 	offset := 0
 	if loc, err := time.LoadLocation(u.TZ); err == nil {
 		_, offset = time.Now().In(loc).Zone()
 	}
-	return map[string]any{"user": map[string]any{"id": u.ID, "team_id": u.Team, "name": u.Name, "real_name": u.Name,
+	return map[string]any{"id": u.ID, "team_id": u.Team, "name": u.Name, "real_name": u.Name, "deleted": false,
 		"tz": u.TZ, "tz_label": u.TZ, "tz_offset": offset, "is_admin": u.Admin, "is_owner": u.Owner, "is_bot": u.Bot,
-		"profile": map[string]any{"display_name": u.Name, "real_name": u.Name}}}, nil
+		"profile": map[string]any{"display_name": u.Name, "real_name": u.Name}}
 }
