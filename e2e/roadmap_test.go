@@ -163,11 +163,20 @@ func TestTheRoadmapReachesEverySurface(t *testing.T) {
 	h.ephemeral(h.ann, h.product, "#4 Audit log moved from Later to Next")
 
 	h.message(h.product, "#4 Audit log", "Next on the roadmap · goal: Win enterprise deals")
+	h.slash(h.ann, h.product, "/backlog", "goal #4 Win enterprise deals") // as it is: no second history entry
+	h.ephemeral(h.ann, h.product, "#4 serves Win enterprise deals now.")
+	h.slash(h.ann, h.product, "/backlog", "link #4 https://jira.example.com/PROJ-12")
+	h.ephemeral(h.ann, h.product, "jira.example.com/PROJ-12")
+	h.slash(h.bob, h.product, "/roadmap", "")
+	h.ephemeral(h.bob, h.product, "• #4 Audit log · Win enterprise deals · planned · Links: jira.example.com/PROJ-12")
 	h.slash(h.bob, h.product, "/backlog", "#4")
 	h.ephemeral(h.bob, h.product, "#4 Audit log is planned", "On the roadmap in Next, for the goal Win enterprise deals.")
 	h.slash(h.bob, h.product, "/backlog", "history #4")
-	h.ephemeral(h.bob, h.product, "History of #4 Audit log", "ann put it under the goal Win enterprise deals", "ann put it on the roadmap in Later",
+	history := h.ephemeral(h.bob, h.product, "History of #4 Audit log", "ann put it under the goal Win enterprise deals", "ann put it on the roadmap in Later",
 		"ann moved it from awaiting scoring to planned", "ann moved it from Later to Next on the roadmap")
+	if n := strings.Count(history.Text, "goal Win enterprise deals"); n != 1 {
+		t.Errorf("the history tells the goal %d times:\n%s", n, history.Text)
+	}
 	rows := h.exported(h.ann)
 	found := false
 	for i, row := range rows[1:] {

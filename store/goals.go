@@ -183,6 +183,9 @@ func (s *Store) SetGoal(ctx context.Context, team, channel string, n int64, g pr
 			return notHere(n)
 		}
 		idea := ideas[0]
+		if idea.Goal == g.ID {
+			return nil // as it is: no write, no history entry
+		}
 		goals, err := s.Goals(ctx, team, channel)
 		if err != nil {
 			return err

@@ -162,7 +162,7 @@ if redis.call("HGET", KEYS[6], "roadmap") ~= "1" then
 	end
 	redis.call("HSET", KEYS[6], "roadmap", "1")
 end
-local fields = {"number", "title", "status", "score", "placed", "goal", "links", "status_at"}
+local fields = {"number", "title", "status", "score", "placed", "goal", "links", "status_at", "author", "issue_repo", "issue_number", "issue_url"}
 local function read(member)
 	local n = tonumber(member)
 	local v = redis.call("HMGET", KEYS[5] .. n, unpack(fields))
