@@ -98,7 +98,8 @@ func (a *App) homeBlocks(ctx context.Context, team, user string) ([]slack.Block,
 	}
 	blocks = append(blocks, slack.NewDividerBlock(),
 		section("*How to use priobot*\nType `/idea` in a channel to add an idea, pick *Add to backlog* in a message's ⋯ menu, "+
-			"press *Me too* on an idea you want, and open an idea's ⋯ to manage it. `/backlog` shows a channel's backlog, `/poker` scores ideas together."),
+			"press *Me too* on an idea you want, and open an idea's ⋯ to manage it. `/backlog` shows a channel's backlog, `/poker` scores ideas together, "+
+			"`/roadmap` shows what is worked on now, next and later."),
 		slack.NewActionBlock("help", button(actHomeHelp, "all", "All commands")))
 	channels := append(append(submitted, managed...), sessions...)
 	return blocks, slices.Compact(channels), nil
