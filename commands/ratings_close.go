@@ -164,7 +164,7 @@ func (a *App) resultsMessage(ctx context.Context, round ratings.Round) (Message,
 			lines = append(lines, fmt.Sprintf("%d. %s: nobody rated it.", i+1, idea))
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("%d. %s: mean *%s*, median %s, from %s   `%s`", i+1, idea, number(res.Mean), number(res.Median),
+		lines = append(lines, fmt.Sprintf("%d. %s: mean *%s*, median %s, from %s   `%s`", i+1, idea, prio.FormatScore(res.Mean), prio.FormatScore(res.Median),
 			plural(int64(res.Count), "rating"), res.Bars()))
 	}
 	var buttons []slack.BlockElement
@@ -188,9 +188,6 @@ func (a *App) resultsMessage(ctx context.Context, round ratings.Round) (Message,
 	}
 	return m, nil
 }
-
-// number writes a mean or median: 4, 3.5, 3.67.
-func number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // ratingsUseClicked serves **Use as <criterion>** under a round's results
 // (owners): each rated idea's mean, mapped onto the criterion's scale, is

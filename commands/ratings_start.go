@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -65,7 +66,7 @@ func (a *App) startRatings(ctx context.Context, r Request) (*Reply, error) {
 	}
 	now := a.now()
 	round := ratings.Round{Team: r.Team, Channel: r.Channel, Ideas: ask.Ideas, Question: ask.Question, Created: now,
-		Deadline: now.Add(orDefault(ask.For, ratings.DefaultFor))}
+		Deadline: now.Add(cmp.Or(ask.For, ratings.DefaultFor))}
 	remind := map[string]time.Time{}
 	for u, loc := range raters {
 		remind[u] = poker.RemindAt(round.Created, round.Deadline, loc)
@@ -86,14 +87,6 @@ func (a *App) startRatings(ctx context.Context, r Request) (*Reply, error) {
 	a.kickOutbox(ctx, r.Team, r.Channel)
 	return ephemeral(fmt.Sprintf("Asked %s by direct message to rate %s; ratings close %s %s. Nobody, you included, will see who gave which rating.",
 		plural(int64(started.Raters), "person"), refList(started.Ideas), date(started.Deadline), clock(started.Deadline))), nil
-}
-
-// orDefault is d, or otherwise when d is zero.
-func orDefault(d, otherwise time.Duration) time.Duration {
-	if d == 0 {
-		return otherwise
-	}
-	return d
 }
 
 // resolveAtOnce bounds the users.info calls made side by side while

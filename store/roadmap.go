@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -262,7 +263,10 @@ func (s *Store) RoadmapSeen(ctx context.Context, team, channel string) (map[int6
 		if k == seenMark {
 			continue
 		}
-		lane, goal, _ := cutLast(v)
+		lane, goal := v, ""
+		if i := strings.LastIndexByte(v, '|'); i >= 0 {
+			lane, goal = v[:i], v[i+1:]
+		}
 		out[parseMember(k)] = roadmap.Seen{Lane: prio.Lane(lane), Goal: parseMember(goal)}
 	}
 	return out, len(h) > 0, nil
@@ -283,13 +287,4 @@ func (s *Store) SeeRoadmap(ctx context.Context, team, channel string, seen map[i
 		return nil
 	})
 	return translate(err)
-}
-
-func cutLast(s string) (string, string, bool) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == '|' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
